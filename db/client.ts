@@ -1,0 +1,170 @@
+import "server-only";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { dbConfig, type DbConfig } from "@/lib/env";
+import { log } from "@/lib/log";
+import { acquireDataDirLock } from "./lock";
+import { DatabaseUnavailableError, errorCode, isConnectionError } from "./errors";
+import { migrateEmbedded, migrateServer, ensureServerDatabase } from "./migrate";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction or the database: query helpers accept either. */
+export type Executor = Pick<Db, "select" | "insert" | "update" | "delete" | "execute">;
+
+export interface Database {
+  db: Db;
+  config: DbConfig;
+  /**
+   * Subscribe to a NOTIFY channel on this process's single listening connection.
+   * `onConnect` runs after every (re)connect so callers can re-check state they may
+   * have missed while disconnected.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onConnect?: () => void,
+  ): Promise<() => Promise<void>>;
+  /** Round trip to the database (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "drizzle");
+
+/** Run `q` and return its rows, whichever driver is underneath. */
+export async function rows<T>(db: Pick<Db, "execute">, q: SQL): Promise<T[]> {
+  const result = (await db.execute(q)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+async function openEmbedded(config: Extract<DbConfig, { kind: "embedded" }>): Promise<Database> {
+  const release = acquireDataDirLock(config.dataDir);
+  let pg: PGlite;
+  try {
+    pg = new PGlite(config.dataDir);
+    await pg.waitReady;
+    await pg.exec("SET TIME ZONE 'UTC'");
+    await migrateEmbedded(pg, MIGRATIONS_DIR);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const db = drizzlePglite(pg, { schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    config,
+    async listen(channel, onMessage, onConnect) {
+      const unsub = await pg.listen(channel, onMessage);
+      onConnect?.();
+      return async () => {
+        if (!closed) await unsub();
+      };
+    },
+    async ping() {
+      await pg.query("SELECT 1");
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+function describeConnectionError(config: Extract<DbConfig, { kind: "server" }>, err: unknown) {
+  const code = errorCode(err) ?? (err instanceof Error ? err.message : String(err));
+  return new DatabaseUnavailableError(
+    `Cannot reach PostgreSQL at ${config.host}:${config.port} (${code}). Is the server running and are DB_HOST/DB_PORT (or DATABASE_URL) right?`,
+    { cause: err },
+  );
+}
+
+async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promise<Database> {
+  try {
+    await ensureServerDatabase(config);
+    await migrateServer(config, MIGRATIONS_DIR);
+  } catch (err) {
+    if (isConnectionError(err)) throw describeConnectionError(config, err);
+    throw err;
+  }
+  const sql = postgres(config.url, {
+    max: config.poolMax,
+    onnotice: () => {},
+    connect_timeout: 10,
+    idle_timeout: 60,
+    connection: { TimeZone: "UTC", application_name: "nexus" },
+  });
+  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+  return {
+    db,
+    config,
+    async listen(channel, onMessage, onConnect) {
+      const sub = await sql.listen(channel, onMessage, onConnect);
+      return () => sub.unlisten();
+    },
+    async ping() {
+      await sql`SELECT 1`;
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Open a database (and migrate it). Tests and scripts use this; the app uses getDatabase(). */
+export async function openDatabase(config: DbConfig = dbConfig()): Promise<Database> {
+  const database =
+    config.kind === "embedded" ? await openEmbedded(config) : await openServer(config);
+  return database;
+}
+
+const g = globalThis as unknown as { __nexusDatabase?: Promise<Database> };
+
+/**
+ * The process's one database. Kept on globalThis because Next.js loads server modules
+ * more than once; a module-level singleton would open two PGlite instances.
+ */
+export function getDatabase(): Promise<Database> {
+  if (!g.__nexusDatabase) {
+    const config = dbConfig();
+    g.__nexusDatabase = openDatabase(config).then(
+      (database) => {
+        log().info(
+          { database: config.kind },
+          config.kind === "embedded"
+            ? `database: ${config.label}; set DATABASE_URL or DB_HOST to use a PostgreSQL server instead`
+            : `database: ${config.label}`,
+        );
+        return database;
+      },
+      (err) => {
+        g.__nexusDatabase = undefined; // let a later call retry (e.g. the server came up)
+        throw err;
+      },
+    );
+  }
+  return g.__nexusDatabase;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Close the process's database if it was opened (shutdown, end of a CLI command). */
+export async function closeDatabase() {
+  const pending = g.__nexusDatabase;
+  g.__nexusDatabase = undefined;
+  if (pending) await (await pending.catch(() => undefined))?.close();
+}

@@ -1,0 +1,73 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { getDb, rows } from "../client";
+
+export type RequestType = "approval" | "question";
+
+export interface PendingItem {
+  type: RequestType;
+  id: string;
+  agentId: string;
+  /** file path for an approval, question text for a question */
+  title: string;
+  description: string | null;
+  timestamp: Date;
+  expiresAt: Date | null;
+  /** how long it has waited, by the database clock */
+  waitingMs: number;
+}
+
+export interface PendingFilter {
+  agentId?: string;
+  type?: RequestType;
+  order?: "oldest" | "newest";
+  limit?: number;
+}
+
+/** Pending (undecided, unexpired) approvals and questions together. */
+export async function listPending(filter: PendingFilter = {}): Promise<PendingItem[]> {
+  const db = await getDb();
+  const agent = filter.agentId ?? null;
+  const limit = Math.min(Math.max(filter.limit ?? 500, 1), 1000);
+  const parts = [];
+  if (filter.type !== "question") {
+    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at
+      FROM approval_requests
+      WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
+        AND (${agent}::text IS NULL OR agent_id = ${agent})`);
+  }
+  if (filter.type !== "approval") {
+    parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title, NULL AS description, timestamp, expires_at
+      FROM question_requests
+      WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
+        AND (${agent}::text IS NULL OR agent_id = ${agent})`);
+  }
+  const order = filter.order === "newest" ? sql`DESC` : sql`ASC`;
+  const query = sql`SELECT *, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY timestamp ${order}, id LIMIT ${limit}`;
+  const result = await rows<{
+    type: RequestType;
+    id: string;
+    agent_id: string;
+    title: string;
+    description: string | null;
+    timestamp: string | Date;
+    expires_at: string | Date | null;
+    waiting_ms: number;
+  }>(db, query);
+  return result.map((r) => ({
+    type: r.type,
+    id: r.id,
+    agentId: r.agent_id,
+    title: r.title,
+    description: r.description,
+    timestamp: toUtcDate(r.timestamp),
+    expiresAt: r.expires_at === null ? null : toUtcDate(r.expires_at),
+    waitingMs: Number(r.waiting_ms),
+  }));
+}
+
+/** TIMESTAMP (without time zone) values hold UTC wall-clock time; read them as UTC. */
+export function toUtcDate(value: string | Date): Date {
+  if (value instanceof Date) return value;
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`);
+}

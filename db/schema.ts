@@ -1,0 +1,187 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+/*
+ * The three tables of the seed document (shared/spec/nexus-database-setup.md), column
+ * for column. TIMESTAMP is "without time zone" as in the seed; every connection runs
+ * with TimeZone=UTC, so NOW() and the values we write are UTC wall-clock times.
+ * Columns after the seed's are additions (all nullable): no seed query changes meaning.
+ */
+
+export const approvalRequests = pgTable(
+  "approval_requests",
+  {
+    id: uuid("id").primaryKey(),
+    filePath: text("file_path").notNull(),
+    diff: text("diff").notNull(),
+    description: text("description"),
+    agentId: text("agent_id").notNull(),
+    timestamp: timestamp("timestamp").defaultNow(),
+    approved: boolean("approved"),
+    approvedAt: timestamp("approved_at"),
+    createdAt: timestamp("created_at").defaultNow(),
+    // additions
+    comment: text("comment"),
+    decidedBy: text("decided_by"),
+    expiresAt: timestamp("expires_at"),
+  },
+  (t) => [
+    index("idx_approval_requests_agent_id").on(t.agentId),
+    index("idx_approval_requests_timestamp").on(t.timestamp),
+    index("idx_approval_requests_pending")
+      .on(t.timestamp)
+      .where(sql`${t.approved} IS NULL`),
+    index("idx_approval_requests_approved_at").on(t.approvedAt),
+  ],
+);
+export type ApprovalRow = typeof approvalRequests.$inferSelect;
+export type NewApprovalRow = typeof approvalRequests.$inferInsert;
+
+export const questionRequests = pgTable(
+  "question_requests",
+  {
+    id: uuid("id").primaryKey(),
+    question: text("question").notNull(),
+    context: jsonb("context"),
+    agentId: text("agent_id").notNull(),
+    timestamp: timestamp("timestamp").defaultNow(),
+    response: text("response"),
+    responseAt: timestamp("response_at"),
+    createdAt: timestamp("created_at").defaultNow(),
+    // additions
+    respondedBy: text("responded_by"),
+    expiresAt: timestamp("expires_at"),
+  },
+  (t) => [
+    index("idx_question_requests_agent_id").on(t.agentId),
+    index("idx_question_requests_timestamp").on(t.timestamp),
+    index("idx_question_requests_pending")
+      .on(t.timestamp)
+      .where(sql`${t.response} IS NULL`),
+    index("idx_question_requests_response_at").on(t.responseAt),
+  ],
+);
+export type QuestionRow = typeof questionRequests.$inferSelect;
+export type NewQuestionRow = typeof questionRequests.$inferInsert;
+
+export const hitlMetrics = pgTable(
+  "hitl_metrics",
+  {
+    id: serial("id").primaryKey(),
+    requestType: varchar("request_type", { length: 50 }).notNull(),
+    requestId: uuid("request_id").notNull(),
+    responseTimeMs: integer("response_time_ms"),
+    userId: text("user_id"),
+    createdAt: timestamp("created_at").defaultNow(),
+  },
+  (t) => [
+    unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),
+    index("idx_hitl_metrics_created_at").on(t.createdAt),
+  ],
+);
+export type MetricRow = typeof hitlMetrics.$inferSelect;
+
+/* ---- Accounts (better-auth's tables, mapped in lib/auth) ---------------------------- */
+
+export const ROLES = ["admin", "reviewer", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: boolean("email_verified").notNull().default(false),
+  image: text("image"),
+  role: text("role").notNull().default("viewer"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+export type UserRow = typeof users.$inferSelect;
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: timestamp("expires_at").notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+    updatedAt: timestamp("updated_at").notNull().defaultNow(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("idx_sessions_user_id").on(t.userId)],
+);
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at"),
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at"),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+    updatedAt: timestamp("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("idx_accounts_user_id").on(t.userId)],
+);
+
+export const verifications = pgTable("verifications", {
+  id: text("id").primaryKey(),
+  identifier: text("identifier").notNull(),
+  value: text("value").notNull(),
+  expiresAt: timestamp("expires_at").notNull(),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+
+export const rateLimits = pgTable("rate_limits", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: bigint("last_request", { mode: "number" }).notNull(),
+});
+
+/* ---- API keys for agents and integrations ------------------------------------------ */
+
+export const API_KEY_ROLES = ["agent", "reviewer"] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+export const apiKeys = pgTable("api_keys", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  role: text("role").notNull(),
+  /** sha256 of the whole key, hex. The key itself is shown once and never stored. */
+  keyHash: text("key_hash").notNull().unique(),
+  /** First characters of the key, shown in lists so a person can tell keys apart. */
+  prefix: text("prefix").notNull(),
+  createdBy: text("created_by"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  lastUsedAt: timestamp("last_used_at"),
+  revokedAt: timestamp("revoked_at"),
+});
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -1,0 +1,187 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Parsed and validated once; every other module
+ * asks `env()` or `dbConfig()`. A bad value throws ConfigError with a one-line message
+ * that entry points print without a stack trace.
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > 65535) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be a port number 1-65535, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (!/^\d+$/.test(v) || Number(v) < 1) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a positive integer, got "${v}"` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port("PORT", 3000),
+  DATABASE_URL: z.string().optional(),
+  DB_HOST: z.string().optional(),
+  DB_PORT: port("DB_PORT", 5432),
+  DB_USER: z.string().optional(),
+  DB_PASSWORD: z.string().optional(),
+  NEXUS_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, "NEXUS_DB must be 1-63 letters, digits, _ or -")
+    .optional(),
+  NEXUS_DB_POOL_MAX: positiveInt("NEXUS_DB_POOL_MAX", 10),
+  NEXUS_DATA_DIR: z.string().optional(),
+  NEXUS_PUBLIC_URL: z
+    .string()
+    .url("NEXUS_PUBLIC_URL must be an absolute URL such as https://nexus.example.com")
+    .optional(),
+  NEXUS_MAX_BODY_BYTES: positiveInt("NEXUS_MAX_BODY_BYTES", 5 * 1024 * 1024),
+  NEXUS_AUTH_SECRET: z
+    .string()
+    .min(32, "NEXUS_AUTH_SECRET must be at least 32 characters")
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NEXUS_BACKUP: z.enum(["on", "off"]).default("off"),
+  NEXUS_BACKUP_DIR: z.string().default(".db-backup"),
+  NEXUS_BACKUP_KEEP_HOURLY: positiveInt("NEXUS_BACKUP_KEEP_HOURLY", 6),
+  NEXUS_BACKUP_KEEP_DAILY: positiveInt("NEXUS_BACKUP_KEEP_DAILY", 7),
+});
+
+export type Env = z.output<typeof schema>;
+
+export type DbConfig =
+  | { kind: "embedded"; dataDir: string; label: string }
+  | {
+      kind: "server";
+      url: string;
+      host: string;
+      port: number;
+      database: string;
+      user: string;
+      /** The same server's `postgres` maintenance database, used to create ours. */
+      maintenanceUrl: string;
+      label: string;
+      poolMax: number;
+    };
+
+let cached: Env | undefined;
+
+export type EnvSource = Record<string, string | undefined>;
+
+export function parseEnv(source: EnvSource): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const where = first?.path.join(".");
+    const message = first?.message ?? "invalid configuration";
+    throw new ConfigError(message.includes(where ?? "\0") ? message : `${where}: ${message}`);
+  }
+  return result.data;
+}
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Forget the parsed environment (tests change process.env between cases). */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+const SERVER_VARS = ["DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "NEXUS_DB"];
+
+export function dbConfigFrom(source: EnvSource): DbConfig {
+  const e = parseEnv(source);
+  const serverConfigured = SERVER_VARS.some((k) => (source[k] ?? "") !== "");
+  if (!serverConfigured) {
+    const dataDir = path.resolve(
+      /* turbopackIgnore: true */ process.cwd(),
+      e.NEXUS_DATA_DIR || ".nexus/data",
+    );
+    return { kind: "embedded", dataDir, label: `embedded PostgreSQL (PGlite) in ${dataDir}` };
+  }
+  if (e.DATABASE_URL) {
+    let u: URL;
+    try {
+      u = new URL(e.DATABASE_URL);
+    } catch {
+      throw new ConfigError(
+        "DATABASE_URL is not a valid URL (expected postgres://user:pass@host:5432/db)",
+      );
+    }
+    if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") {
+      throw new ConfigError(
+        `DATABASE_URL must start with postgres:// or postgresql://, got "${u.protocol}"`,
+      );
+    }
+    const database = decodeURIComponent(u.pathname.replace(/^\//, "")) || e.NEXUS_DB || "nexus";
+    u.pathname = `/${encodeURIComponent(database)}`;
+    const maintenance = new URL(u.toString());
+    maintenance.pathname = "/postgres";
+    const host = u.hostname || "localhost";
+    const portNum = u.port ? Number(u.port) : 5432;
+    return {
+      kind: "server",
+      url: u.toString(),
+      host,
+      port: portNum,
+      database,
+      user: decodeURIComponent(u.username) || "postgres",
+      maintenanceUrl: maintenance.toString(),
+      label: `PostgreSQL server ${host}:${portNum}, database "${database}"`,
+      poolMax: e.NEXUS_DB_POOL_MAX,
+    };
+  }
+  const host = e.DB_HOST || "localhost";
+  const user = e.DB_USER || "postgres";
+  const database = e.NEXUS_DB || "nexus";
+  const auth =
+    encodeURIComponent(user) + (e.DB_PASSWORD ? `:${encodeURIComponent(e.DB_PASSWORD)}` : "");
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  const base = `postgres://${auth}@${hostPart}:${e.DB_PORT}`;
+  return {
+    kind: "server",
+    url: `${base}/${encodeURIComponent(database)}`,
+    host,
+    port: e.DB_PORT,
+    database,
+    user,
+    maintenanceUrl: `${base}/postgres`,
+    label: `PostgreSQL server ${host}:${e.DB_PORT}, database "${database}"`,
+    poolMax: e.NEXUS_DB_POOL_MAX,
+  };
+}
+
+export function dbConfig(): DbConfig {
+  return dbConfigFrom(process.env);
+}
+
+/** Absolute base for links handed to agents (api.md `url` fields). */
+export function publicUrl(): string {
+  const e = env();
+  return (e.NEXUS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+}

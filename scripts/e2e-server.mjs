@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Playwright's web server: a production build on a fresh embedded database, seeded.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const port = process.env.E2E_PORT || "3210";
+const dataDir = path.join(root, ".nexus", `e2e-${port}`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.rmSync(`${dataDir}.lock`, { force: true });
+
+const env = {
+  ...process.env,
+  NEXUS_DATA_DIR: dataDir,
+  PORT: port,
+  LOG_LEVEL: process.env.LOG_LEVEL || "warn",
+};
+for (const k of ["DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "NEXUS_DB"])
+  delete env[k];
+
+const tsx = path.join(root, "node_modules/.bin/tsx");
+const seed = spawnSync(tsx, ["--conditions=react-server", "scripts/seed.ts"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+if (seed.status !== 0) process.exit(seed.status ?? 1);
+
+const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));

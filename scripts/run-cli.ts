@@ -1,0 +1,25 @@
+import { ConfigError } from "@/lib/env";
+import { DatabaseLockedError, DatabaseUnavailableError } from "@/db/errors";
+import { closeDatabase } from "@/db/client";
+
+/** Run a command; expected failures print one line (no stack trace) and exit 1. */
+export function runCli(main: () => Promise<void>) {
+  main().then(
+    async () => {
+      await closeDatabase();
+      process.exit(0);
+    },
+    async (err: unknown) => {
+      const expected =
+        err instanceof ConfigError ||
+        err instanceof DatabaseLockedError ||
+        err instanceof DatabaseUnavailableError ||
+        (err instanceof Error && err.name === "UsageError");
+      console.error(
+        `nexus: ${expected ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`,
+      );
+      await closeDatabase().catch(() => {});
+      process.exit(1);
+    },
+  );
+}
