@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     environment: "node",
+    env: { LOG_LEVEL: "warn" },
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,0 +1,87 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { getDb } from "../client";
+import { apiKeys, type ApiKeyRole, type ApiKeyRow } from "../schema";
+
+/*
+ * API keys: `nxs_` + 32 random bytes (base64url). Only the sha256 of the key is stored
+ * (a fast hash is right here: the key has 256 bits of entropy, unlike a password).
+ */
+const PREFIX = "nxs_";
+
+export function hashApiKey(key: string) {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+export class ApiKeyNameTaken extends Error {
+  override name = "ApiKeyNameTaken";
+}
+
+/** Create a key; returns the key itself, which is never retrievable again. */
+export async function createApiKey(input: {
+  name: string;
+  role: ApiKeyRole;
+  createdBy?: string | null;
+}) {
+  const db = await getDb();
+  const key = PREFIX + randomBytes(32).toString("base64url");
+  try {
+    const [row] = await db
+      .insert(apiKeys)
+      .values({
+        name: input.name,
+        role: input.role,
+        keyHash: hashApiKey(key),
+        prefix: key.slice(0, 10),
+        createdBy: input.createdBy ?? null,
+      })
+      .returning();
+    return { key, row: row! };
+  } catch (err) {
+    if (
+      String(
+        (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code,
+      ) === "23505"
+    ) {
+      throw new ApiKeyNameTaken(`An API key named "${input.name}" already exists`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * The live (not revoked) key row for a presented key. Its last-used time is written
+ * at most once a minute, so a busy agent does not turn every call into a row update.
+ */
+export async function verifyApiKey(key: string): Promise<ApiKeyRow | null> {
+  if (!key.startsWith(PREFIX) || key.length > 200) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+  if (!row) return null;
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+    row.lastUsedAt = now;
+  }
+  return row;
+}
+
+export async function listApiKeys(): Promise<ApiKeyRow[]> {
+  const db = await getDb();
+  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt));
+}
+
+/** Revoke by name; returns false when no live key has that name. */
+export async function revokeApiKey(name: string): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
