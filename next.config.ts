@@ -6,6 +6,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-tools", "pino"],
   poweredByHeader: false,
   allowedDevOrigins: ["127.0.0.1"],
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,12 +1,14 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { listPending } from "@/db/queries/inbox";
+import { requirePagePrincipal } from "@/lib/auth/session";
 import { formatDuration } from "@/lib/format";
 
 export const metadata = { title: "Inbox" };
 
 export default async function InboxPage() {
   await connection();
+  await requirePagePrincipal("read");
   const items = await listPending();
   return (
     <section aria-labelledby="inbox-title">
