@@ -14,7 +14,7 @@ export function runCli(main: () => Promise<void>) {
         err instanceof ConfigError ||
         err instanceof DatabaseLockedError ||
         err instanceof DatabaseUnavailableError ||
-        (err instanceof Error && err.name === "UsageError");
+        (err instanceof Error && (err.name === "UsageError" || err.name === "ApiKeyNameTaken"));
       console.error(
         `nexus: ${expected ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`,
       );
