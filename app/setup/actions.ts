@@ -26,10 +26,11 @@ export async function setupAction(_prev: FormState, form: FormData): Promise<For
     password: form.get("password") ?? "",
     confirm: form.get("confirm") ?? "",
   });
+  const values = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { errors };
+    return { errors, values };
   }
   const result = await createFirstAdmin(parsed.data);
   if (!result.created)

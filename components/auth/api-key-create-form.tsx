@@ -62,6 +62,7 @@ export function ApiKeyCreateForm() {
             label="Name"
             required
             maxLength={100}
+            defaultValue={state.values?.name}
             error={e.name}
             placeholder="ci-agent"
           />
@@ -73,7 +74,7 @@ export function ApiKeyCreateForm() {
           <select
             id="role"
             name="role"
-            defaultValue="agent"
+            defaultValue={state.values?.role || "agent"}
             aria-invalid={e.role ? true : undefined}
             className="rounded border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           >

@@ -8,10 +8,8 @@ export function ChangePasswordForm() {
   const [state, action, pending] = useActionState<FormState, FormData>(changePasswordAction, {});
   const e = state.errors ?? {};
   return (
-    <form action={action} className="max-w-sm space-y-4" key={state.ok ? "done" : "form"}>
-      {state.message ? (
-        <FormMessage kind={state.ok ? "ok" : "error"}>{state.message}</FormMessage>
-      ) : null}
+    <form action={action} className="max-w-sm space-y-4">
+      {state.message ? <FormMessage kind="error">{state.message}</FormMessage> : null}
       <Field
         id="current"
         label="Current password"

@@ -77,4 +77,6 @@ export interface FormState {
   ok?: boolean;
   message?: string;
   errors?: Record<string, string>;
+  /** Non-secret values to put back after a failed submission (React resets the form). */
+  values?: Record<string, string>;
 }

@@ -7,6 +7,7 @@ import { buttonClass, Field, FormMessage, type FormState } from "./field";
 export function SetupForm() {
   const [state, action, pending] = useActionState<FormState, FormData>(setupAction, {});
   const e = state.errors ?? {};
+  const v = state.values ?? {};
   return (
     <form action={action} className="space-y-4">
       {state.message ? <FormMessage kind="error">{state.message}</FormMessage> : null}
@@ -16,6 +17,7 @@ export function SetupForm() {
         type="email"
         autoComplete="username"
         required
+        defaultValue={v.email}
         error={e.email}
       />
       <Field
@@ -23,6 +25,7 @@ export function SetupForm() {
         label="Name"
         autoComplete="name"
         hint="Optional; shown in the navigation."
+        defaultValue={v.name}
         error={e.name}
       />
       <Field

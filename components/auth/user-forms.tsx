@@ -43,14 +43,30 @@ function RoleSelect({
 export function UserCreateForm() {
   const [state, action, pending] = useActionState<FormState, FormData>(createUserAction, {});
   const e = state.errors ?? {};
+  const v = state.values ?? {};
   return (
     <form action={action} className="space-y-3" key={state.ok ? state.message : "form"}>
       {state.message ? (
         <FormMessage kind={state.ok ? "ok" : "error"}>{state.message}</FormMessage>
       ) : null}
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field id="email" label="Email" type="email" required autoComplete="off" error={e.email} />
-        <Field id="name" label="Name" autoComplete="off" hint="Optional." error={e.name} />
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          required
+          autoComplete="off"
+          defaultValue={v.email}
+          error={e.email}
+        />
+        <Field
+          id="name"
+          label="Name"
+          autoComplete="off"
+          hint="Optional."
+          defaultValue={v.name}
+          error={e.name}
+        />
         <Field
           id="password"
           label="Password"
@@ -61,7 +77,7 @@ export function UserCreateForm() {
           hint="At least 8 characters; tell the person, they can change it in Settings → Account."
           error={e.password}
         />
-        <RoleSelect id="role" label="Role" defaultValue="reviewer" />
+        <RoleSelect id="role" label="Role" defaultValue={v.role || "reviewer"} />
       </div>
       <button type="submit" className={buttonClass} disabled={pending}>
         {pending ? "Creating…" : "Create user"}

@@ -2,6 +2,7 @@
 
 import { APIError } from "better-auth/api";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/auth/field";
 import { getAuth } from "@/lib/auth/auth";
@@ -53,5 +54,6 @@ export async function changePasswordAction(_prev: FormState, form: FormData): Pr
     throw err;
   }
   log().info({ user: who.principal.name }, "password changed");
-  return { ok: true, message: "Password changed. Other sessions of your account were signed out." };
+  // A redirect (not a returned message): the action replaced the session cookie.
+  redirect("/settings/account?password=changed");
 }

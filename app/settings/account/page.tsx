@@ -1,12 +1,18 @@
 import { connection } from "next/server";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
+import { FormMessage } from "@/components/auth/field";
 import { SettingsNav } from "@/components/auth/settings-nav";
 import { requirePagePrincipal } from "@/lib/auth/session";
 
 export const metadata = { title: "Account" };
 
-export default async function AccountPage() {
+export default async function AccountPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
+  const { password } = await searchParams;
   const principal = await requirePagePrincipal("read");
   return (
     <section aria-labelledby="account-title">
@@ -28,6 +34,13 @@ export default async function AccountPage() {
         <dd>{principal.role}</dd>
       </dl>
       <h3 className="mb-3 font-medium">Change password</h3>
+      {password === "changed" ? (
+        <div className="mb-4 max-w-sm">
+          <FormMessage kind="ok">
+            Password changed. Other sessions of your account were signed out.
+          </FormMessage>
+        </div>
+      ) : null}
       <ChangePasswordForm />
     </section>
   );

@@ -12,6 +12,7 @@ export interface CreateKeyState {
   errors?: Record<string, string>;
   message?: string;
   created?: { name: string; role: string; key: string };
+  values?: { name: string; role: string };
 }
 
 const createSchema = z.object({ name: apiKeyNameSchema, role: apiKeyRoleSchema });
@@ -27,10 +28,11 @@ export async function createApiKeyAction(
     name: form.get("name") ?? "",
     role: form.get("role") ?? "",
   });
+  const values = { name: String(form.get("name") ?? ""), role: String(form.get("role") ?? "") };
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { errors };
+    return { errors, values };
   }
   try {
     const { key, row } = await createApiKey({
@@ -44,7 +46,7 @@ export async function createApiKeyAction(
     revalidatePath("/settings/api-keys");
     return { created: { name: row.name, role: row.role, key } };
   } catch (err) {
-    if (err instanceof ApiKeyNameTaken) return { errors: { name: err.message } };
+    if (err instanceof ApiKeyNameTaken) return { errors: { name: err.message }, values };
     throw err;
   }
 }

@@ -19,10 +19,15 @@ export async function createUserAction(_prev: FormState, form: FormData): Promis
     password: form.get("password") ?? "",
     role: form.get("role") ?? "",
   });
+  const values = {
+    email: String(form.get("email") ?? ""),
+    name: String(form.get("name") ?? ""),
+    role: String(form.get("role") ?? ""),
+  };
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { errors };
+    return { errors, values };
   }
   try {
     const user = await createUser(parsed.data);
@@ -33,7 +38,7 @@ export async function createUserAction(_prev: FormState, form: FormData): Promis
     revalidatePath("/settings/users");
     return { ok: true, message: `${user.email} can now sign in as ${user.role}.` };
   } catch (err) {
-    if (err instanceof EmailTaken) return { errors: { email: err.message } };
+    if (err instanceof EmailTaken) return { errors: { email: err.message }, values };
     throw err;
   }
 }
