@@ -166,6 +166,24 @@ export const rateLimits = pgTable("rate_limits", {
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
 
+/**
+ * Failed sign-ins per account (lower-cased email), for the per-account limit. Kept apart
+ * from better-auth's rate_limits, whose rows it prunes after its own shortest window.
+ */
+export const loginFailures = pgTable("login_failures", {
+  email: text("email").primaryKey(),
+  count: integer("count").notNull(),
+  firstFailedAt: timestamp("first_failed_at").notNull(),
+  lastFailedAt: timestamp("last_failed_at").notNull(),
+});
+
+/** Generated secrets shared by every process on the database (the auth secret). */
+export const appSecrets = pgTable("app_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+});
+
 /* ---- API keys for agents and integrations ------------------------------------------ */
 
 export const API_KEY_ROLES = ["agent", "reviewer"] as const;

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the inbox lists the seeded pending approvals and questions", async ({ page }) => {
   await page.goto("/");

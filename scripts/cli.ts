@@ -1,12 +1,14 @@
 import { runCli } from "./run-cli";
 import { parseArgs, UsageError, type CommandGroup } from "./cli/args";
+import { keysGroup } from "./cli/keys";
+import { usersGroup } from "./cli/users";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
  * database (while no server holds it) and on a PostgreSQL server. Each group lives in
  * scripts/cli/<group>.ts; register it in the list below.
  */
-const groups: CommandGroup[] = [];
+const groups: CommandGroup[] = [usersGroup, keysGroup];
 
 function help() {
   const lines = ["usage: npm run nexus -- <command> [options]", ""];

@@ -27,6 +27,28 @@ const seed = spawnSync(tsx, ["--conditions=react-server", "scripts/seed.ts"], {
 });
 if (seed.status !== 0) process.exit(seed.status ?? 1);
 
+// Known accounts for e2e/fixtures.ts (one per role), created with the admin CLI.
+const known = JSON.parse(fs.readFileSync(path.join(root, "e2e/users.json"), "utf8"));
+for (const [role, email] of Object.entries(known.users)) {
+  const r = spawnSync(
+    tsx,
+    [
+      "--conditions=react-server",
+      "scripts/cli.ts",
+      "user",
+      "create",
+      "--email",
+      email,
+      "--password",
+      known.password,
+      "--role",
+      role,
+    ],
+    { cwd: root, env, stdio: "inherit" },
+  );
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
   cwd: root,
   env,

@@ -14,7 +14,8 @@ export function runCli(main: () => Promise<void>) {
         err instanceof ConfigError ||
         err instanceof DatabaseLockedError ||
         err instanceof DatabaseUnavailableError ||
-        (err instanceof Error && (err.name === "UsageError" || err.name === "ApiKeyNameTaken"));
+        (err instanceof Error &&
+          ["UsageError", "ApiKeyNameTaken", "EmailTaken", "LastAdmin"].includes(err.name));
       console.error(
         `nexus: ${expected ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`,
       );

@@ -1,25 +1,65 @@
 import "server-only";
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { hasUsers } from "@/db/queries/users";
+import { ROLES, type Role } from "@/db/schema";
+import { getAuth } from "./auth";
 import { can, type Action, type Principal } from "./principal";
 
-/*
- * STAND-IN until the accounts issue lands: every visitor is a local admin. The
- * accounts work replaces `currentUser()` with better-auth sessions; the three
- * functions below keep their signatures, so pages and actions need no change.
+/** The signed-in person behind a request's session cookie, or null. */
+export async function principalFromHeaders(h: Headers): Promise<Principal | null> {
+  const auth = await getAuth();
+  const session = await auth.api.getSession({ headers: h });
+  if (!session) return null;
+  const u = session.user as typeof session.user & { role?: string };
+  const role = (ROLES as readonly string[]).includes(u.role ?? "") ? (u.role as Role) : "viewer";
+  return { kind: "user", id: u.id, email: u.email, name: u.name, role };
+}
+
+/** The signed-in person, or null (once per request). */
+export const currentPrincipal = cache(async (): Promise<Principal | null> => {
+  const h = await headers(); // first: marks the route dynamic before the database is touched
+  return principalFromHeaders(h);
+});
+
+/** The path (and query) of the page being rendered, for `?next=` after signing in. */
+async function currentPath(): Promise<string> {
+  const h = await headers();
+  // Set by proxy.ts on every page request.
+  const path = h.get("x-nexus-path");
+  return path && path.startsWith("/") && !path.startsWith("//") ? path : "/";
+}
+
+/** Pages anyone may open; everything else needs a signed-in person. */
+export const PUBLIC_PAGES = ["/login", "/setup"] as const;
+
+async function sendAnonymousAway(): Promise<never> {
+  if (!(await hasUsers())) redirect("/setup");
+  const next = await currentPath();
+  redirect(next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`);
+}
+
+/**
+ * For the root layout: sends anonymous visitors of any page but PUBLIC_PAGES away
+ * before anything streams (a real 307, and pages added later are covered too).
+ * Pages still call requirePagePrincipal() for their role.
  */
-async function currentUser(): Promise<Principal | null> {
-  return { kind: "user", id: "dev", email: "dev@localhost", name: "Developer", role: "admin" };
+export async function guardAnonymous(): Promise<Principal | null> {
+  const principal = await currentPrincipal();
+  if (principal) return principal;
+  const pathname = (await currentPath()).split("?")[0]!;
+  if ((PUBLIC_PAGES as readonly string[]).includes(pathname)) return null;
+  return sendAnonymousAway();
 }
 
-/** The signed-in person, or null. */
-export async function currentPrincipal(): Promise<Principal | null> {
-  return currentUser();
-}
-
-/** For pages: redirect anonymous visitors to /login; show 403 to those lacking `action`. */
+/**
+ * For pages: while nobody has an account, everything leads to /setup; anonymous
+ * visitors go to /login (and come back afterwards); a role lacking `action` gets 403.
+ */
 export async function requirePagePrincipal(action: Action = "read"): Promise<Principal> {
-  const principal = await currentUser();
-  if (!principal) redirect("/login");
+  const principal = await currentPrincipal();
+  if (!principal) return sendAnonymousAway();
   if (!can(principal, action)) forbidden();
   return principal;
 }
@@ -28,7 +68,7 @@ export async function requirePagePrincipal(action: Action = "read"): Promise<Pri
 export async function requireActionPrincipal(
   action: Action,
 ): Promise<{ ok: true; principal: Principal } | { ok: false; message: string }> {
-  const principal = await currentUser();
+  const principal = await currentPrincipal();
   if (!principal) return { ok: false, message: "Your session has ended. Sign in again." };
   if (!can(principal, action)) return { ok: false, message: "Your role does not allow this." };
   return { ok: true, principal };

@@ -1,0 +1,7 @@
+import { handleAuthRequest } from "@/lib/auth/handler";
+
+// better-auth's endpoints (sign-in, sign-out, session); see lib/auth/handler.ts.
+export const dynamic = "force-dynamic";
+
+export const GET = (request: Request) => handleAuthRequest(request);
+export const POST = (request: Request) => handleAuthRequest(request);

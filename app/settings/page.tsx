@@ -1,0 +1,9 @@
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { requirePagePrincipal } from "@/lib/auth/session";
+
+export default async function SettingsPage() {
+  await connection();
+  await requirePagePrincipal("read");
+  redirect("/settings/account");
+}

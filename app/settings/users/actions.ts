@@ -1,0 +1,67 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { FormState } from "@/components/auth/field";
+import { EmailTaken, LastAdmin, updateUserRole } from "@/db/queries/users";
+import { actorName } from "@/lib/auth/principal";
+import { requireActionPrincipal } from "@/lib/auth/session";
+import { createUser, newUserSchema, roleSchema } from "@/lib/auth/users";
+import { log } from "@/lib/log";
+
+/** Create a user with a role (admins). */
+export async function createUserAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const auth = await requireActionPrincipal("admin");
+  if (!auth.ok) return { message: auth.message };
+  const parsed = newUserSchema.safeParse({
+    email: form.get("email") ?? "",
+    name: form.get("name") ?? "",
+    password: form.get("password") ?? "",
+    role: form.get("role") ?? "",
+  });
+  const values = {
+    email: String(form.get("email") ?? ""),
+    name: String(form.get("name") ?? ""),
+    role: String(form.get("role") ?? ""),
+  };
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    return { errors, values };
+  }
+  try {
+    const user = await createUser(parsed.data);
+    log().info(
+      { email: user.email, role: user.role, by: actorName(auth.principal) },
+      "user created",
+    );
+    revalidatePath("/settings/users");
+    return { ok: true, message: `${user.email} can now sign in as ${user.role}.` };
+  } catch (err) {
+    if (err instanceof EmailTaken) return { errors: { email: err.message }, values };
+    throw err;
+  }
+}
+
+const roleChange = z.object({ id: z.string().min(1), role: roleSchema });
+
+/** Change a user's role (admins). Effective on that user's next request. */
+export async function changeRoleAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const auth = await requireActionPrincipal("admin");
+  if (!auth.ok) return { message: auth.message };
+  const parsed = roleChange.safeParse({ id: form.get("id"), role: form.get("role") });
+  if (!parsed.success) return { message: parsed.error.issues[0]?.message ?? "Invalid input" };
+  try {
+    const user = await updateUserRole(parsed.data.id, parsed.data.role);
+    if (!user) return { message: "That user no longer exists." };
+    log().info(
+      { email: user.email, role: user.role, by: actorName(auth.principal) },
+      "role changed",
+    );
+    revalidatePath("/settings/users");
+    return { ok: true, message: `${user.email} is now ${user.role}.` };
+  } catch (err) {
+    if (err instanceof LastAdmin) return { message: err.message };
+    throw err;
+  }
+}

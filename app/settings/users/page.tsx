@@ -1,0 +1,67 @@
+import { connection } from "next/server";
+import { SettingsNav } from "@/components/auth/settings-nav";
+import { UserCreateForm, UserRoleForm } from "@/components/auth/user-forms";
+import { UtcTime } from "@/components/auth/utc-time";
+import { listUsers } from "@/db/queries/users";
+import { requirePagePrincipal } from "@/lib/auth/session";
+
+export const metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  await connection();
+  const principal = await requirePagePrincipal("admin");
+  const users = await listUsers();
+  return (
+    <section aria-labelledby="users-title">
+      <h1 id="users-title" className="mb-4 text-xl font-semibold">
+        Settings
+      </h1>
+      <SettingsNav principal={principal} />
+      <h2 className="mb-3 text-lg font-semibold">Users</h2>
+      <div className="mb-8 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <h3 className="mb-3 font-medium">Add a user</h3>
+        <UserCreateForm />
+      </div>
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Users</caption>
+          <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
+            <tr>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Email
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Role
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Created
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            {users.map((u) => (
+              <tr key={u.id}>
+                <th scope="row" className="px-4 py-2 font-medium">
+                  {u.email}
+                  {u.id === principal.id ? (
+                    <span className="ml-2 text-xs text-zinc-500">(you)</span>
+                  ) : null}
+                </th>
+                <td className="px-4 py-2">{u.name}</td>
+                <td className="px-4 py-2">
+                  <UserRoleForm id={u.id} email={u.email} role={u.role} />
+                </td>
+                <td className="px-4 py-2">
+                  <UtcTime value={u.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { SetupForm } from "@/components/auth/setup-form";
+import { hasUsers } from "@/db/queries/users";
+
+export const metadata = { title: "Set up" };
+
+/** First run only: creates the first admin. Gone (404) once any account exists. */
+export default async function SetupPage() {
+  await connection();
+  if (await hasUsers()) notFound();
+  return (
+    <section aria-labelledby="setup-title" className="mx-auto mt-8 max-w-sm">
+      <h1 id="setup-title" className="mb-1 text-xl font-semibold">
+        Welcome to Nexus
+      </h1>
+      <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">
+        Create the first admin account. Admins add reviewers and API keys for agents afterwards, in
+        Settings.
+      </p>
+      <SetupForm />
+    </section>
+  );
+}
