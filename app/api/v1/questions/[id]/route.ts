@@ -1,0 +1,9 @@
+import { getOneQuestion } from "@/lib/api/questions";
+import { route } from "@/lib/api/route";
+
+export const dynamic = "force-dynamic";
+
+/** api.md: GET /api/v1/questions/{id}[?wait=0..60] (long poll). */
+export const GET = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
+  getOneQuestion(request, (await ctx.params).id),
+);

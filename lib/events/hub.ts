@@ -1,0 +1,150 @@
+import "server-only";
+import { getDatabase } from "@/db/client";
+import { EVENTS_CHANNEL, type NexusEvent } from "@/db/events";
+import { log } from "@/lib/log";
+import { onShutdown } from "@/lib/server/start";
+
+/*
+ * One LISTEN connection per process on `nexus_events`, fanned out in memory to long
+ * polls (by request id) and SSE streams (everything). Kept on globalThis: Next.js loads
+ * server modules more than once and each copy must share the one listener.
+ *
+ * Signals a subscriber gets: an event; "recheck" after the listener (re)connects (a
+ * NOTIFY may have been missed while it was down); "shutdown" when the server stops.
+ */
+
+export type Signal =
+  { kind: "event"; event: NexusEvent } | { kind: "recheck" } | { kind: "shutdown" };
+type Listener = (signal: Signal) => void;
+
+interface Hub {
+  byId: Map<string, Set<Listener>>;
+  all: Set<Listener>;
+  listening: Promise<void> | null;
+  stopping: boolean;
+  inflight: Set<Promise<unknown>>;
+}
+
+const g = globalThis as unknown as { __nexusEventHub?: Hub };
+
+function hub(): Hub {
+  if (!g.__nexusEventHub) {
+    const h: Hub = {
+      byId: new Map(),
+      all: new Set(),
+      listening: null,
+      stopping: false,
+      inflight: new Set(),
+    };
+    g.__nexusEventHub = h;
+    onShutdown(() => shutdownHub(h));
+  }
+  return g.__nexusEventHub;
+}
+
+function isEvent(value: unknown): value is NexusEvent {
+  const v = value as Partial<NexusEvent> | null;
+  return (
+    !!v &&
+    (v.type === "request.created" || v.type === "request.decided") &&
+    (v.request_type === "approval" || v.request_type === "question") &&
+    typeof v.id === "string" &&
+    typeof v.agent_id === "string"
+  );
+}
+
+function deliver(h: Hub, listeners: Iterable<Listener>, signal: Signal) {
+  for (const listener of [...listeners]) {
+    try {
+      listener(signal);
+    } catch (err) {
+      log().error({ err }, "events: subscriber failed");
+    }
+  }
+  void h;
+}
+
+function onMessage(payload: string) {
+  const h = hub();
+  let event: unknown;
+  try {
+    event = JSON.parse(payload);
+  } catch {
+    return;
+  }
+  if (!isEvent(event)) return;
+  const signal: Signal = { kind: "event", event };
+  deliver(h, h.byId.get(event.id) ?? [], signal);
+  deliver(h, h.all, signal);
+}
+
+function onConnect() {
+  const h = hub();
+  const everyone = [...h.all, ...[...h.byId.values()].flatMap((s) => [...s])];
+  deliver(h, everyone, { kind: "recheck" });
+}
+
+/** Start this process's LISTEN (once); rejects when the database is unreachable. */
+export function ensureListening(): Promise<void> {
+  const h = hub();
+  h.listening ??= getDatabase()
+    .then((d) => d.listen(EVENTS_CHANNEL, onMessage, onConnect))
+    .then(
+      () => {
+        log().debug({ channel: EVENTS_CHANNEL }, "events: listening");
+      },
+      (err) => {
+        h.listening = null; // retry on the next subscriber
+        throw err;
+      },
+    );
+  return h.listening;
+}
+
+/** Subscribe to one request's events (`id`) or to all events (`null`). Returns unsubscribe. */
+export function subscribe(id: string | null, listener: Listener): () => void {
+  const h = hub();
+  if (id === null) {
+    h.all.add(listener);
+    return () => h.all.delete(listener);
+  }
+  let set = h.byId.get(id);
+  if (!set) h.byId.set(id, (set = new Set()));
+  set.add(listener);
+  return () => {
+    const s = h.byId.get(id);
+    if (!s) return;
+    s.delete(listener);
+    if (s.size === 0) h.byId.delete(id);
+  };
+}
+
+export function isStopping(): boolean {
+  return hub().stopping;
+}
+
+/** Track work that shutdown should let finish (long polls answering). */
+export function track<T>(work: Promise<T>): Promise<T> {
+  const h = hub();
+  h.inflight.add(work);
+  const done = () => h.inflight.delete(work);
+  work.then(done, done);
+  return work;
+}
+
+export function subscriberCount(): number {
+  const h = hub();
+  let n = h.all.size;
+  for (const s of h.byId.values()) n += s.size;
+  return n;
+}
+
+/** On SIGTERM: wake every waiter (they answer with current state), close streams. */
+async function shutdownHub(h: Hub) {
+  h.stopping = true;
+  const everyone = [...h.all, ...[...h.byId.values()].flatMap((s) => [...s])];
+  deliver(h, everyone, { kind: "shutdown" });
+  const settle = Promise.allSettled([...h.inflight]);
+  await Promise.race([settle, new Promise((r) => setTimeout(r, 3000))]);
+  await new Promise((r) => setTimeout(r, 100)); // let the answers flush
+}
