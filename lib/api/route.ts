@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { apiPrincipal } from "@/lib/auth/api-auth";
 import { can, type Action, type Principal } from "@/lib/auth/principal";
-import { errorResponse, forbidden, invalid, unauthorized } from "./errors";
+import { errorResponse, forbidden, invalid, jsonError, unauthorized } from "./errors";
 
 /* Helpers every /api/v1 route handler uses: errors, auth, validation. */
 
@@ -55,3 +55,11 @@ export function queryOf(request: Request): Record<string, string> {
 }
 
 export const NO_STORE = { "Cache-Control": "no-store" } as const;
+
+/** JSON 405 for the methods a route does not serve (Next would answer with no body). */
+export function methodNotAllowed(allow: string) {
+  return async () =>
+    jsonError("method_not_allowed", `This endpoint accepts ${allow} only.`, {
+      headers: { Allow: allow },
+    });
+}

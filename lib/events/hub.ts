@@ -1,6 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
-import { EVENTS_CHANNEL, type NexusEvent } from "@/db/events";
+import { EVENTS_CHANNEL, pingEvents, type NexusEvent } from "@/db/events";
 import { log } from "@/lib/log";
 import { onShutdown } from "@/lib/server/start";
 
@@ -11,7 +12,14 @@ import { onShutdown } from "@/lib/server/start";
  *
  * Signals a subscriber gets: an event; "recheck" after the listener (re)connects (a
  * NOTIFY may have been missed while it was down); "shutdown" when the server stops.
+ *
+ * Liveness: postgres.js re-LISTENs after a dropped connection, but gives up silently if
+ * the database is still down at that moment. So the hub NOTIFYs itself a heartbeat
+ * every HEARTBEAT_MS; when the previous one never came back, it LISTENs afresh (and
+ * every subscriber re-checks its state).
  */
+
+export const HEARTBEAT_MS = 5000;
 
 export type Signal =
   { kind: "event"; event: NexusEvent } | { kind: "recheck" } | { kind: "shutdown" };
@@ -21,6 +29,10 @@ interface Hub {
   byId: Map<string, Set<Listener>>;
   all: Set<Listener>;
   listening: Promise<void> | null;
+  unlisten: (() => Promise<void>) | null;
+  heartbeat: NodeJS.Timeout | null;
+  /** nonce of the heartbeat not yet heard back */
+  awaitingPing: string | null;
   stopping: boolean;
   inflight: Set<Promise<unknown>>;
 }
@@ -33,6 +45,9 @@ function hub(): Hub {
       byId: new Map(),
       all: new Set(),
       listening: null,
+      unlisten: null,
+      heartbeat: null,
+      awaitingPing: null,
       stopping: false,
       inflight: new Set(),
     };
@@ -72,6 +87,11 @@ function onMessage(payload: string) {
   } catch {
     return;
   }
+  const ping = event as { type?: string; nonce?: string } | null;
+  if (ping?.type === "hub.ping") {
+    if (ping.nonce === h.awaitingPing) h.awaitingPing = null;
+    return;
+  }
   if (!isEvent(event)) return;
   const signal: Signal = { kind: "event", event };
   deliver(h, h.byId.get(event.id) ?? [], signal);
@@ -90,15 +110,41 @@ export function ensureListening(): Promise<void> {
   h.listening ??= getDatabase()
     .then((d) => d.listen(EVENTS_CHANNEL, onMessage, onConnect))
     .then(
-      () => {
+      (unlisten) => {
+        h.unlisten = unlisten;
+        h.awaitingPing = null;
         log().debug({ channel: EVENTS_CHANNEL }, "events: listening");
       },
       (err) => {
-        h.listening = null; // retry on the next subscriber
+        h.listening = null; // retry on the next subscriber or heartbeat
         throw err;
       },
     );
+  if (!h.heartbeat) {
+    h.heartbeat = setInterval(() => void heartbeat(h), HEARTBEAT_MS);
+    h.heartbeat.unref();
+  }
   return h.listening;
+}
+
+async function heartbeat(h: Hub) {
+  if (h.stopping) return;
+  try {
+    if (h.listening && h.awaitingPing) {
+      log().warn("events: LISTEN connection lost; listening again");
+      const old = h.unlisten;
+      h.unlisten = null;
+      h.listening = null;
+      h.awaitingPing = null;
+      await old?.().catch(() => {});
+    }
+    await ensureListening();
+    const nonce = randomUUID();
+    h.awaitingPing = nonce;
+    await pingEvents((await getDatabase()).db, nonce);
+  } catch (err) {
+    log().debug({ err: String(err) }, "events: heartbeat failed (database unreachable?)");
+  }
 }
 
 /** Subscribe to one request's events (`id`) or to all events (`null`). Returns unsubscribe. */
@@ -142,6 +188,7 @@ export function subscriberCount(): number {
 /** On SIGTERM: wake every waiter (they answer with current state), close streams. */
 async function shutdownHub(h: Hub) {
   h.stopping = true;
+  if (h.heartbeat) clearInterval(h.heartbeat);
   const everyone = [...h.all, ...[...h.byId.values()].flatMap((s) => [...s])];
   deliver(h, everyone, { kind: "shutdown" });
   const settle = Promise.allSettled([...h.inflight]);

@@ -439,6 +439,17 @@ describe(`approvals API over HTTP (${testDbKind})`, () => {
       }
     });
 
+    test("unknown paths and methods answer with the error JSON too (404, 405)", async () => {
+      expectError(
+        await request(server, "GET", "/api/v1/aprovals", { key: agent }),
+        404,
+        "not_found",
+      );
+      const r = await request(server, "DELETE", "/api/v1/approvals", { key: agent });
+      expectError(r, 405, "method_not_allowed");
+      expect(r.headers.get("allow")).toBe("GET, POST");
+    });
+
     test("415 for a body that is not JSON", async () => {
       for (const type of [
         "text/plain",

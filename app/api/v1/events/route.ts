@@ -1,4 +1,4 @@
-import { authorize, route } from "@/lib/api/route";
+import { authorize, methodNotAllowed, route } from "@/lib/api/route";
 import { ensureListening, subscribe } from "@/lib/events/hub";
 import { eventStream } from "@/lib/events/sse";
 
@@ -22,3 +22,8 @@ export const GET = route(async (request) => {
     },
   });
 });
+
+export const POST = methodNotAllowed("GET");
+export const PUT = methodNotAllowed("GET");
+export const PATCH = methodNotAllowed("GET");
+export const DELETE = methodNotAllowed("GET");

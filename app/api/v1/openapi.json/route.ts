@@ -1,5 +1,5 @@
 import { openApiDocument } from "@/lib/api/openapi";
-import { authorize, route } from "@/lib/api/route";
+import { authorize, methodNotAllowed, route } from "@/lib/api/route";
 import { publicUrl } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
@@ -12,3 +12,8 @@ export const GET = route(async (request) => {
   await authorize(request, "read", { allowSession: true });
   return Response.json(openApiDocument(publicUrl()), { headers: { "Cache-Control": "no-store" } });
 });
+
+export const POST = methodNotAllowed("GET");
+export const PUT = methodNotAllowed("GET");
+export const PATCH = methodNotAllowed("GET");
+export const DELETE = methodNotAllowed("GET");

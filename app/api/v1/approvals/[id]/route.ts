@@ -1,5 +1,5 @@
 import { getOneApproval } from "@/lib/api/approvals";
-import { route } from "@/lib/api/route";
+import { methodNotAllowed, route } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
@@ -7,3 +7,8 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
   getOneApproval(request, (await ctx.params).id),
 );
+
+export const POST = methodNotAllowed("GET");
+export const PUT = methodNotAllowed("GET");
+export const PATCH = methodNotAllowed("GET");
+export const DELETE = methodNotAllowed("GET");

@@ -1,5 +1,5 @@
 import { postResponse } from "@/lib/api/questions";
-import { route } from "@/lib/api/route";
+import { methodNotAllowed, route } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
@@ -7,3 +7,8 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
   postResponse(request, (await ctx.params).id),
 );
+
+export const GET = methodNotAllowed("POST");
+export const PUT = methodNotAllowed("POST");
+export const PATCH = methodNotAllowed("POST");
+export const DELETE = methodNotAllowed("POST");
