@@ -310,4 +310,18 @@ describe(`questions API over HTTP (${testDbKind})`, () => {
       await expect(bad.getQuestion(randomUUID())).rejects.toMatchObject({ status: 401 });
     });
   });
+
+  // last: it stops the server
+  test("on shutdown (SIGTERM) a waiting long poll answers at once with the current state", async () => {
+    const { id } = (await ask(body({ agent_id: "shutdown" }))).body;
+    const poll = request(server, "GET", `/api/v1/questions/${id}?wait=50`, { key: agent });
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = performance.now();
+    const stopped = server.stop();
+    const r = await poll;
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id, status: "pending" });
+    await stopped;
+  });
 });
