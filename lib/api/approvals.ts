@@ -42,7 +42,8 @@ export async function postApproval(request: Request): Promise<Response> {
     );
   }
   const location = `/api/v1/approvals/${outcome.row.id}`;
-  return Response.json(approvalJson(outcome.row), {
+  // api.md: `diff` only in GET /api/v1/approvals/{id}; the agent has just sent it anyway
+  return Response.json(approvalJson(outcome.row, { withDiff: false }), {
     status: outcome.kind === "created" ? 201 : 200,
     headers: { ...NO_STORE, Location: location },
   });
@@ -96,9 +97,11 @@ export async function postDecision(request: Request, rawId: string): Promise<Res
     comment: input.comment ?? null,
     decidedBy: actorName(principal),
   });
-  if (result.ok) return Response.json(approvalJson(result.row), { headers: NO_STORE });
+  if (result.ok) {
+    return Response.json(approvalJson(result.row, { withDiff: false }), { headers: NO_STORE });
+  }
   if (result.reason === "not_found") throw notFound("Approval");
-  const current = approvalJson(result.row!);
+  const current = approvalJson(result.row!, { withDiff: false });
   throw new ApiError(
     "conflict",
     result.reason === "expired"

@@ -21,17 +21,26 @@ export function isJsonContentType(header: string | null): boolean {
   return true;
 }
 
-function tooLarge(max: number) {
+/**
+ * A declared Content-Length over the limit is refused before reading; Node then
+ * discards the unread body and the connection stays usable. A body cut off mid-stream
+ * leaves the connection in an unknown state, so that answer closes it.
+ */
+function tooLarge(max: number, midStream: boolean) {
   return new ApiError(
     "payload_too_large",
     `The request body is larger than the limit of ${max} bytes (NEXUS_MAX_BODY_BYTES).`,
+    undefined,
+    undefined,
+    midStream ? { Connection: "close" } : undefined,
   );
 }
 
 /** The raw bytes of the body, refusing more than `max` (413) as soon as it is exceeded. */
 export async function readBodyBytes(request: Request, max: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) throw tooLarge(max);
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max)
+    throw tooLarge(max, false);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -42,7 +51,7 @@ export async function readBodyBytes(request: Request, max: number): Promise<Uint
     total += value.byteLength;
     if (total > max) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(max);
+      throw tooLarge(max, true);
     }
     chunks.push(value);
   }

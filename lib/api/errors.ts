@@ -35,6 +35,7 @@ export class ApiError extends Error {
     message: string,
     readonly details?: ErrorDetail[],
     readonly current?: Approval | Question,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -87,12 +88,10 @@ export function errorResponse(err: unknown): Response {
     return jsonError(err.code, err.message, {
       details: err.details,
       current: err.current,
-      headers:
-        err.code === "unauthorized"
-          ? { "WWW-Authenticate": "Bearer" }
-          : err.code === "payload_too_large"
-            ? { Connection: "close" } // the rest of the body is never read: drop the connection
-            : undefined,
+      headers: {
+        ...(err.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {}),
+        ...err.headers,
+      },
     });
   }
   if (err instanceof z.ZodError) {
