@@ -19,3 +19,13 @@ export interface NexusEvent {
 export async function notifyEvent(tx: Pick<Executor, "execute">, event: NexusEvent) {
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`);
 }
+
+/**
+ * Heartbeat on the channel (not a NexusEvent: subscribers ignore it). The process that
+ * sent it expects to hear it back; silence means its LISTEN connection is gone.
+ */
+export async function pingEvents(db: Pick<Executor, "execute">, nonce: string) {
+  await db.execute(
+    sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "hub.ping", nonce })})`,
+  );
+}

@@ -1,0 +1,14 @@
+import { getOneApproval } from "@/lib/api/approvals";
+import { methodNotAllowed, route } from "@/lib/api/route";
+
+export const dynamic = "force-dynamic";
+
+/** api.md: GET /api/v1/approvals/{id}[?wait=0..60] (long poll). */
+export const GET = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
+  getOneApproval(request, (await ctx.params).id),
+);
+
+export const POST = methodNotAllowed("GET");
+export const PUT = methodNotAllowed("GET");
+export const PATCH = methodNotAllowed("GET");
+export const DELETE = methodNotAllowed("GET");

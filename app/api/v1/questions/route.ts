@@ -1,0 +1,12 @@
+import { getQuestions, postQuestion } from "@/lib/api/questions";
+import { methodNotAllowed, route } from "@/lib/api/route";
+
+export const dynamic = "force-dynamic";
+
+/** api.md: POST /api/v1/questions (ask), GET /api/v1/questions (list). */
+export const POST = route(postQuestion);
+export const GET = route(getQuestions);
+
+export const PUT = methodNotAllowed("GET, POST");
+export const PATCH = methodNotAllowed("GET, POST");
+export const DELETE = methodNotAllowed("GET, POST");

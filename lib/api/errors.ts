@@ -1,0 +1,110 @@
+import "server-only";
+import { z } from "zod";
+import { DatabaseLockedError, isConnectionError } from "@/db/errors";
+import { log } from "@/lib/log";
+import type { Approval, ErrorBody, ErrorCode, Question } from "./schemas";
+
+/*
+ * The one place that turns failures into HTTP answers (api.md "Errors"). Handlers throw
+ * ApiError (or let zod/database errors through); `errorResponse()` maps them. Nothing
+ * reaches the client as a 500 with a stack trace.
+ */
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  service_unavailable: 503,
+  internal_error: 500,
+};
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly current?: Approval | Question,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+  get status() {
+    return STATUS[this.code];
+  }
+}
+
+export const unauthorized = () =>
+  new ApiError("unauthorized", "Missing or invalid API key: send `Authorization: Bearer <key>`.");
+export const forbidden = (what: string) =>
+  new ApiError("forbidden", `This key's role does not allow ${what}.`);
+export const notFound = (what: string) => new ApiError("not_found", `${what} not found.`);
+
+/** zod issues → `details` by path (`context.a.0`, or `body` for the whole body). */
+export function detailsFrom(error: z.ZodError, prefix?: string): ErrorDetail[] {
+  return error.issues.flatMap((issue) => {
+    const parts = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: [...parts, key].join("."),
+        message: "Unknown field",
+      }));
+    }
+    return [{ path: parts.join(".") || "body", message: issue.message }];
+  });
+}
+
+export function invalid(error: z.ZodError, message = "The request is invalid.", prefix?: string) {
+  return new ApiError("invalid_request", message, detailsFrom(error, prefix));
+}
+
+export function jsonError(
+  code: ErrorCode,
+  message: string,
+  extra: { details?: ErrorDetail[]; current?: Approval | Question; headers?: HeadersInit } = {},
+) {
+  const body: ErrorBody = { error: { code, message } };
+  if (extra.details?.length) body.error.details = extra.details;
+  if (extra.current) body.error.current = extra.current;
+  return Response.json(body, {
+    status: STATUS[code],
+    headers: { "Cache-Control": "no-store", ...extra.headers },
+  });
+}
+
+/** Map any thrown value to the error JSON of api.md. */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) {
+    return jsonError(err.code, err.message, {
+      details: err.details,
+      current: err.current,
+      headers: {
+        ...(err.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {}),
+        ...err.headers,
+      },
+    });
+  }
+  if (err instanceof z.ZodError) {
+    return jsonError("invalid_request", "The request is invalid.", { details: detailsFrom(err) });
+  }
+  if (isConnectionError(err) || err instanceof DatabaseLockedError) {
+    log().warn({ err: String((err as Error)?.message ?? err) }, "api: database unavailable");
+    return jsonError(
+      "service_unavailable",
+      "The database is unreachable. Nothing was written; retry later.",
+      { headers: { "Retry-After": "2" } },
+    );
+  }
+  log().error({ err }, "api: unexpected error");
+  return jsonError("internal_error", "Something went wrong on our side. Retry later.");
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import type { z } from "zod";
+import { apiPrincipal } from "@/lib/auth/api-auth";
+import { can, type Action, type Principal } from "@/lib/auth/principal";
+import { errorResponse, forbidden, invalid, jsonError, unauthorized } from "./errors";
+
+/* Helpers every /api/v1 route handler uses: errors, auth, validation. */
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wrap a route handler so that every failure becomes the error JSON (never a stack). */
+export function route<C>(fn: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await fn(request, context);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+const ACTION_TEXT: Record<Action, string> = {
+  read: "reading requests",
+  submit: "submitting requests",
+  decide: "deciding requests (use a reviewer key)",
+  admin: "administration",
+};
+
+/** The caller, or 401 (no/bad credentials) / 403 (role lacks `action`). */
+export async function authorize(
+  request: Request,
+  action: Action,
+  { allowSession = false } = {},
+): Promise<Principal> {
+  const principal = await apiPrincipal(request, { allowSession });
+  if (!principal) throw unauthorized();
+  if (!can(principal, action)) throw forbidden(ACTION_TEXT[action]);
+  return principal;
+}
+
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  message = "The request is invalid.",
+  prefix?: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(result.error, message, prefix);
+  return result.data;
+}
+
+/** Query parameters as an object (a repeated parameter: the last one wins). */
+export function queryOf(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}
+
+export const NO_STORE = { "Cache-Control": "no-store" } as const;
+
+/** JSON 405 for the methods a route does not serve (Next would answer with no body). */
+export function methodNotAllowed(allow: string) {
+  return async () =>
+    jsonError("method_not_allowed", `This endpoint accepts ${allow} only.`, {
+      headers: { Allow: allow },
+    });
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import { log } from "@/lib/log";
+import { ensureListening, isStopping, subscribe, track, type Signal } from "./hub";
+
+/*
+ * Long poll: wait until a request leaves `pending`, the wait runs out, or the request
+ * reaches its expires_at. No database connection is held while waiting: the state is
+ * read, the waiter sleeps on the in-memory hub, and reads again when woken.
+ */
+
+type Wake = Signal["kind"] | "timeout" | "aborted";
+
+/** A subscription that remembers a signal that came while nobody was awaiting it. */
+function openSubscription(id: string) {
+  let pending: Wake | null = null;
+  let resolveNext: ((w: Wake) => void) | null = null;
+  const unsubscribe = subscribe(id, (signal) => {
+    if (resolveNext) {
+      const r = resolveNext;
+      resolveNext = null;
+      r(signal.kind);
+    } else if (pending !== "shutdown") pending = signal.kind;
+  });
+  return {
+    next(ms: number, signal?: AbortSignal): Promise<Wake> {
+      if (pending) {
+        const p = pending;
+        pending = null;
+        return Promise.resolve(p);
+      }
+      if (signal?.aborted) return Promise.resolve("aborted");
+      return new Promise<Wake>((resolve) => {
+        const finish = (w: Wake) => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          resolveNext = null;
+          resolve(w);
+        };
+        const onAbort = () => finish("aborted");
+        const timer = setTimeout(() => finish("timeout"), Math.max(0, ms));
+        signal?.addEventListener("abort", onAbort, { once: true });
+        resolveNext = finish;
+      });
+    },
+    close: unsubscribe,
+  };
+}
+
+export interface WaitOptions<Row> {
+  id: string;
+  waitS: number;
+  read: () => Promise<Row | null>;
+  isPending: (row: Row, now: Date) => boolean;
+  expiresAt: (row: Row) => Date | null;
+  signal?: AbortSignal;
+}
+
+/** Fallback re-check interval when LISTEN cannot be started (database hiccup). */
+const POLL_FALLBACK_MS = 1000;
+
+/** The row once it is no longer pending or the wait is over; null when unknown. */
+export function waitUntilSettled<Row>(options: WaitOptions<Row>): Promise<Row | null> {
+  return track(waitLoop(options));
+}
+
+async function waitLoop<Row>({
+  id,
+  waitS,
+  read,
+  isPending,
+  expiresAt,
+  signal,
+}: WaitOptions<Row>): Promise<Row | null> {
+  const deadline = Date.now() + waitS * 1000;
+  let row = await read();
+  if (!row || !isPending(row, new Date()) || waitS <= 0 || isStopping()) return row;
+
+  let fallback = false;
+  try {
+    await ensureListening();
+  } catch (err) {
+    log().warn({ err: String(err) }, "events: LISTEN unavailable, long poll falls back to polling");
+    fallback = true;
+  }
+  const sub = openSubscription(id);
+  try {
+    row = await read(); // closes the race between the first read and subscribing
+    for (;;) {
+      if (!row) return null;
+      const now = Date.now();
+      if (!isPending(row, new Date(now)) || now >= deadline || isStopping()) return row;
+      let ms = deadline - now;
+      const exp = expiresAt(row);
+      if (exp) ms = Math.min(ms, exp.getTime() - now + 1);
+      if (fallback) ms = Math.min(ms, POLL_FALLBACK_MS);
+      const wake = await sub.next(ms, signal);
+      if (wake === "aborted") return row;
+      if (wake === "timeout" && !fallback) continue; // deadline or expiry: re-evaluate time
+      row = await read();
+    }
+  } finally {
+    sub.close();
+  }
+}
