@@ -58,7 +58,7 @@ export default async function InboxPage({ searchParams }: Props) {
           Showing {rows.length} of {counts.total} pending.
         </p>
       ) : null}
-      <InboxList rows={rows} serverNowMs={now.getTime()} />
+      <InboxList rows={rows} serverNowMs={now.getTime()} filtered={Boolean(filtered)} />
     </section>
   );
 }

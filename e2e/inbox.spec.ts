@@ -2,6 +2,11 @@ import { expect, test } from "./fixtures";
 
 const REVIEW_URL = /\/(approvals|questions)\/[0-9a-f-]{36}$/;
 
+/** Hydrated (effects ran, keyboard listeners attached) once the live stream is open. */
+async function ready(page: import("@playwright/test").Page) {
+  await expect(page.locator('[data-live-status="live"]')).toBeVisible();
+}
+
 test("the inbox lists the seeded pending approvals and questions with their ages", async ({
   page,
 }) => {
@@ -46,6 +51,7 @@ test("filters by type and agent live in the URL", async ({ page }) => {
 
 test("j/k move a visible selection and Enter opens the selected request", async ({ page }) => {
   await page.goto("/");
+  await ready(page);
   const links = page.getByRole("list", { name: "Pending requests" }).getByRole("link");
   await expect(links).toHaveCount(8);
   await page.keyboard.press("j");
@@ -63,6 +69,7 @@ test("j/k move a visible selection and Enter opens the selected request", async 
 
 test("shortcuts stay quiet while typing in a field", async ({ page }) => {
   await page.goto("/history");
+  await ready(page);
   const search = page.getByLabel("Search");
   await search.click();
   await page.keyboard.type("j?k");
@@ -74,6 +81,7 @@ test("? opens the shortcuts dialog as a modal; Escape closes it and focus return
   page,
 }) => {
   await page.goto("/");
+  await ready(page);
   await page.keyboard.press("j");
   const first = page.getByRole("list", { name: "Pending requests" }).getByRole("link").first();
   await expect(first).toBeFocused();
@@ -92,7 +100,7 @@ test("? opens the shortcuts dialog as a modal; Escape closes it and focus return
 
 test("g h and g i move between inbox and history", async ({ page }) => {
   await page.goto("/");
-  await expect(page.getByText("Live", { exact: true })).toBeVisible();
+  await ready(page);
   await page.keyboard.press("g");
   await page.keyboard.press("h");
   await expect(page).toHaveURL(/\/history$/);

@@ -13,7 +13,16 @@ import { useClock } from "./use-clock";
  * their deadline passes. `j`/`k` move the selection (DOM focus on the row's link, so
  * it is visible and `Enter` opens it natively).
  */
-export function InboxList({ rows, serverNowMs }: { rows: InboxRow[]; serverNowMs: number }) {
+export function InboxList({
+  rows,
+  serverNowMs,
+  filtered = false,
+}: {
+  rows: InboxRow[];
+  serverNowMs: number;
+  /** a type/agent filter is on: the empty state says so */
+  filtered?: boolean;
+}) {
   const router = useRouter();
   const now = useClock(
     serverNowMs,
@@ -59,7 +68,9 @@ export function InboxList({ rows, serverNowMs }: { rows: InboxRow[]; serverNowMs
   if (visible.length === 0) {
     return (
       <p className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-        Nothing is waiting for you. New requests from agents appear here as they arrive.
+        {filtered
+          ? "Nothing pending matches these filters."
+          : "Nothing is waiting for you. New requests from agents appear here as they arrive."}
       </p>
     );
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import type { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
@@ -188,6 +189,25 @@ async function collect(
   return format === "csv" ? out : out + JSON_ARRAY_CLOSE;
 }
 
+/** PostgreSQL's own COPY output: COPY TO STDOUT on the server, '/dev/blob' on PGlite. */
+async function copyCsv(query: string): Promise<string> {
+  const cfg = database.config;
+  if (cfg.kind === "embedded") {
+    const pg = (database.db as unknown as { $client: PGlite }).$client;
+    const result = await pg.query(`COPY (${query}) TO '/dev/blob' WITH CSV HEADER`);
+    return await result.blob!.text();
+  }
+  const client = postgres(cfg.url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC" } });
+  try {
+    const stream = await client.unsafe(`COPY (${query}) TO STDOUT WITH CSV HEADER`).readable();
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    await client.end({ timeout: 2 });
+  }
+}
+
 const ORDER: Record<HistoryType, string> = {
   approval: "COALESCE(approved_at, expires_at, timestamp) DESC, id DESC",
   question: "COALESCE(response_at, expires_at, timestamp) DESC, id DESC",
@@ -219,30 +239,14 @@ describe(`export (${testDbKind})`, () => {
     },
   );
 
-  test.runIf(testDbKind === "server").each(["approval", "question"] as const)(
+  test.each(["approval", "question"] as const)(
     "%s CSV equals PostgreSQL's COPY … TO STDOUT WITH CSV HEADER byte for byte",
     async (type) => {
-      const cfg = database.config;
-      if (cfg.kind !== "server") throw new Error("server only");
-      const client = postgres(cfg.url, {
-        max: 1,
-        onnotice: () => {},
-        connection: { TimeZone: "UTC" },
-      });
-      try {
-        const stream = await client
-          .unsafe(
-            `COPY (SELECT * FROM ${TABLE[type]} WHERE ${DONE[type]} ORDER BY ${ORDER[type]}) TO STDOUT WITH CSV HEADER`,
-          )
-          .readable();
-        const chunks: Buffer[] = [];
-        for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
-        const copy = Buffer.concat(chunks).toString("utf8");
-        expect(copy.length).toBeGreaterThan(100);
-        for (const batch of [1, 4, 500]) expect(await collect(type, {}, "csv", batch)).toBe(copy);
-      } finally {
-        await client.end({ timeout: 2 });
-      }
+      const copy = await copyCsv(
+        `SELECT * FROM ${TABLE[type]} WHERE ${DONE[type]} ORDER BY ${ORDER[type]}`,
+      );
+      expect(copy.length).toBeGreaterThan(100);
+      for (const batch of [1, 4, 500]) expect(await collect(type, {}, "csv", batch)).toBe(copy);
     },
   );
 
