@@ -6,13 +6,15 @@ import type { InboxRow } from "@/components/inbox/types";
 import { DocumentTitle } from "@/components/live/document-title";
 import { pendingTitle } from "@/components/live/title";
 import { countPending, inboxSnapshot, listKnownAgents } from "@/db/queries/inbox";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { can } from "@/lib/auth/principal";
+import { currentPrincipal, requirePagePrincipal } from "@/lib/auth/session";
 import { parseInboxParams } from "@/lib/inbox/params";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata(): Promise<Metadata> {
   await connection();
+  if (!can(await currentPrincipal(), "read")) return { title: "Inbox" };
   const { total } = await countPending();
   return { title: pendingTitle(total, "Inbox", false) };
 }

@@ -22,68 +22,122 @@ import { toUtcDate } from "./inbox";
 
 const NOW = sql`(now() AT TIME ZONE 'UTC')`;
 
+/*
+ * Each table's history is the union of three parts, each ordered by an indexable time
+ * so a page or an export batch reads index ranges instead of sorting the table:
+ * decided with a decision time (approved_at / response_at index), decided without one
+ * (only rows written by hand; reached through the same index's NULLs, sorted by the
+ * request time), and expired (undecided, expires_at passed; reached through the
+ * pending partial index).
+ */
+interface Part {
+  sortAt: SQL;
+  where: SQL;
+  outcome: SQL;
+}
+
 interface TableSpec {
   table: PgTable;
   name: SQL;
-  /** sort/decision time of a row of this table (t.*) */
-  sortAt: SQL;
   title: SQL;
   description: SQL;
   decidedBy: SQL;
   detail: SQL;
-  outcome: SQL;
-  done: SQL;
-  outcomes: Partial<Record<Outcome, SQL>>;
   search: (pattern: string) => SQL;
+  parts: (outcome: Outcome | undefined) => Part[];
 }
+
+const REQUEST_TIME = sql`COALESCE(t.timestamp, t.created_at, 'epoch'::timestamp)`;
 
 const SPECS: Record<HistoryType, TableSpec> = {
   approval: {
     table: approvalRequests,
     name: sql`approval_requests`,
-    sortAt: sql`COALESCE(t.approved_at, t.expires_at, t.timestamp)`,
     title: sql`t.file_path`,
     description: sql`t.description`,
     decidedBy: sql`t.decided_by`,
     detail: sql`t.comment`,
-    outcome: sql`CASE WHEN t.approved THEN 'approved' WHEN NOT t.approved THEN 'rejected' ELSE 'expired' END`,
-    done: sql`(t.approved IS NOT NULL OR t.expires_at <= ${NOW})`,
-    outcomes: {
-      approved: sql`t.approved IS TRUE`,
-      rejected: sql`t.approved IS FALSE`,
-      expired: sql`(t.approved IS NULL AND t.expires_at <= ${NOW})`,
-    },
     search: (p) => sql`(t.file_path ILIKE ${p} OR t.description ILIKE ${p})`,
+    parts(outcome) {
+      const parts: Part[] = [];
+      const decided =
+        outcome === "approved"
+          ? sql`t.approved IS TRUE`
+          : outcome === "rejected"
+            ? sql`t.approved IS FALSE`
+            : outcome === undefined
+              ? sql`t.approved IS NOT NULL`
+              : null;
+      const outcomeSql = sql`CASE WHEN t.approved THEN 'approved' ELSE 'rejected' END`;
+      if (decided) {
+        parts.push(
+          {
+            sortAt: sql`t.approved_at`,
+            where: sql`t.approved_at IS NOT NULL AND ${decided}`,
+            outcome: outcomeSql,
+          },
+          {
+            sortAt: REQUEST_TIME,
+            where: sql`t.approved_at IS NULL AND ${decided}`,
+            outcome: outcomeSql,
+          },
+        );
+      }
+      if (outcome === undefined || outcome === "expired") {
+        parts.push({
+          sortAt: sql`t.expires_at`,
+          where: sql`t.approved IS NULL AND t.expires_at <= ${NOW}`,
+          outcome: sql`'expired'`,
+        });
+      }
+      return parts;
+    },
   },
   question: {
     table: questionRequests,
     name: sql`question_requests`,
-    sortAt: sql`COALESCE(t.response_at, t.expires_at, t.timestamp)`,
     title: sql`t.question`,
     description: sql`NULL::text`,
     decidedBy: sql`t.responded_by`,
     detail: sql`t.response`,
-    outcome: sql`CASE WHEN t.response IS NOT NULL THEN 'answered' ELSE 'expired' END`,
-    done: sql`(t.response IS NOT NULL OR t.expires_at <= ${NOW})`,
-    outcomes: {
-      answered: sql`t.response IS NOT NULL`,
-      expired: sql`(t.response IS NULL AND t.expires_at <= ${NOW})`,
-    },
     search: (p) => sql`t.question ILIKE ${p}`,
+    parts(outcome) {
+      const parts: Part[] = [];
+      if (outcome === undefined || outcome === "answered") {
+        parts.push(
+          {
+            sortAt: sql`t.response_at`,
+            where: sql`t.response_at IS NOT NULL AND t.response IS NOT NULL`,
+            outcome: sql`'answered'`,
+          },
+          {
+            sortAt: REQUEST_TIME,
+            where: sql`t.response_at IS NULL AND t.response IS NOT NULL`,
+            outcome: sql`'answered'`,
+          },
+        );
+      }
+      if (outcome === undefined || outcome === "expired") {
+        parts.push({
+          sortAt: sql`t.expires_at`,
+          where: sql`t.response IS NULL AND t.expires_at <= ${NOW}`,
+          outcome: sql`'expired'`,
+        });
+      }
+      return parts;
+    },
   },
 };
 
-/** WHERE for one table: done, filters, and an optional keyset bound. */
-function whereFor(type: HistoryType, f: HistoryFilter, cursor?: Cursor): SQL {
-  const s = SPECS[type];
-  const parts: SQL[] = [s.done];
-  if (f.outcome) parts.push(s.outcomes[f.outcome] ?? sql`FALSE`);
+/** WHERE for one part of one table: the part, the filters, an optional keyset bound. */
+function whereFor(type: HistoryType, part: Part, f: HistoryFilter, cursor?: Cursor): SQL {
+  const parts: SQL[] = [part.where];
   if (f.agent) parts.push(sql`t.agent_id = ${f.agent}`);
-  if (f.from) parts.push(sql`${s.sortAt} >= ${f.from}::date`);
-  if (f.to) parts.push(sql`${s.sortAt} < (${f.to}::date + 1)`);
-  if (f.q) parts.push(s.search(likeContains(f.q)));
+  if (f.from) parts.push(sql`${part.sortAt} >= ${f.from}::date`);
+  if (f.to) parts.push(sql`${part.sortAt} < (${f.to}::date + 1)`);
+  if (f.q) parts.push(SPECS[type].search(likeContains(f.q)));
   if (cursor) {
-    const key = sql`(${s.sortAt}, ${type}::text, t.id)`;
+    const key = sql`(${part.sortAt}, ${type}::text, t.id)`;
     const at = sql`(${cursor.at}::timestamp, ${cursor.type}::text, ${cursor.id}::uuid)`;
     parts.push(cursor.dir === "older" ? sql`${key} < ${at}` : sql`${key} > ${at}`);
   }
@@ -126,15 +180,18 @@ export async function listHistory(
   const limit = Math.min(Math.max(pageSize, 1), 200);
   const dir = query.cursor?.dir ?? "older";
   const order = dir === "older" ? sql`DESC` : sql`ASC`;
-  const branches = typesFor(query).map((type) => {
+  const branches = typesFor(query).flatMap((type) => {
     const s = SPECS[type];
-    return sql`(SELECT ${type}::text AS type, t.id, t.agent_id, ${s.title} AS title,
-        ${s.description} AS description, ${s.outcome} AS outcome, t.timestamp,
-        ${s.sortAt} AS sort_at, ${s.sortAt}::text AS sort_at_text, ${s.decidedBy} AS decided_by,
-        ${s.detail} AS detail
-      FROM ${s.name} t WHERE ${whereFor(type, query, query.cursor)}
-      ORDER BY ${s.sortAt} ${order}, t.id ${order} LIMIT ${limit + 1})`;
+    return s.parts(query.outcome).map(
+      (part) => sql`(SELECT ${type}::text AS type, t.id, t.agent_id, ${s.title} AS title,
+        ${s.description} AS description, ${part.outcome} AS outcome, t.timestamp,
+        ${part.sortAt} AS sort_at, ${part.sortAt}::text AS sort_at_text,
+        ${s.decidedBy} AS decided_by, ${s.detail} AS detail
+      FROM ${s.name} t WHERE ${whereFor(type, part, query, query.cursor)}
+      ORDER BY ${part.sortAt} ${order}, t.id ${order} LIMIT ${limit + 1})`,
+    );
   });
+  if (branches.length === 0) return { items: [], newer: null, older: null };
   const result = await rows<{
     type: HistoryType;
     id: string;
@@ -195,11 +252,13 @@ export function exportColumns(type: HistoryType): { name: string; boolean: boole
   }));
 }
 
-export const EXPORT_BATCH = 500;
+/** Rows per export batch: starts small, doubles while batches stay under ~4 MB of text. */
+export const EXPORT_BATCH = { first: 100, min: 20, max: 2000, targetBytes: 4 * 1024 * 1024 };
 
 /**
- * The filtered rows of one table, newest first, in batches of `batch` rows (keyset, so
- * memory stays flat however many rows match). Each CSV row is the columns as
+ * The filtered rows of one table, newest first, in batches (keyset, so memory stays
+ * flat however many rows match; the batch size adapts to the rows' size, since one
+ * diff may be megabytes). `batch` fixes the size (tests). Each CSV row is the columns as
  * PostgreSQL's own text output (booleans t/f, NULL as null); each JSON row is
  * row_to_json(t). Batches are separate statements: rows decided while an export runs
  * may or may not be included, none twice.
@@ -208,9 +267,11 @@ export async function* exportHistory(
   type: HistoryType,
   filter: HistoryFilter,
   format: "csv" | "json",
-  batch = EXPORT_BATCH,
+  fixedBatch?: number,
 ): AsyncGenerator<(string | null)[][] | string[]> {
   const s = SPECS[type];
+  const parts = s.parts(filter.outcome);
+  if (parts.length === 0) return;
   const cols = exportColumns(type).map(({ name, boolean }) => {
     const ref = sql.raw(`t."${name.replaceAll('"', '""')}"`);
     return boolean
@@ -221,16 +282,24 @@ export async function* exportHistory(
     // json_build_array: exact text values and real NULLs through both drivers (an ARRAY
     // literal is parsed ambiguously: postgres.js reads an unquoted NULL as "NULL").
     format === "csv"
-      ? sql`json_build_array(${sql.join(cols, sql`, `)})::text AS v`
-      : sql`row_to_json(t)::text AS v`;
+      ? sql`json_build_array(${sql.join(cols, sql`, `)})::text`
+      : sql`row_to_json(t)::text`;
   let cursor: Cursor | undefined;
+  let batch = fixedBatch ?? EXPORT_BATCH.first;
   for (;;) {
+    const keys = parts.map(
+      (part) => sql`(SELECT t.id, ${part.sortAt} AS sort_at FROM ${s.name} t
+        WHERE ${whereFor(type, part, filter, cursor)}
+        ORDER BY ${part.sortAt} DESC, t.id DESC LIMIT ${batch})`,
+    );
     const db = await getDb();
     const result = await rows<{ v: string; sort_at_text: string; id: string }>(
       db,
-      sql`SELECT ${payload}, ${s.sortAt}::text AS sort_at_text, t.id
-          FROM ${s.name} t WHERE ${whereFor(type, filter, cursor)}
-          ORDER BY ${s.sortAt} DESC, t.id DESC LIMIT ${batch}`,
+      sql`SELECT ${payload} AS v, k.sort_at::text AS sort_at_text, k.id
+          FROM (SELECT * FROM (${sql.join(keys, sql` UNION ALL `)}) u
+                ORDER BY sort_at DESC, id DESC LIMIT ${batch}) k
+          JOIN ${s.name} t ON t.id = k.id
+          ORDER BY k.sort_at DESC, k.id DESC`,
     );
     if (result.length === 0) return;
     yield format === "csv"
@@ -239,5 +308,11 @@ export async function* exportHistory(
     if (result.length < batch) return;
     const last = result[result.length - 1]!;
     cursor = { dir: "older", at: last.sort_at_text, type, id: last.id };
+    if (fixedBatch === undefined) {
+      const bytes = result.reduce((n, r) => n + r.v.length, 0);
+      const { min, max, targetBytes } = EXPORT_BATCH;
+      if (bytes < targetBytes / 2) batch = Math.min(max, batch * 2);
+      else if (bytes > targetBytes * 2) batch = Math.max(min, Math.floor(batch / 2));
+    }
   }
 }

@@ -261,3 +261,29 @@ describe(`export (${testDbKind})`, () => {
     expect(csv).toMatch(/,f,2026-/);
   });
 });
+
+describe(`rows decided by hand, without a decision time (${testDbKind})`, () => {
+  test("still appear once, sorted by their request time, in pages and exports", async () => {
+    const id = randomUUID();
+    await database.db.insert(approvalRequests).values({
+      id,
+      filePath: "manual/update.ts",
+      diff: "x",
+      agentId: "agent-even",
+      timestamp: new Date(base + 30 * MIN),
+      approved: true,
+    });
+    try {
+      const { seen } = await allPages({}, 4);
+      expect(seen).toHaveLength(50);
+      expect(seen.filter((s) => s === `approval:${id}`)).toHaveLength(1);
+      const item = (await listHistory({ q: "manual/" })).items[0]!;
+      expect(item).toMatchObject({ id, outcome: "approved" });
+      expect(item.decidedAt.getTime()).toBe(base + 30 * MIN);
+      const csv = await collect("approval", { q: "manual/" }, "csv", 10);
+      expect(csv.split("\n")).toHaveLength(3); // header, row, trailing newline
+    } finally {
+      await database.db.delete(approvalRequests).where(sql`id = ${id}`);
+    }
+  });
+});
