@@ -166,8 +166,33 @@ test("a new request appears on an open inbox and a decided one leaves, without a
   const [first] = await sql!<
     { id: string }[]
   >`SELECT id FROM approval_requests WHERE file_path = 'src/live/file-0.ts'`;
+  await page.evaluate(() => {
+    const w = window as unknown as { __gone?: Promise<number> };
+    w.__gone = new Promise<number>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const still = [...document.querySelectorAll("a[data-inbox-link]")].some(
+          (a) => a.textContent === "src/live/file-0.ts",
+        );
+        if (!still) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+  });
   await decideApproval(first!.id);
   await expect(page.getByRole("link", { name: "src/live/file-0.ts" })).toHaveCount(0);
+  const decidedToGoneMs = await page.evaluate(async () => {
+    const gone = await (window as unknown as { __gone: Promise<number> }).__gone;
+    const marks = performance.getEntriesByName("nexus:live-event");
+    return gone - marks[marks.length - 1]!.startTime;
+  });
+  console.log("live decided->removed ms", Math.round(decidedToGoneMs));
+  test.info().annotations.push({
+    type: "live decided latency",
+    description: `${Math.round(decidedToGoneMs)} ms from request.decided to the row leaving`,
+  });
   await expect(page).toHaveTitle("(4) Inbox · Nexus");
   expect(
     await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),

@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { isTypingTarget, modalOpen } from "@/components/keyboard/is-typing";
+import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
 import { reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
@@ -28,8 +29,38 @@ export function InboxList({
     serverNowMs,
     rows.map((r) => r.expiresAtMs),
   );
-  const visible = rows.filter((r) => r.expiresAtMs === null || r.expiresAtMs > now);
-  const expiredLocally = visible.length < rows.length;
+  // Decided elsewhere: hide at once, before the refresh that confirms it arrives. The set
+  // belongs to the rows it was made for, so new server rows start clean.
+  const [decided, setDecided] = useState<{ forRows: InboxRow[]; keys: ReadonlySet<string> }>({
+    forRows: rows,
+    keys: new Set(),
+  });
+  const decidedKeys = decided.forRows === rows ? decided.keys : null;
+  const rowsRef = useRef(rows);
+  useEffect(() => {
+    rowsRef.current = rows;
+  }, [rows]);
+  useEffect(() => {
+    const onLive = (e: Event) => {
+      const ev = (e as CustomEvent<LiveEvent>).detail;
+      if (ev.type !== "request.decided") return;
+      const current = rowsRef.current;
+      setDecided((prev) => ({
+        forRows: current,
+        keys: new Set([
+          ...(prev.forRows === current ? prev.keys : []),
+          `${ev.request_type}:${ev.id}`,
+        ]),
+      }));
+    };
+    window.addEventListener(LIVE_DOM_EVENT, onLive);
+    return () => window.removeEventListener(LIVE_DOM_EVENT, onLive);
+  }, []);
+  const visible = rows.filter(
+    (r) =>
+      (r.expiresAtMs === null || r.expiresAtMs > now) && !decidedKeys?.has(`${r.type}:${r.id}`),
+  );
+  const expiredLocally = rows.some((r) => r.expiresAtMs !== null && r.expiresAtMs <= now);
   const listRef = useRef<HTMLUListElement>(null);
   const lastIndex = useRef(-1);
 

@@ -8,6 +8,32 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
 
+/** api.md "Live events" payload. */
+export interface LiveEvent {
+  type: (typeof LIVE_EVENTS)[number];
+  request_type: "approval" | "question";
+  id: string;
+  agent_id: string;
+}
+
+/** Re-dispatched on window for components that can act before the refresh lands. */
+export const LIVE_DOM_EVENT = "nexus:live-event";
+
+function parseLiveEvent(data: unknown): LiveEvent | null {
+  if (typeof data !== "string") return null;
+  try {
+    const v = JSON.parse(data) as Partial<LiveEvent>;
+    if (
+      (v.type === "request.created" || v.type === "request.decided") &&
+      (v.request_type === "approval" || v.request_type === "question") &&
+      typeof v.id === "string"
+    ) {
+      return { type: v.type, request_type: v.request_type, id: v.id, agent_id: String(v.agent_id) };
+    }
+  } catch {}
+  return null;
+}
+
 /**
  * Keeps the current page in step with the server: subscribes to `GET /api/v1/events`
  * (SSE) and, on each request.created / request.decided, re-renders the route's server
@@ -52,7 +78,10 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
     };
 
     const onEvent = (e: MessageEvent) => {
-      performance.mark("nexus:live-event", { detail: typeof e.data === "string" ? e.data : "" });
+      performance.mark(LIVE_DOM_EVENT, { detail: typeof e.data === "string" ? e.data : "" });
+      const event = parseLiveEvent(e.data);
+      if (event)
+        window.dispatchEvent(new CustomEvent<LiveEvent>(LIVE_DOM_EVENT, { detail: event }));
       refresh();
     };
 
