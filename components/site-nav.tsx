@@ -24,7 +24,10 @@ export async function SiteNav() {
   const count = signedIn ? await pendingCount() : null;
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+      >
         <Link href="/" className="text-lg font-semibold tracking-tight">
           Nexus
         </Link>
@@ -42,7 +45,7 @@ export async function SiteNav() {
           </li>
         </ul>
         {signedIn ? (
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex items-center gap-2 sm:gap-3">
             <LiveUpdates />
             <KeyboardShortcuts />
           </div>

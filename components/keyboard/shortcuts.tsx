@@ -65,10 +65,16 @@ export function KeyboardShortcuts() {
       <button
         type="button"
         onClick={() => dialogRef.current?.showModal()}
-        className="rounded px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        className="rounded px-2 py-1 text-xs whitespace-nowrap text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
         aria-haspopup="dialog"
+        aria-label="Keyboard shortcuts"
       >
-        <span aria-hidden="true">⌨ </span>Shortcuts <kbd className="font-mono">?</kbd>
+        <span aria-hidden="true" className="hidden sm:inline">
+          ⌨ Shortcuts{" "}
+        </span>
+        <kbd aria-hidden="true" className="font-mono">
+          ?
+        </kbd>
       </button>
       <dialog
         ref={dialogRef}
