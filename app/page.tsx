@@ -55,7 +55,7 @@ export default async function InboxPage({ searchParams }: Props) {
         </p>
       </div>
       <InboxFilters agents={agents} type={filter.type} agent={filter.agent} sort={filter.sort} />
-      {filtered ? (
+      {filtered || rows.length < counts.total ? (
         <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
           Showing {rows.length} of {counts.total} pending.
         </p>
