@@ -1,45 +1,66 @@
-import Link from "next/link";
+import type { Metadata } from "next";
 import { connection } from "next/server";
-import { listPending } from "@/db/queries/inbox";
-import { requirePagePrincipal } from "@/lib/auth/session";
-import { formatDuration } from "@/lib/format";
+import { InboxFilters } from "@/components/inbox/inbox-filters";
+import { InboxList } from "@/components/inbox/inbox-list";
+import type { InboxRow } from "@/components/inbox/types";
+import { DocumentTitle } from "@/components/live/document-title";
+import { pendingTitle } from "@/components/live/title";
+import { countPending, inboxSnapshot, listKnownAgents } from "@/db/queries/inbox";
+import { can } from "@/lib/auth/principal";
+import { currentPrincipal, requirePagePrincipal } from "@/lib/auth/session";
+import { parseInboxParams } from "@/lib/inbox/params";
 
-export const metadata = { title: "Inbox" };
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function InboxPage() {
+export async function generateMetadata(): Promise<Metadata> {
+  await connection();
+  if (!can(await currentPrincipal(), "read")) return { title: "Inbox" };
+  const { total } = await countPending();
+  return { title: pendingTitle(total, "Inbox", false) };
+}
+
+export default async function InboxPage({ searchParams }: Props) {
   await connection();
   await requirePagePrincipal("read");
-  const items = await listPending();
+  const filter = parseInboxParams(await searchParams);
+  const [{ items, counts, now }, agents] = await Promise.all([
+    inboxSnapshot({ type: filter.type, agentId: filter.agent, order: filter.sort }),
+    listKnownAgents(),
+  ]);
+  const rows: InboxRow[] = items.map((i) => ({
+    type: i.type,
+    id: i.id,
+    agentId: i.agentId,
+    title: i.title,
+    description: i.description,
+    timestampMs: i.timestamp.getTime(),
+    expiresAtMs: i.expiresAt?.getTime() ?? null,
+  }));
+  const filtered = filter.type || filter.agent;
   return (
     <section aria-labelledby="inbox-title">
-      <h1 id="inbox-title" className="mb-4 text-xl font-semibold">
-        Inbox <span className="text-zinc-500">({items.length} pending)</span>
-      </h1>
-      {items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          Nothing is waiting for you. New requests from agents appear here.
+      <DocumentTitle title={pendingTitle(counts.total, "Inbox")} />
+      <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
+        <h1 id="inbox-title" className="text-xl font-semibold">
+          Inbox{" "}
+          <span className="text-base font-normal text-zinc-600 dark:text-zinc-400">
+            {counts.total} pending · {counts.approval} approval{counts.approval === 1 ? "" : "s"},{" "}
+            {counts.question} question{counts.question === 1 ? "" : "s"}
+          </span>
+        </h1>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+          <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> to move,{" "}
+          <kbd className="font-mono">Enter</kbd> to open, <kbd className="font-mono">?</kbd> for all
+          shortcuts
         </p>
-      ) : (
-        <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900">
-          {items.map((item) => (
-            <li key={`${item.type}:${item.id}`} className="flex items-center gap-3 px-4 py-3">
-              <span className="w-20 shrink-0 text-xs font-medium uppercase text-zinc-500">
-                {item.type}
-              </span>
-              <Link
-                href={`/${item.type === "approval" ? "approvals" : "questions"}/${item.id}`}
-                className="min-w-0 flex-1 truncate font-mono text-sm hover:underline"
-              >
-                {item.title}
-              </Link>
-              <span className="shrink-0 text-sm text-zinc-500">{item.agentId}</span>
-              <span className="w-36 shrink-0 text-right text-sm text-zinc-500">
-                waiting {formatDuration(item.waitingMs)}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      </div>
+      <InboxFilters agents={agents} type={filter.type} agent={filter.agent} sort={filter.sort} />
+      {filtered || rows.length < counts.total ? (
+        <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
+          Showing {rows.length} of {counts.total} pending.
+        </p>
+      ) : null}
+      <InboxList rows={rows} serverNowMs={now.getTime()} filtered={Boolean(filtered)} />
     </section>
   );
 }

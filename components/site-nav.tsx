@@ -1,13 +1,31 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/login/actions";
-import type { Principal } from "@/lib/auth/principal";
+import { countPending } from "@/db/queries/inbox";
+import { can, type Principal } from "@/lib/auth/principal";
+import { log } from "@/lib/log";
+import { KeyboardShortcuts } from "./keyboard/shortcuts";
+import { LiveUpdates } from "./live/live-updates";
 import { NavLink } from "./nav-link";
 
-/** The top bar: sections and the signed-in person (nothing but the name when signed out). */
-export function SiteNav({ principal }: { principal: Principal | null }) {
+/** Pending count for the badge; null when the database is unreachable. */
+async function pendingCount(): Promise<number | null> {
+  try {
+    return (await countPending()).total;
+  } catch (err) {
+    log().warn({ err }, "nav: could not count pending requests");
+    return null;
+  }
+}
+
+/** The top bar: sections, live status, shortcuts and the signed-in person. */
+export async function SiteNav({ principal }: { principal: Principal | null }) {
+  const count = can(principal, "read") ? await pendingCount() : null;
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+      >
         <Link href="/" className="text-lg font-semibold tracking-tight">
           Nexus
         </Link>
@@ -15,7 +33,9 @@ export function SiteNav({ principal }: { principal: Principal | null }) {
           <>
             <ul className="flex gap-1 text-sm">
               <li>
-                <NavLink href="/">Inbox</NavLink>
+                <NavLink href="/" count={count ?? undefined} countLabel="pending">
+                  Inbox
+                </NavLink>
               </li>
               <li>
                 <NavLink href="/history">History</NavLink>
@@ -27,7 +47,9 @@ export function SiteNav({ principal }: { principal: Principal | null }) {
                 <NavLink href="/settings">Settings</NavLink>
               </li>
             </ul>
-            <div className="ml-auto flex items-center gap-3 text-sm">
+            <div className="ml-auto flex items-center gap-2 text-sm sm:gap-3">
+              <LiveUpdates />
+              <KeyboardShortcuts />
               <span data-testid="signed-in-as">
                 <span className="sr-only">Signed in as </span>
                 <span className="font-medium">{principal.name}</span>{" "}

@@ -1,5 +1,6 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { cache } from "react";
 import { getDb, rows } from "../client";
 
 export type RequestType = "approval" | "question";
@@ -17,10 +18,14 @@ export interface PendingItem {
   waitingMs: number;
 }
 
+export const INBOX_ORDERS = ["oldest", "newest", "agent"] as const;
+export type InboxOrder = (typeof INBOX_ORDERS)[number];
+
 export interface PendingFilter {
   agentId?: string;
   type?: RequestType;
-  order?: "oldest" | "newest";
+  /** oldest first (default), newest first, or by agent then oldest first */
+  order?: InboxOrder;
   limit?: number;
 }
 
@@ -42,8 +47,13 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
       WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
   }
-  const order = filter.order === "newest" ? sql`DESC` : sql`ASC`;
-  const query = sql`SELECT *, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY timestamp ${order}, id LIMIT ${limit}`;
+  const order =
+    filter.order === "newest"
+      ? sql`timestamp DESC, type, id`
+      : filter.order === "agent"
+        ? sql`agent_id, timestamp ASC, type, id`
+        : sql`timestamp ASC, type, id`;
+  const query = sql`SELECT *, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY ${order} LIMIT ${limit}`;
   const result = await rows<{
     type: RequestType;
     id: string;
@@ -65,6 +75,64 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     waitingMs: Number(r.waiting_ms),
   }));
 }
+
+export interface PendingCounts {
+  approval: number;
+  question: number;
+  total: number;
+}
+
+/**
+ * How many approvals and questions are pending now (navigation badge, tab title).
+ * Memoised per server render: the nav, the page and its metadata ask once.
+ */
+export const countPending = cache(async function countPending(): Promise<PendingCounts> {
+  const db = await getDb();
+  const [r] = await rows<{ approval: number; question: number }>(
+    db,
+    sql`SELECT
+      (SELECT count(*) FROM approval_requests WHERE approved IS NULL
+         AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS approval,
+      (SELECT count(*) FROM question_requests WHERE response IS NULL
+         AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS question`,
+  );
+  const approval = Number(r?.approval ?? 0);
+  const question = Number(r?.question ?? 0);
+  return { approval, question, total: approval + question };
+});
+
+/** The inbox in one read: items, counts and the database clock they were measured by. */
+export async function inboxSnapshot(filter: PendingFilter = {}) {
+  const db = await getDb();
+  const [[clock], items, counts] = await Promise.all([
+    rows<{ now: string | Date }>(db, sql`SELECT (now() AT TIME ZONE 'UTC') AS now`),
+    listPending(filter),
+    countPending(),
+  ]);
+  return { items, counts, now: toUtcDate(clock!.now) };
+}
+
+/**
+ * Every agent that ever asked anything, for filter menus (alphabetical, at most 500).
+ * A loose index scan on each table's agent_id index: one probe per distinct agent,
+ * not a pass over every request.
+ */
+export const listKnownAgents = cache(async function listKnownAgents(): Promise<string[]> {
+  const db = await getDb();
+  const walk = (table: SQL) => sql`WITH RECURSIVE a(agent_id, n) AS (
+      (SELECT agent_id, 1 FROM ${table} ORDER BY agent_id LIMIT 1)
+      UNION ALL
+      SELECT (SELECT agent_id FROM ${table} WHERE agent_id > a.agent_id ORDER BY agent_id LIMIT 1), n + 1
+      FROM a WHERE a.agent_id IS NOT NULL AND n < 500)
+    SELECT agent_id FROM a WHERE agent_id IS NOT NULL`;
+  const result = await rows<{ agent_id: string }>(
+    db,
+    sql`SELECT agent_id FROM (${walk(sql`approval_requests`)}) x
+        UNION SELECT agent_id FROM (${walk(sql`question_requests`)}) y
+        ORDER BY agent_id LIMIT 500`,
+  );
+  return result.map((r) => r.agent_id);
+});
 
 /** TIMESTAMP (without time zone) values hold UTC wall-clock time; read them as UTC. */
 export function toUtcDate(value: string | Date): Date {

@@ -1,0 +1,85 @@
+import { exportColumns, exportHistory } from "@/db/queries/history";
+import { can } from "@/lib/auth/principal";
+import { currentPrincipal } from "@/lib/auth/session";
+import { csvLine } from "@/lib/export/csv";
+import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, jsonArrayChunk } from "@/lib/export/json";
+import { parseHistoryParams, typesFor } from "@/lib/history/params";
+import { log } from "@/lib/log";
+
+export const dynamic = "force-dynamic";
+
+function problem(status: number, code: string, message: string) {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+/**
+ * GET /history/export?format=csv|json&type=approval|question&<history filters>
+ * The whole filtered set of one table, newest first, streamed in batches.
+ */
+export async function GET(request: Request) {
+  const principal = await currentPrincipal();
+  if (!principal) return problem(401, "unauthorized", "Sign in to export history.");
+  if (!can(principal, "read")) return problem(403, "forbidden", "Your role cannot read history.");
+
+  const params = new URL(request.url).searchParams;
+  const format = params.get("format") ?? "csv";
+  if (format !== "csv" && format !== "json") {
+    return problem(400, "invalid_request", 'format must be "csv" or "json".');
+  }
+  params.delete("cursor"); // an export is the whole filtered set, not one page
+  const { query: filter, problems } = parseHistoryParams(params);
+  if (problems.length) return problem(400, "invalid_request", problems.join(" "));
+  const types = typesFor(filter);
+  if (types.length !== 1) {
+    return problem(
+      400,
+      "invalid_request",
+      "Approvals and questions have different columns: add type=approval or type=question.",
+    );
+  }
+  const type = types[0]!;
+  const encoder = new TextEncoder();
+  const batches = exportHistory(type, filter, format);
+  let first = true;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(
+        encoder.encode(
+          format === "csv" ? csvLine(exportColumns(type).map((c) => c.name)) : JSON_ARRAY_OPEN,
+        ),
+      );
+    },
+    async pull(controller) {
+      try {
+        const next = await batches.next();
+        if (next.done) {
+          if (format === "json") controller.enqueue(encoder.encode(JSON_ARRAY_CLOSE));
+          controller.close();
+          return;
+        }
+        const chunk =
+          format === "csv"
+            ? (next.value as (string | null)[][]).map(csvLine).join("")
+            : jsonArrayChunk(next.value as string[], first);
+        first = false;
+        controller.enqueue(encoder.encode(chunk));
+      } catch (err) {
+        log().error({ err }, "history export failed mid-stream");
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await batches.return(undefined);
+    },
+  });
+  const day = new Date().toISOString().slice(0, 10);
+  const name = `nexus-${type}s-${day}.${format}`;
+  return new Response(stream, {
+    headers: {
+      "Content-Type":
+        format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${name}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,157 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { isTypingTarget, modalOpen } from "@/components/keyboard/is-typing";
+import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
+import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
+import { reviewHref, type InboxRow } from "./types";
+import { useClock } from "./use-clock";
+
+/**
+ * The pending requests, with ages that advance every 30 s and rows that leave when
+ * their deadline passes. `j`/`k` move the selection (DOM focus on the row's link, so
+ * it is visible and `Enter` opens it natively).
+ */
+export function InboxList({
+  rows,
+  serverNowMs,
+  filtered = false,
+}: {
+  rows: InboxRow[];
+  serverNowMs: number;
+  /** a type/agent filter is on: the empty state says so */
+  filtered?: boolean;
+}) {
+  const router = useRouter();
+  const now = useClock(
+    serverNowMs,
+    rows.map((r) => r.expiresAtMs),
+  );
+  // Decided elsewhere: hide at once, before the refresh that confirms it arrives. The set
+  // belongs to the rows it was made for, so new server rows start clean.
+  const [decided, setDecided] = useState<{ forRows: InboxRow[]; keys: ReadonlySet<string> }>({
+    forRows: rows,
+    keys: new Set(),
+  });
+  const decidedKeys = decided.forRows === rows ? decided.keys : null;
+  const rowsRef = useRef(rows);
+  useEffect(() => {
+    rowsRef.current = rows;
+  }, [rows]);
+  useEffect(() => {
+    const onLive = (e: Event) => {
+      const ev = (e as CustomEvent<LiveEvent>).detail;
+      if (ev.type !== "request.decided") return;
+      const current = rowsRef.current;
+      setDecided((prev) => ({
+        forRows: current,
+        keys: new Set([
+          ...(prev.forRows === current ? prev.keys : []),
+          `${ev.request_type}:${ev.id}`,
+        ]),
+      }));
+    };
+    window.addEventListener(LIVE_DOM_EVENT, onLive);
+    return () => window.removeEventListener(LIVE_DOM_EVENT, onLive);
+  }, []);
+  const visible = rows.filter(
+    (r) =>
+      (r.expiresAtMs === null || r.expiresAtMs > now) && !decidedKeys?.has(`${r.type}:${r.id}`),
+  );
+  const expiredLocally = rows.some((r) => r.expiresAtMs !== null && r.expiresAtMs <= now);
+  const listRef = useRef<HTMLUListElement>(null);
+  const lastIndex = useRef(-1);
+
+  // An item whose deadline passed has left the list: let the server confirm (counts, title).
+  useEffect(() => {
+    if (expiredLocally) router.refresh();
+  }, [expiredLocally, router]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e) || modalOpen()) return;
+      if (e.key !== "j" && e.key !== "k") return;
+      const links = Array.from(
+        listRef.current?.querySelectorAll<HTMLAnchorElement>("a[data-inbox-link]") ?? [],
+      );
+      if (links.length === 0) return;
+      e.preventDefault();
+      const focused = links.indexOf(document.activeElement as HTMLAnchorElement);
+      const current = focused >= 0 ? focused : Math.min(lastIndex.current, links.length - 1);
+      const next =
+        e.key === "j"
+          ? current < 0
+            ? 0
+            : Math.min(current + 1, links.length - 1)
+          : current < 0
+            ? 0
+            : Math.max(current - 1, 0);
+      lastIndex.current = next;
+      links[next]!.focus();
+      links[next]!.scrollIntoView({ block: "nearest" });
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
+  if (visible.length === 0) {
+    return (
+      <p className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+        {filtered
+          ? "Nothing pending matches these filters."
+          : "Nothing is waiting for you. New requests from agents appear here as they arrive."}
+      </p>
+    );
+  }
+
+  return (
+    <ul
+      ref={listRef}
+      aria-label="Pending requests"
+      className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      {visible.map((row) => {
+        const expiry = expiryLabel(row.expiresAtMs, now);
+        return (
+          <li
+            key={`${row.type}:${row.id}`}
+            data-request-id={row.id}
+            className="relative flex flex-col gap-1 px-4 py-3 focus-within:bg-blue-50 focus-within:ring-2 focus-within:ring-inset focus-within:ring-blue-600 hover:bg-zinc-50 sm:flex-row sm:items-center sm:gap-3 dark:focus-within:bg-blue-950/40 dark:hover:bg-zinc-800/50"
+          >
+            <span
+              className={`w-20 shrink-0 text-xs font-semibold uppercase tracking-wide ${row.type === "approval" ? "text-violet-700 dark:text-violet-300" : "text-teal-700 dark:text-teal-300"}`}
+            >
+              {row.type}
+            </span>
+            <div className="min-w-0 flex-1">
+              <Link
+                href={reviewHref(row)}
+                data-inbox-link
+                style={{ outline: "none" }} // the row's ring shows focus instead
+                className={`block truncate rounded-sm text-sm font-medium after:absolute after:inset-0 hover:underline focus-visible:underline ${row.type === "approval" ? "font-mono" : ""}`}
+              >
+                {row.title}
+              </Link>
+              {row.description ? (
+                <p className="truncate text-sm text-zinc-600 dark:text-zinc-400">
+                  {row.description}
+                </p>
+              ) : null}
+            </div>
+            <span className="shrink-0 text-sm text-zinc-600 dark:text-zinc-400">{row.agentId}</span>
+            <span className="shrink-0 text-right text-sm text-zinc-600 tabular-nums sm:w-44 dark:text-zinc-400">
+              <time dateTime={new Date(row.timestampMs).toISOString()}>
+                {waitingLabel(row.timestampMs, now)}
+              </time>
+              {expiry ? (
+                <span className="block text-xs text-amber-700 dark:text-amber-400">{expiry}</span>
+              ) : null}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
