@@ -26,9 +26,12 @@ test.describe("anonymous visitors", () => {
     });
   }
 
-  test("/setup is gone once accounts exist", async ({ page }) => {
+  test("/setup is gone once accounts exist", async ({ page, request }) => {
+    const res = await request.get("/setup", { maxRedirects: 0 });
+    expect(res.status()).toBe(307);
+    expect(res.headers().location).toBe("/login");
     await page.goto("/setup");
-    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByLabel("Confirm password")).toHaveCount(0);
   });
 });

@@ -31,9 +31,6 @@ async function currentPath(): Promise<string> {
   return path && path.startsWith("/") && !path.startsWith("//") ? path : "/";
 }
 
-/** Pages anyone may open; everything else needs a signed-in person. */
-export const PUBLIC_PAGES = ["/login", "/setup"] as const;
-
 async function sendAnonymousAway(): Promise<never> {
   if (!(await hasUsers())) redirect("/setup");
   const next = await currentPath();
@@ -41,15 +38,23 @@ async function sendAnonymousAway(): Promise<never> {
 }
 
 /**
- * For the root layout: sends anonymous visitors of any page but PUBLIC_PAGES away
- * before anything streams (a real 307, and pages added later are covered too).
+ * For the root layout, before anything streams (so these are real 307s, and pages added
+ * later are covered too): anonymous visitors of any page but /login and /setup go to /login
+ * (or /setup while nobody has an account); /setup is gone once someone has one.
  * Pages still call requirePagePrincipal() for their role.
  */
-export async function guardAnonymous(): Promise<Principal | null> {
+export async function guardRequest(): Promise<Principal | null> {
   const principal = await currentPrincipal();
-  if (principal) return principal;
   const pathname = (await currentPath()).split("?")[0]!;
-  if ((PUBLIC_PAGES as readonly string[]).includes(pathname)) return null;
+  if (pathname === "/setup") {
+    if (principal || (await hasUsers())) redirect(principal ? "/" : "/login");
+    return null;
+  }
+  if (principal) return principal;
+  if (pathname === "/login") {
+    if (!(await hasUsers())) redirect("/setup");
+    return null;
+  }
   return sendAnonymousAway();
 }
 
