@@ -37,6 +37,7 @@ export function isValidCursor(value: unknown): value is Cursor {
   if (typeof time !== "string" || typeof id !== "string") return false;
   if (!CURSOR_TIME.test(time) || !UUID.test(id)) return false;
   if (time === "-infinity") return true;
+  if (time.startsWith("0000")) return false; // PostgreSQL has no year 0
   const d = new Date(`${time.replace(" ", "T").slice(0, 23)}Z`);
   return (
     !Number.isNaN(d.getTime()) &&

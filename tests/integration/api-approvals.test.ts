@@ -427,6 +427,10 @@ describe(`approvals API over HTTP (${testDbKind})`, () => {
         ["limit=1.5", "limit"],
         ["cursor=garbage", "cursor"],
         [`cursor=${Buffer.from('["2026-99-99 00:00:00","x"]').toString("base64url")}`, "cursor"],
+        [
+          `cursor=${Buffer.from(`["0000-01-01 00:00:00","${randomUUID()}"]`).toString("base64url")}`,
+          "cursor",
+        ],
       ]) {
         expectError(
           await request(server, "GET", `/api/v1/approvals?${q}`, { key: agent }),

@@ -137,7 +137,10 @@ run("several server processes on one PostgreSQL", () => {
     await proxy.up();
     const r = await poll;
     const caughtUp = performance.now() - back;
-    console.log(`waiter caught up ${caughtUp.toFixed(0)} ms after the database came back`);
+    const heartbeat = c.output().includes("LISTEN connection lost");
+    console.log(
+      `waiter caught up ${caughtUp.toFixed(0)} ms after the database came back (${heartbeat ? "re-listened by the heartbeat" : "re-listened by the driver"})`,
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: "rejected", comment: "while you were away" });
     expect(caughtUp).toBeLessThan(15_000);
