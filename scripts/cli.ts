@@ -1,12 +1,13 @@
 import { runCli } from "./run-cli";
 import { parseArgs, UsageError, type CommandGroup } from "./cli/args";
+import { backupGroup, restoreGroup } from "./cli/backup";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
  * database (while no server holds it) and on a PostgreSQL server. Each group lives in
  * scripts/cli/<group>.ts; register it in the list below.
  */
-const groups: CommandGroup[] = [];
+const groups: CommandGroup[] = [backupGroup, restoreGroup];
 
 function help() {
   const lines = ["usage: npm run nexus -- <command> [options]", ""];
