@@ -1,6 +1,7 @@
 import path from "node:path";
 import { closeDatabase, getDatabase, openDatabase } from "@/db/client";
 import { takeBackup } from "@/db/ops/backup";
+import { DatabaseLockedError } from "@/db/errors";
 import { restoreDump } from "@/db/ops/restore";
 import { dbConfig } from "@/lib/env";
 import { BACKUP_KINDS, type BackupKind } from "@/lib/ops/backup-plan";
@@ -21,7 +22,18 @@ export const backupGroup: CommandGroup = {
   async run(command, args) {
     if (command !== undefined) throw new UsageError(`backup takes no argument ("${command}")`);
     const kind = kindOf(args);
-    const database = await getDatabase();
+    let database;
+    try {
+      database = await getDatabase();
+    } catch (err) {
+      const pid = /\(pid (\d+)\)/.exec((err as Error).message)?.[1];
+      if (err instanceof DatabaseLockedError && pid)
+        throw new DatabaseLockedError(
+          `${(err as Error).message}\nA running server backs up the embedded database itself: ` +
+            `NEXUS_BACKUP=on schedules it, and \`kill -USR2 ${pid}\` makes it take an hourly backup now (see its log for the path).`,
+        );
+      throw err;
+    }
     const r = await takeBackup({ database, kind });
     console.log(
       `backup written: ${r.file} (${(r.bytes / 1024).toFixed(1)} KiB, ${r.durationMs} ms)` +
