@@ -104,5 +104,5 @@ describe.runIf(testDbKind === "embedded")("export CLI", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe("nexus: export what? one of approvals, questions, metrics");
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 });
