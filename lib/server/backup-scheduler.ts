@@ -4,7 +4,7 @@ import type { Database } from "@/db/client";
 import { takeBackup } from "@/db/ops/backup";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { nextRun, slotOf, type BackupKind, type Schedule } from "@/lib/ops/backup-plan";
+import { nextRun, slotOf, slotStart, type BackupKind, type Schedule } from "@/lib/ops/backup-plan";
 
 /** Advisory-lock class ids (arbitrary constants, next to the migration lock 7_243_001). */
 const LOCK_CLASS: Record<BackupKind, number> = { hourly: 7_243_002, daily: 7_243_003 };
@@ -52,9 +52,9 @@ export function startBackupScheduler(database: Database, schedule: Schedule = {}
     return true;
   }
 
-  async function backup(kind: BackupKind, reason: string) {
+  async function backup(kind: BackupKind, reason: string, now?: Date) {
     try {
-      const r = await takeBackup({ database, kind });
+      const r = await takeBackup({ database, kind, now });
       log().info(
         { kind, file: r.file, bytes: r.bytes, durationMs: r.durationMs, pruned: r.pruned, reason },
         "backup written",
@@ -77,7 +77,8 @@ export function startBackupScheduler(database: Database, schedule: Schedule = {}
       log().error({ kind, err }, `BACKUP FAILED (${kind}): could not claim the slot`);
       return;
     }
-    await backup(kind, "schedule");
+    // named after the slot (backup_…_140000 for the 14:00 run), whatever the delay
+    await backup(kind, "schedule", slotStart(kind, slot, schedule));
   }
 
   function arm(kind: BackupKind) {
