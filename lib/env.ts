@@ -68,6 +68,23 @@ const schema = z.object({
   NEXUS_BACKUP_DIR: z.string().default(".db-backup"),
   NEXUS_BACKUP_KEEP_HOURLY: positiveInt("NEXUS_BACKUP_KEEP_HOURLY", 6),
   NEXUS_BACKUP_KEEP_DAILY: positiveInt("NEXUS_BACKUP_KEEP_DAILY", 7),
+  /** Tests/drills: hourly backups every N seconds (aligned) instead of at :00. */
+  NEXUS_BACKUP_INTERVAL_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      if (!/^\d+$/.test(v) || Number(v) < 1) {
+        ctx.addIssue({
+          code: "custom",
+          message: `NEXUS_BACKUP_INTERVAL_SECONDS must be a positive integer, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  /** Longest wait for in-flight requests on SIGTERM before exiting anyway. */
+  NEXUS_SHUTDOWN_TIMEOUT_SECONDS: positiveInt("NEXUS_SHUTDOWN_TIMEOUT_SECONDS", 25),
 });
 
 export type Env = z.output<typeof schema>;

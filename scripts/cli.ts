@@ -1,14 +1,17 @@
+import { logToStderr } from "@/lib/log";
 import { runCli } from "./run-cli";
 import { parseArgs, UsageError, type CommandGroup } from "./cli/args";
 import { keysGroup } from "./cli/keys";
 import { usersGroup } from "./cli/users";
+import { backupGroup, restoreGroup } from "./cli/backup";
+import { exportGroup } from "./cli/export";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
  * database (while no server holds it) and on a PostgreSQL server. Each group lives in
  * scripts/cli/<group>.ts; register it in the list below.
  */
-const groups: CommandGroup[] = [usersGroup, keysGroup];
+const groups: CommandGroup[] = [usersGroup, keysGroup, backupGroup, restoreGroup, exportGroup];
 
 function help() {
   const lines = ["usage: npm run nexus -- <command> [options]", ""];
@@ -18,6 +21,8 @@ function help() {
   }
   return lines.join("\n");
 }
+
+logToStderr();
 
 runCli(async () => {
   const [groupName, ...rest] = process.argv.slice(2);

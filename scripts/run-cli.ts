@@ -2,6 +2,17 @@ import { ConfigError } from "@/lib/env";
 import { DatabaseLockedError, DatabaseUnavailableError } from "@/db/errors";
 import { closeDatabase } from "@/db/client";
 
+/** Errors (by name) whose message is enough: no stack trace. */
+const EXPECTED_ERRORS = new Set([
+  "UsageError",
+  "ApiKeyNameTaken",
+  "EmailTaken",
+  "LastAdmin",
+  "BackupError",
+  "RestoreError",
+  "ExportError",
+]);
+
 /** Run a command; expected failures print one line (no stack trace) and exit 1. */
 export function runCli(main: () => Promise<void>) {
   main().then(
@@ -14,8 +25,7 @@ export function runCli(main: () => Promise<void>) {
         err instanceof ConfigError ||
         err instanceof DatabaseLockedError ||
         err instanceof DatabaseUnavailableError ||
-        (err instanceof Error &&
-          ["UsageError", "ApiKeyNameTaken", "EmailTaken", "LastAdmin"].includes(err.name));
+        (err instanceof Error && EXPECTED_ERRORS.has(err.name));
       console.error(
         `nexus: ${expected ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`,
       );

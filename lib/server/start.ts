@@ -1,28 +1,29 @@
 import "server-only";
 import { ConfigError, env } from "@/lib/env";
-import { closeDatabase, getDatabase } from "@/db/client";
+import { closeDatabase, getDatabase, type Database } from "@/db/client";
 import { DatabaseLockedError, DatabaseUnavailableError } from "@/db/errors";
+import { takeBackup } from "@/db/ops/backup";
 import { log } from "@/lib/log";
+import { startBackupScheduler } from "./backup-scheduler";
+import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
+import { inFlightRequests } from "./request-log";
 
-type Hook = () => Promise<void> | void;
-const g = globalThis as unknown as { __nexusStarted?: boolean; __nexusShutdownHooks?: Hook[] };
+export { isShuttingDown, onShutdown };
 
-/** Register work to do on SIGTERM/SIGINT before the database closes (run in reverse order). */
-export function onShutdown(hook: Hook) {
-  (g.__nexusShutdownHooks ??= []).push(hook);
-}
+const g = globalThis as unknown as { __nexusStarted?: boolean };
 
 /**
  * Server start (instrumentation.ts): validate configuration, open and migrate the
- * database before the first request, and close it cleanly on SIGTERM/SIGINT.
- * Bad configuration or an unreachable database exits with one clear line.
+ * database before the first request, start scheduled backups, and stop cleanly on
+ * SIGTERM/SIGINT. Bad configuration or an unreachable database exits with one line.
  */
 export async function startNexus() {
   if (g.__nexusStarted) return;
   g.__nexusStarted = true;
+  let database: Database;
   try {
     env();
-    await getDatabase();
+    database = await getDatabase();
   } catch (err) {
     const expected =
       err instanceof ConfigError ||
@@ -33,21 +34,76 @@ export async function startNexus() {
     );
     process.exit(1);
   }
+  startBackups(database);
+  handleSignals();
+}
+
+function startBackups(database: Database) {
+  const e = env();
+  const scheduler =
+    e.NEXUS_BACKUP === "on"
+      ? startBackupScheduler(database, { intervalSeconds: e.NEXUS_BACKUP_INTERVAL_SECONDS })
+      : undefined;
+  if (scheduler) onShutdown(() => scheduler.stop());
+  // `kill -USR2 <pid>`: back up now, inside the server (the CLI cannot open an embedded
+  // database the server holds).
+  process.on("SIGUSR2", () => {
+    log().info("backup requested (SIGUSR2)");
+    if (scheduler) void scheduler.runNow("hourly");
+    else
+      takeBackup({ database, kind: "hourly" }).then(
+        (r) => log().info({ kind: "hourly", file: r.file, bytes: r.bytes }, "backup written"),
+        (err) => log().error({ err }, `BACKUP FAILED (hourly): ${(err as Error).message}`),
+      );
+  });
+}
+
+/*
+ * Shutdown, cooperating with Next.js. `next start` (and the standalone server.js) run
+ * their own SIGTERM/SIGINT handler: close the HTTP server (stop accepting, let in-flight
+ * requests finish), then process.exit(143). Ours runs alongside it:
+ *   1. at once: mark the process as stopping and run the onShutdown hooks (long polls
+ *      answer with their current state, event streams end, backup timers stop);
+ *   2. when Next calls process.exit after the last response, close the database and
+ *      exit 0 instead: every acknowledged write was committed before its response.
+ * Without Next's handler (NEXT_MANUAL_SIG_HANDLE, scripts) step 2 follows step 1.
+ * NEXUS_SHUTDOWN_TIMEOUT_SECONDS bounds the wait for in-flight requests.
+ */
+function handleSignals() {
+  const nextHandles = process.listenerCount("SIGTERM") > 0;
+  const realExit = process.exit.bind(process) as (code?: number) => never;
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    log().info({ signal }, "shutting down");
-    for (const hook of [...(g.__nexusShutdownHooks ?? [])].reverse()) {
-      try {
-        await hook();
-      } catch (err) {
-        log().error({ err }, "shutdown hook failed");
-      }
-    }
-    await closeDatabase().catch((err) => log().error({ err }, "closing the database failed"));
-    process.exit(0);
+    const timeoutMs = env().NEXUS_SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    log().info(
+      { signal, inFlight: inFlightRequests() },
+      "shutting down: not accepting new connections, finishing in-flight requests",
+    );
+    const hooksDone = runShutdownHooks((err) => log().error({ err }, "shutdown hook failed"));
+    let finishing: Promise<void> | undefined;
+    const finish = (reason: string, code: number) =>
+      (finishing ??= (async () => {
+        await hooksDone;
+        await closeDatabase().catch((err) => log().error({ err }, "closing the database failed"));
+        log().info({ reason }, "shutdown complete");
+        realExit(code);
+      })());
+    const timer = setTimeout(() => {
+      log().warn(
+        { inFlight: inFlightRequests(), timeoutMs },
+        "shutdown timeout: exiting with requests still open",
+      );
+      void finish("timeout", 1);
+    }, timeoutMs);
+    timer.unref();
+    if (nextHandles) {
+      process.exit = ((code?: number) => {
+        void finish(`HTTP server closed (next exit ${code ?? 0})`, 0);
+      }) as typeof process.exit;
+    } else void finish("no HTTP server to drain", 0);
   };
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.once("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }

@@ -1,0 +1,117 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { csvRow, jsonClose, jsonItem, jsonOpen, pgTimestamp } from "@/lib/export/format";
+import { rows, type Database } from "../client";
+import { pgliteOf, postgresOf } from "./clients";
+
+export const EXPORTS = {
+  approvals: { table: "approval_requests", since: "timestamp" },
+  questions: { table: "question_requests", since: "timestamp" },
+  metrics: { table: "hitl_metrics", since: "created_at" },
+} as const;
+export type ExportName = keyof typeof EXPORTS;
+export const EXPORT_FORMATS = ["csv", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export class ExportError extends Error {
+  override name = "ExportError";
+}
+
+const BATCH = 1000;
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+
+interface Column {
+  name: string;
+  type: string;
+}
+
+/** The table's columns in table order (seed columns first, then additions). */
+async function columnsOf(database: Database, table: string): Promise<Column[]> {
+  const cols = await rows<{ name: string; type: string }>(
+    database.db,
+    sql`SELECT column_name AS name, data_type AS type FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`,
+  );
+  if (cols.length === 0) throw new ExportError(`table ${table} does not exist`);
+  return cols;
+}
+
+/**
+ * Every column as PostgreSQL's own text output (as COPY writes it), booleans as t/f:
+ * the database formats timestamps (microseconds included), jsonb and numbers.
+ */
+function csvSelectList(cols: Column[]): string {
+  return cols
+    .map((c) =>
+      c.type === "boolean"
+        ? `CASE WHEN t.${q(c.name)} THEN 't' WHEN NOT t.${q(c.name)} THEN 'f' END AS ${q(c.name)}`
+        : `t.${q(c.name)}::text AS ${q(c.name)}`,
+    )
+    .join(", ");
+}
+
+/**
+ * Stream an export as text chunks: CSV with a header line, or a JSON array of
+ * row_to_json objects. Constant memory: a server cursor on PostgreSQL, keyset batches
+ * (by primary key) on the embedded database. Rows come in primary-key order.
+ */
+export async function* exportChunks(opts: {
+  database: Database;
+  name: ExportName;
+  format: ExportFormat;
+  since?: Date;
+}): AsyncGenerator<string> {
+  const { database, name, format } = opts;
+  const { table, since: sinceCol } = EXPORTS[name];
+  const cols = await columnsOf(database, table);
+  const select = format === "csv" ? csvSelectList(cols) : `row_to_json(t)::text AS ${q("__json")}`;
+  const where = opts.since ? `t.${q(sinceCol)} >= $1::timestamp` : "TRUE";
+  const params = opts.since ? [pgTimestamp(opts.since)] : [];
+  const names = cols.map((c) => c.name);
+
+  let count = 0;
+  const render = (r: Record<string, string | null>) =>
+    format === "csv" ? csvRow(names.map((n) => r[n] ?? null)) : jsonItem(count, r.__json!);
+
+  yield format === "csv" ? csvRow(names) : jsonOpen;
+  for await (const batch of batches(database, table, select, where, params)) {
+    let chunk = "";
+    for (const r of batch) {
+      chunk += render(r);
+      count++;
+    }
+    yield chunk;
+  }
+  if (format === "json") yield jsonClose(count);
+}
+
+async function* batches(
+  database: Database,
+  table: string,
+  select: string,
+  where: string,
+  params: string[],
+): AsyncGenerator<Record<string, string | null>[]> {
+  if (database.config.kind === "server") {
+    const pg = postgresOf(database);
+    const text = `SELECT ${select} FROM public.${q(table)} t WHERE ${where} ORDER BY t.id`;
+    for await (const batch of pg.unsafe(text, params).cursor(BATCH))
+      yield batch as unknown as Record<string, string | null>[];
+    return;
+  }
+  // PGlite: keyset pagination on the primary key (an index range scan per batch).
+  const pg = pgliteOf(database);
+  let last: string | undefined;
+  for (;;) {
+    const keyset = last === undefined ? "TRUE" : `t.id > $${params.length + 1}`;
+    const text =
+      `SELECT ${select}, t.id::text AS ${q("__key")} FROM public.${q(table)} t ` +
+      `WHERE ${where} AND ${keyset} ORDER BY t.id LIMIT ${BATCH}`;
+    const args = last === undefined ? params : [...params, last];
+    const batch = (await pg.query<Record<string, string | null>>(text, args)).rows;
+    if (batch.length === 0) return;
+    last = batch[batch.length - 1]!.__key!;
+    yield batch;
+    if (batch.length < BATCH) return;
+  }
+}
