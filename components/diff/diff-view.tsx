@@ -10,6 +10,10 @@ import { setViewMode, useViewMode, type ViewMode } from "./use-view-mode";
 
 const n = (value: number) => value.toLocaleString("en");
 
+// Start fetching the viewer chunk as soon as this module runs in the browser, in
+// parallel with hydration, instead of when the first file mounts.
+if (typeof window !== "undefined") void import("./file-viewer");
+
 function Notice({ children }: { children: React.ReactNode }) {
   return (
     <p

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
+import { StaticDiff } from "./static-diff";
 import { useHydrated } from "./use-hydrated";
 import type { ViewMode } from "./use-view-mode";
 
@@ -66,6 +67,9 @@ export function FileDiff({
   const show = hydrated && (near || eager || typeof IntersectionObserver === "undefined");
   const [limit, setLimit] = useState<number>(LIMITS.initialLines);
   const ref = useRef<HTMLElement>(null);
+  const viewerBox = useRef<HTMLDivElement>(null);
+  // the viewer computes its diff after mounting: keep the static table until it has rows
+  const [ready, setReady] = useState(false);
 
   // mount the viewer only when the file comes near the viewport (the first file: at once)
   useEffect(() => {
@@ -83,6 +87,20 @@ export function FileDiff({
     observer.observe(node);
     return () => observer.disconnect();
   }, [near, collapsed, eager]);
+
+  useEffect(() => {
+    const box = viewerBox.current;
+    if (!box || ready) return;
+    const check = () => {
+      if (box.querySelector("tbody tr")) {
+        setReady(true);
+        observer.disconnect();
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(box, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  });
 
   // a jump link to this file opens it
   useEffect(() => {
@@ -164,13 +182,12 @@ export function FileDiff({
           </p>
         ) : show ? (
           <>
-            <Suspense
-              fallback={
-                <ViewerPlaceholder label="Loading the diff viewer…" lines={placeholderLines} />
-              }
-            >
-              <FileViewer file={file} limit={limit} view={view} dark={dark} />
-            </Suspense>
+            {ready ? null : <StaticDiff file={file} limit={limit} view={view} />}
+            <div ref={viewerBox} hidden={!ready} data-viewer={ready ? "ready" : "loading"}>
+              <Suspense fallback={null}>
+                <FileViewer file={file} limit={limit} view={view} dark={dark} />
+              </Suspense>
+            </div>
             {remaining > 0 ? (
               <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">
                 <span className="text-zinc-600 dark:text-zinc-400">
@@ -196,6 +213,9 @@ export function FileDiff({
               </div>
             ) : null}
           </>
+        ) : eager ? (
+          // server rendering and hydration: the first file as a plain table at once
+          <StaticDiff file={file} limit={limit} view={view} />
         ) : (
           <ViewerPlaceholder
             label="The diff renders when scrolled into view…"

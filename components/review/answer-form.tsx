@@ -32,10 +32,7 @@ export function AnswerForm({ id, action }: { id: string; action: Action }) {
   return (
     <>
       <ShortcutsDialog shortcuts={shortcuts} dialogRef={helpRef} />
-      <form ref={formRef} action={formAction} aria-labelledby="answer-title" noValidate>
-        <h2 id="answer-title" className="sr-only">
-          Your answer
-        </h2>
+      <form ref={formRef} action={formAction} noValidate>
         <input type="hidden" name="id" value={id} />
         <label htmlFor="answer" className="block text-sm font-medium">
           Answer
@@ -90,7 +87,7 @@ export function AnswerForm({ id, action }: { id: string; action: Action }) {
             onClick={() => helpRef.current?.showModal()}
             className="ml-auto text-xs text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400"
           >
-            Shortcuts: <kbd>a</kbd> answer · <kbd>?</kbd> help
+            Keyboard shortcuts <kbd>?</kbd>
           </button>
         </div>
       </form>

@@ -124,7 +124,7 @@ export function ApprovalForm({ id, action }: { id: string; action: Action }) {
             onClick={() => helpRef.current?.showModal()}
             className="ml-auto text-xs text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400"
           >
-            Shortcuts: <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>?</kbd> help
+            Keyboard shortcuts <kbd>?</kbd>
           </button>
         </div>
       </form>

@@ -4,7 +4,7 @@ import { useState } from "react";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const MAX_OPEN_DEPTH = 2;
+const MAX_OPEN_DEPTH = 3;
 
 function Scalar({ value }: { value: Exclude<Json, Json[] | { [key: string]: Json }> }) {
   if (value === null) return <span className="text-zinc-500">null</span>;
@@ -45,16 +45,20 @@ function Node({ name, value, depth }: { name: string | null; value: Json; depth:
   }
   return (
     <li className="pl-4">
-      <details open={depth < MAX_OPEN_DEPTH} className="group">
-        <summary className="-ml-4 cursor-pointer list-none pl-0 marker:hidden">
-          <span aria-hidden="true" className="inline-block w-4 text-zinc-500 group-open:rotate-90">
+      <details open={depth < MAX_OPEN_DEPTH}>
+        <summary className="-ml-4 cursor-pointer list-none rounded hover:bg-zinc-100 dark:hover:bg-zinc-800 [&::-webkit-details-marker]:hidden">
+          <span
+            aria-hidden="true"
+            className="inline-block w-4 text-center text-zinc-500 transition-transform [details[open]>summary>&]:rotate-90"
+          >
             ▸
           </span>
           {label}
           {open}
-          <span className="text-zinc-500 group-open:hidden">
+          <span className="hidden text-zinc-500 [details:not([open])>summary>&]:inline">
             {" "}
-            {entries.length} {Array.isArray(value) ? "items" : "keys"} {close}
+            {entries.length} {Array.isArray(value) ? "item" : "key"}
+            {entries.length === 1 ? "" : "s"} {close}
           </span>
         </summary>
         <ul>
@@ -62,7 +66,7 @@ function Node({ name, value, depth }: { name: string | null; value: Json; depth:
             <Node key={k} name={Array.isArray(value) ? null : k} value={v} depth={depth + 1} />
           ))}
         </ul>
-        <span className="block">{close}</span>
+        <span className="block -ml-4 pl-4">{close}</span>
       </details>
     </li>
   );

@@ -5,7 +5,7 @@
  * whole diff opens as plain text, with rendering as a diff one click away.
  */
 export const LIMITS = {
-  initialLines: 500,
+  initialLines: 300,
   stepLines: 2000,
   collapseFileLines: 1500,
   rawTotalLines: 50_000,
