@@ -64,7 +64,7 @@ const tone = (line: DiffLine | undefined, gutter: boolean) =>
 const mark = (line: DiffLine | undefined) =>
   line?.kind === "add" ? "+" : line?.kind === "del" ? "-" : "";
 
-const gutterCls = "w-14 px-1.5 text-right align-top text-zinc-600 select-none dark:text-zinc-400";
+const gutterCls = "w-[3.75rem] px-1.5 text-right align-top text-zinc-600 select-none dark:text-zinc-400";
 const textCls = "whitespace-pre-wrap break-all align-top";
 
 function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
@@ -105,10 +105,10 @@ export function StaticDiff({
     return (
       <table className="w-full table-fixed border-collapse font-mono text-[12.5px] leading-5">
         <colgroup>
-          <col className="w-14" />
+          <col className="w-[3.75rem]" />
           <col className="w-7" />
           <col />
-          <col className="w-14" />
+          <col className="w-[3.75rem]" />
           <col className="w-7" />
           <col />
         </colgroup>
@@ -136,7 +136,7 @@ export function StaticDiff({
       rows.push(
         <tr key={rows.length}>
           <td
-            className={`${gutterCls} w-24 ${tone(line, true)}`}
+            className={`${gutterCls} w-[6.5rem] ${tone(line, true)}`}
             data-old-line={line.oldNo ?? undefined}
             data-new-line={line.newNo ?? undefined}
           >
@@ -155,7 +155,7 @@ export function StaticDiff({
   return (
     <table className="w-full table-fixed border-collapse font-mono text-[12.5px] leading-5">
       <colgroup>
-        <col className="w-24" />
+        <col className="w-[6.5rem]" />
         <col className="w-7" />
         <col />
       </colgroup>

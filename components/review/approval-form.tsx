@@ -72,7 +72,8 @@ export function ApprovalForm({ id, action }: { id: string; action: Action }) {
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
-              formRef.current?.requestSubmit(rejecting ? rejectRef.current : approveRef.current);
+              // only a reject is sent from the keyboard here: never approve by accident
+              if (rejecting || commentError) formRef.current?.requestSubmit(rejectRef.current);
             }
           }}
           aria-invalid={commentError ? true : undefined}
