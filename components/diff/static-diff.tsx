@@ -64,7 +64,8 @@ const tone = (line: DiffLine | undefined, gutter: boolean) =>
 const mark = (line: DiffLine | undefined) =>
   line?.kind === "add" ? "+" : line?.kind === "del" ? "-" : "";
 
-const gutterCls = "w-[3.75rem] px-1.5 text-right align-top text-zinc-600 select-none dark:text-zinc-400";
+const gutterCls =
+  "w-[3.75rem] px-1.5 text-right align-top text-zinc-600 select-none dark:text-zinc-400";
 const textCls = "whitespace-pre-wrap break-all align-top";
 
 function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
