@@ -318,3 +318,15 @@ describe("languageForPath", () => {
     expect(languageForPath(path)).toBe(language);
   });
 });
+
+describe("the demo seed's diffs", () => {
+  it("parse without recounting (their hunk headers match their lines)", async () => {
+    const { demoApprovals } = await import("@/db/seed-data");
+    for (const a of demoApprovals) {
+      expect(parseDiff(a.diff, { fallbackPath: a.filePath }), a.filePath).toMatchObject({
+        ok: true,
+        repairedHunks: 0,
+      });
+    }
+  });
+});
