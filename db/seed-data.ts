@@ -10,7 +10,7 @@ export const demoApprovals = [
 index 3b18e51..a9c2f4d 100644
 --- a/src/cache/lru.ts
 +++ b/src/cache/lru.ts
-@@ -1,12 +1,16 @@
+@@ -1,12 +1,18 @@
  export class LruCache<K, V> {
    private readonly map = new Map<K, V>();
 +  hits = 0;
@@ -30,7 +30,7 @@ index 3b18e51..a9c2f4d 100644
 +    this.hits++;
      return value;
    }
-@@ -20,7 +24,10 @@ export class LruCache<K, V> {
+@@ -20,6 +24,9 @@ export class LruCache<K, V> {
    set(key: K, value: V): void {
      this.map.delete(key);
      this.map.set(key, value);
@@ -66,7 +66,7 @@ index 0000000..5d1e2f0
     description: "Round invoice totals with Decimal instead of float.",
     diff: `--- a/services/billing/invoice.py
 +++ b/services/billing/invoice.py
-@@ -1,8 +1,9 @@
+@@ -1,9 +1,10 @@
 +from decimal import Decimal, ROUND_HALF_UP
  from dataclasses import dataclass
  
@@ -78,7 +78,7 @@ index 0000000..5d1e2f0
 +    amount: Decimal
      quantity: int = 1
  
-@@ -14,6 +15,8 @@ class Invoice:
+@@ -14,4 +15,5 @@ class Invoice:
      lines: list[Line]
  
 -    def total(self) -> float:
@@ -94,7 +94,7 @@ index 0000000..5d1e2f0
     description: "Shut the HTTP server down gracefully on SIGTERM.",
     diff: `--- a/cmd/server/main.go
 +++ b/cmd/server/main.go
-@@ -3,12 +3,26 @@ package main
+@@ -3,9 +3,24 @@ package main
  import (
 +	"context"
  	"log"
@@ -139,7 +139,7 @@ index 0000000..5d1e2f0
     description: "Visible focus ring for keyboard users.",
     diff: `--- a/web/styles/button.css
 +++ b/web/styles/button.css
-@@ -4,5 +4,9 @@
+@@ -4,4 +4,8 @@
    border-radius: 6px;
    padding: 0.5rem 1rem;
 -  outline: none;

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "./client";
 import { approvalRequests, hitlMetrics, questionRequests } from "./schema";
+import { EDGE_CASE_IDS, XSS, edgeCaseApprovals } from "./seed-big";
 import { demoApprovals, demoQuestions } from "./seed-data";
 
 const MIN = 60_000;
@@ -73,4 +74,66 @@ export async function seedDemo(db: Db, now = new Date()) {
     }
   });
   return { approvals, questions, metrics };
+}
+
+/**
+ * NEXUS_SEED_BIG=1: large and hostile requests (fixed ids, see EDGE_CASE_IDS), already
+ * decided so they never crowd the inbox. For the review page's tests and for demos.
+ */
+export async function seedEdgeCases(db: Db, now = new Date()) {
+  const asked = new Date(now.getTime() - 2 * 60 * MIN);
+  const decided = new Date(asked.getTime() + 5 * MIN);
+  const approvals = edgeCaseApprovals();
+  await db.transaction(async (tx) => {
+    for (const a of approvals) {
+      await tx
+        .insert(approvalRequests)
+        .values({
+          ...a,
+          agentId: "edge-case-agent",
+          timestamp: asked,
+          createdAt: asked,
+          approved: true,
+          approvedAt: decided,
+          comment: XSS.line,
+          decidedBy: "seed@example.com",
+        })
+        .onConflictDoNothing();
+      await tx
+        .insert(hitlMetrics)
+        .values({
+          requestType: "approval",
+          requestId: a.id,
+          responseTimeMs: 5 * MIN,
+          userId: "seed@example.com",
+          createdAt: decided,
+        })
+        .onConflictDoNothing();
+    }
+    await tx
+      .insert(questionRequests)
+      .values({
+        id: EDGE_CASE_IDS.xssQuestion,
+        agentId: "edge-case-agent",
+        question: XSS.question,
+        context: XSS.context,
+        timestamp: asked,
+        createdAt: asked,
+        response: XSS.line,
+        responseAt: decided,
+        respondedBy: "seed@example.com",
+      })
+      .onConflictDoNothing();
+    await tx
+      .insert(hitlMetrics)
+      .values({
+        requestType: "question",
+        requestId: EDGE_CASE_IDS.xssQuestion,
+        responseTimeMs: 5 * MIN,
+        userId: "seed@example.com",
+        createdAt: decided,
+      })
+      .onConflictDoNothing();
+  });
+  return { approvals: approvals.length, questions: 1 };
 }

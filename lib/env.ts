@@ -65,6 +65,11 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NEXUS_BACKUP: z.enum(["on", "off"]).default("off"),
+  /** `npm run db:seed` also inserts large and hostile edge-case requests (tests, demos) */
+  NEXUS_SEED_BIG: z
+    .enum(["0", "1"], "NEXUS_SEED_BIG must be 0 or 1")
+    .default("0")
+    .transform((v) => v === "1"),
   NEXUS_BACKUP_DIR: z.string().default(".db-backup"),
   NEXUS_BACKUP_KEEP_HOURLY: positiveInt("NEXUS_BACKUP_KEEP_HOURLY", 6),
   NEXUS_BACKUP_KEEP_DAILY: positiveInt("NEXUS_BACKUP_KEEP_DAILY", 7),

@@ -15,6 +15,8 @@ const env = {
   NEXUS_DATA_DIR: dataDir,
   PORT: port,
   LOG_LEVEL: process.env.LOG_LEVEL || "warn",
+  // edge-case requests (large diffs, XSS text) with fixed ids, already decided
+  NEXUS_SEED_BIG: process.env.NEXUS_SEED_BIG || "1",
 };
 for (const k of ["DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "NEXUS_DB"])
   delete env[k];

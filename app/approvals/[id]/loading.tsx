@@ -1,0 +1,16 @@
+export default function Loading() {
+  return (
+    <div aria-busy="true" aria-live="polite" className="animate-pulse">
+      <span className="sr-only">Loading the request…</span>
+      <div className="mb-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="space-y-3">
+          <div className="h-7 w-2/3 rounded bg-zinc-200 dark:bg-zinc-800" />
+          <div className="h-4 w-full rounded bg-zinc-200 dark:bg-zinc-800" />
+          <div className="h-4 w-1/2 rounded bg-zinc-200 dark:bg-zinc-800" />
+        </div>
+        <div className="h-40 rounded-lg bg-zinc-200 dark:bg-zinc-800" />
+      </div>
+      <div className="h-96 rounded-lg bg-zinc-200 dark:bg-zinc-800" />
+    </div>
+  );
+}

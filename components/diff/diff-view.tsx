@@ -1,0 +1,193 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { LIMITS } from "@/lib/diff/limits";
+import { parseDiff, type DiffFile } from "@/lib/diff/parse";
+import { FileDiff } from "./file-diff";
+import { RawText } from "./raw-text";
+import { usePrefersDark } from "./use-prefers-dark";
+import { setViewMode, useViewMode, type ViewMode } from "./use-view-mode";
+
+const n = (value: number) => value.toLocaleString("en");
+
+// Start fetching the viewer chunk as soon as this module runs in the browser, in
+// parallel with hydration, instead of when the first file mounts.
+if (typeof window !== "undefined") void import("./file-viewer");
+
+function Notice({ children }: { children: React.ReactNode }) {
+  return (
+    <p
+      role="note"
+      className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-200"
+    >
+      {children}
+    </p>
+  );
+}
+
+function ViewToggle({ view }: { view: ViewMode }) {
+  const option = (mode: ViewMode, label: string) => (
+    <button
+      type="button"
+      aria-pressed={view === mode}
+      onClick={() => setViewMode(mode)}
+      className={`px-3 py-1 text-sm ${view === mode ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div
+      role="group"
+      aria-label="Diff layout"
+      className="inline-flex overflow-hidden rounded-md border border-zinc-300 dark:border-zinc-700"
+    >
+      {option("split", "Split")}
+      {option("unified", "Unified")}
+    </div>
+  );
+}
+
+function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) {
+  return (
+    <details
+      open={files.length <= 6}
+      className="mb-3 rounded-lg border border-zinc-200 bg-white text-sm dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <summary className="cursor-pointer px-3 py-2 font-medium">Files ({n(files.length)})</summary>
+      <nav aria-label="Files in this diff">
+        <ol className="max-h-72 overflow-auto border-t border-zinc-200 py-1 dark:border-zinc-800">
+          {files.map((f, i) => (
+            <li key={anchors[i]} className="flex items-center gap-3 px-3 py-0.5">
+              <a
+                href={`#${anchors[i]}`}
+                className="min-w-0 flex-1 truncate font-mono text-xs hover:underline"
+              >
+                {f.path}
+              </a>
+              <span className="shrink-0 font-mono text-xs">
+                <span className="text-green-700 dark:text-green-400">+{n(f.additions)}</span>{" "}
+                <span className="text-red-700 dark:text-red-400">−{n(f.deletions)}</span>
+              </span>
+            </li>
+          ))}
+        </ol>
+      </nav>
+    </details>
+  );
+}
+
+/** The whole diff of a request: summary, file list, one viewer per file; plain text when it is not a diff. */
+export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+  const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
+  const view = useViewMode();
+  const dark = usePrefersDark();
+  const [asDiff, setAsDiff] = useState(false);
+  const [collapseAll, setCollapseAll] = useState<{ generation: number; collapsed: boolean | null }>(
+    { generation: 0, collapsed: null },
+  );
+
+  if (!parsed.ok) {
+    return (
+      <div>
+        <Notice>{parsed.reason} It is shown below as plain text.</Notice>
+        <RawText text={diff} label="Submitted text" />
+      </div>
+    );
+  }
+
+  const { files } = parsed;
+  const anchors = files.map((_, i) => `file-${i + 1}`);
+  const enormous = parsed.lineCount > LIMITS.rawTotalLines || diff.length > LIMITS.rawTotalChars;
+
+  const summary = (
+    <p className="text-sm text-zinc-600 dark:text-zinc-400">
+      {n(files.length)} {files.length === 1 ? "file" : "files"} changed,{" "}
+      <span className="text-green-700 dark:text-green-400">
+        {n(parsed.additions)} {parsed.additions === 1 ? "addition" : "additions"}
+      </span>
+      ,{" "}
+      <span className="text-red-700 dark:text-red-400">
+        {n(parsed.deletions)} {parsed.deletions === 1 ? "deletion" : "deletions"}
+      </span>
+    </p>
+  );
+
+  if (enormous && !asDiff) {
+    return (
+      <div>
+        <div className="mb-3 flex flex-wrap items-center gap-3">{summary}</div>
+        <Notice>
+          This diff is very large ({n(parsed.lineCount)} lines in {n(files.length)} files), so it is
+          shown as plain text.{" "}
+          <button type="button" className="font-medium underline" onClick={() => setAsDiff(true)}>
+            Render it as a diff
+          </button>{" "}
+          (files start collapsed).
+        </Notice>
+        <FileList files={files} anchors={anchors} />
+        <RawText text={diff} label="Diff as plain text" />
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      <div className="mb-3 flex flex-wrap items-center gap-3">
+        {summary}
+        <div className="ml-auto flex items-center gap-2">
+          <button
+            type="button"
+            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            onClick={() =>
+              setCollapseAll((c) => ({ generation: c.generation + 1, collapsed: true }))
+            }
+          >
+            Collapse all
+          </button>
+          <button
+            type="button"
+            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            onClick={() =>
+              setCollapseAll((c) => ({ generation: c.generation + 1, collapsed: false }))
+            }
+          >
+            Expand all
+          </button>
+          <ViewToggle view={view} />
+        </div>
+      </div>
+      {parsed.crlf ? (
+        <Notice>
+          This diff uses CRLF (Windows) line endings; they are shown as plain line breaks.
+        </Notice>
+      ) : null}
+      {parsed.repairedHunks > 0 ? (
+        <Notice>
+          {parsed.repairedHunks === 1
+            ? "One hunk header"
+            : `${n(parsed.repairedHunks)} hunk headers`}{" "}
+          in this diff gave line counts that did not match the lines below them; the counts were
+          recomputed from the lines. Check the numbers before relying on them.
+        </Notice>
+      ) : null}
+      {files.length > 1 ? <FileList files={files} anchors={anchors} /> : null}
+      <div className="space-y-4">
+        {files.map((file, i) => (
+          <FileDiff
+            key={`${anchors[i]}:${collapseAll.generation}`}
+            file={file}
+            anchor={anchors[i]!}
+            view={view}
+            dark={dark}
+            eager={i === 0}
+            collapsedByDefault={
+              collapseAll.collapsed ??
+              (enormous || (i > 0 && file.lineCount > LIMITS.collapseFileLines))
+            }
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+"use client";
+
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { LIMITS } from "@/lib/diff/limits";
+import type { DiffFile } from "@/lib/diff/parse";
+import { StaticDiff } from "./static-diff";
+import { useHydrated } from "./use-hydrated";
+import type { ViewMode } from "./use-view-mode";
+
+// the viewer (with emotion and refractor) loads in its own chunk, in the browser only:
+// `near` is never true during server rendering
+const FileViewer = lazy(() => import("./file-viewer").then((m) => ({ default: m.FileViewer })));
+
+/** rough height of a rendered diff line, to reserve space before a viewer mounts */
+const ROW_PX = 20;
+
+const STATUS_LABEL: Record<DiffFile["status"], string | null> = {
+  modified: null,
+  added: "new file",
+  deleted: "deleted",
+  renamed: "renamed",
+  copied: "copied",
+};
+
+function ViewerPlaceholder({ label, lines }: { label: string; lines: number }) {
+  return (
+    <div
+      aria-busy="true"
+      className="flex items-start px-4 py-3 text-sm text-zinc-500"
+      style={{ minHeight: lines * ROW_PX }}
+    >
+      {label}
+    </div>
+  );
+}
+
+function emptyBodyText(file: DiffFile): string {
+  if (file.binary) return "Binary file: contents not shown.";
+  if (file.status === "renamed") return "File renamed without content changes.";
+  if (file.status === "copied") return "File copied without content changes.";
+  if (file.oldMode && file.newMode && file.oldMode !== file.newMode)
+    return `File mode changed from ${file.oldMode} to ${file.newMode}.`;
+  if (file.status === "added") return "Empty file added.";
+  if (file.status === "deleted") return "Empty file deleted.";
+  return "No content changes.";
+}
+
+export function FileDiff({
+  file,
+  anchor,
+  view,
+  dark,
+  collapsedByDefault,
+  eager,
+}: {
+  file: DiffFile;
+  anchor: string;
+  view: ViewMode;
+  dark: boolean;
+  collapsedByDefault: boolean;
+  /** render at once instead of waiting to come near the viewport (the first file) */
+  eager: boolean;
+}) {
+  const [collapsed, setCollapsed] = useState(collapsedByDefault);
+  const [near, setNear] = useState(false);
+  const hydrated = useHydrated();
+  const show = hydrated && (near || eager || typeof IntersectionObserver === "undefined");
+  const [limit, setLimit] = useState<number>(LIMITS.initialLines);
+  const ref = useRef<HTMLElement>(null);
+  const viewerBox = useRef<HTMLDivElement>(null);
+  // the viewer computes its diff after mounting: keep the static table until it has rows
+  const [ready, setReady] = useState(false);
+
+  // mount the viewer only when the file comes near the viewport (the first file: at once)
+  useEffect(() => {
+    const node = ref.current;
+    if (near || collapsed || eager || !node || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setNear(true);
+          observer.disconnect();
+        }
+      },
+      { rootMargin: "600px 0px" },
+    );
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [near, collapsed, eager]);
+
+  useEffect(() => {
+    const box = viewerBox.current;
+    if (!box || ready) return;
+    const check = () => {
+      if (box.querySelector("tbody tr")) {
+        setReady(true);
+        observer.disconnect();
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(box, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  });
+
+  // a jump link to this file opens it
+  useEffect(() => {
+    const open = () => {
+      if (window.location.hash === `#${anchor}`) {
+        setCollapsed(false);
+        setNear(true);
+      }
+    };
+    open();
+    window.addEventListener("hashchange", open);
+    return () => window.removeEventListener("hashchange", open);
+  }, [anchor]);
+
+  const bodyId = `${anchor}-body`;
+  const status = STATUS_LABEL[file.status];
+  const hasLines = file.hunks.length > 0;
+  const remaining = file.lineCount - Math.min(limit, file.lineCount);
+  const placeholderLines = Math.min(limit, file.lineCount) + file.hunks.length;
+
+  return (
+    <section
+      ref={ref}
+      id={anchor}
+      aria-label={`Diff of ${file.path}`}
+      className="scroll-mt-4 overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-zinc-50 px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900/60">
+        <button
+          type="button"
+          onClick={() => {
+            setCollapsed((c) => !c);
+            setNear(true);
+          }}
+          aria-expanded={!collapsed}
+          aria-controls={bodyId}
+          aria-label={`${collapsed ? "Show" : "Hide"} ${file.path}`}
+          className="rounded px-1.5 py-0.5 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        >
+          <span aria-hidden="true">{collapsed ? "▸ Show" : "▾ Hide"}</span>
+        </button>
+        <h3 className="min-w-0 break-all font-mono text-sm font-medium">
+          {file.status === "renamed" || file.status === "copied" ? (
+            <>
+              <span className="text-zinc-500">{file.oldPath}</span>
+              <span aria-label={file.status === "renamed" ? " renamed to " : " copied to "}>
+                {" → "}
+              </span>
+              {file.newPath}
+            </>
+          ) : (
+            file.path
+          )}
+        </h3>
+        {status ? (
+          <span className="rounded-full border border-zinc-300 px-2 text-xs text-zinc-600 dark:border-zinc-700 dark:text-zinc-300">
+            {status}
+            {file.similarity !== null ? ` · ${file.similarity}% similar` : ""}
+          </span>
+        ) : null}
+        {file.binary ? (
+          <span className="rounded-full border border-zinc-300 px-2 text-xs text-zinc-600 dark:border-zinc-700 dark:text-zinc-300">
+            binary
+          </span>
+        ) : null}
+        <span className="ml-auto font-mono text-xs">
+          <span className="text-green-700 dark:text-green-400">+{file.additions}</span>{" "}
+          <span className="text-red-700 dark:text-red-400">−{file.deletions}</span>
+          <span className="sr-only">
+            {" "}
+            ({file.additions} added, {file.deletions} removed lines)
+          </span>
+        </span>
+      </header>
+      <div id={bodyId} hidden={collapsed}>
+        {collapsed ? null : !hasLines ? (
+          <p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">
+            {emptyBodyText(file)}
+          </p>
+        ) : show ? (
+          <>
+            {ready ? null : <StaticDiff file={file} limit={limit} view={view} />}
+            <div ref={viewerBox} hidden={!ready} data-viewer={ready ? "ready" : "loading"}>
+              <Suspense fallback={null}>
+                <FileViewer file={file} limit={limit} view={view} dark={dark} />
+              </Suspense>
+            </div>
+            {remaining > 0 ? (
+              <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">
+                <span className="text-zinc-600 dark:text-zinc-400">
+                  Showing {limit.toLocaleString("en")} of {file.lineCount.toLocaleString("en")}{" "}
+                  lines.
+                </span>
+                <button
+                  type="button"
+                  className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                  onClick={() => setLimit((l) => l + LIMITS.stepLines)}
+                >
+                  Show {Math.min(remaining, LIMITS.stepLines).toLocaleString("en")} more lines
+                </button>
+                {remaining > LIMITS.stepLines ? (
+                  <button
+                    type="button"
+                    className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                    onClick={() => setLimit(file.lineCount)}
+                  >
+                    Show all {file.lineCount.toLocaleString("en")} lines
+                  </button>
+                ) : null}
+              </div>
+            ) : null}
+          </>
+        ) : eager ? (
+          // server rendering and hydration: the first file as a plain table at once
+          <StaticDiff file={file} limit={limit} view={view} />
+        ) : (
+          <ViewerPlaceholder
+            label="The diff renders when scrolled into view…"
+            lines={placeholderLines}
+          />
+        )}
+      </div>
+      {collapsed ? (
+        <p className="px-4 py-2 text-sm text-zinc-600 dark:text-zinc-400">
+          {collapsedByDefault && file.lineCount > LIMITS.collapseFileLines
+            ? `Large file (${file.lineCount.toLocaleString("en")} changed lines) collapsed. `
+            : "Collapsed. "}
+          <button
+            type="button"
+            className="underline underline-offset-2"
+            onClick={() => {
+              setCollapsed(false);
+              setNear(true);
+            }}
+          >
+            Show
+          </button>
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+
+export type ViewMode = "split" | "unified";
+
+const KEY = "nexus.diff.view";
+const listeners = new Set<() => void>();
+/** this tab's choice, used when localStorage is unavailable (blocked storage, quota) */
+let chosen: ViewMode | null = null;
+
+function read(): ViewMode {
+  try {
+    const stored = window.localStorage.getItem(KEY);
+    if (stored === "unified" || stored === "split") return stored;
+  } catch {
+    // storage blocked: fall through to this tab's choice
+  }
+  return chosen ?? "split";
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === KEY) listener();
+  };
+  window.addEventListener("storage", onStorage);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener("storage", onStorage);
+  };
+}
+
+export function setViewMode(mode: ViewMode) {
+  chosen = mode;
+  try {
+    window.localStorage.setItem(KEY, mode);
+  } catch {
+    // not remembered across visits, but still switched for this page
+  }
+  for (const listener of listeners) listener();
+}
+
+/** Split or unified diff view, remembered in localStorage and kept in sync across tabs. */
+export function useViewMode(): ViewMode {
+  return useSyncExternalStore(subscribe, read, () => "split");
+}
