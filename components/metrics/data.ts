@@ -1,6 +1,11 @@
 import "server-only";
 import { cache } from "react";
-import { responseStats } from "@/db/queries/metrics";
+import { responseStats, statsByAgent } from "@/db/queries/metrics";
 
-/** One scan per render even though the headline and the by-type panel both need it. */
+/*
+ * One query per render even when two panels need its result: the headline shares
+ * responseStats with the by-type panel, and takes the approval rate from the by-agent
+ * query (its totals row), so the request tables are joined once.
+ */
 export const loadResponseStats = cache(responseStats);
+export const loadAgentStats = cache(statsByAgent);

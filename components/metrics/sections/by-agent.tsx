@@ -1,7 +1,7 @@
-import { statsByAgent } from "@/db/queries/metrics";
 import { formatCount, formatMs, formatPercent } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { RowChart } from "../charts";
+import { loadAgentStats } from "../data";
 import { Duration, NoDecisions, Panel, num, table, td, th } from "../ui";
 
 const UNKNOWN = "(request deleted)";
@@ -14,7 +14,7 @@ export async function ByAgentSection({
   filter: MetricsFilter;
   allTimeHref?: string;
 }) {
-  const agents = await statsByAgent(filter);
+  const { agents } = await loadAgentStats(filter);
   const slowest = agents[0];
   const summary = slowest
     ? `Response time by agent, ${agents.length} agents; slowest answered: ${slowest.agentId ?? UNKNOWN} with an average of ${formatMs(slowest.avgMs)}.`

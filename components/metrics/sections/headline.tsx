@@ -2,7 +2,7 @@ import Link from "next/link";
 import { queueStatus } from "@/db/queries/metrics";
 import { formatCount, formatPercent, formatUtc, requestHref } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
-import { loadResponseStats } from "../data";
+import { loadAgentStats, loadResponseStats } from "../data";
 import { Duration } from "../ui";
 
 function Card({
@@ -27,7 +27,11 @@ function Card({
 
 /** Headline numbers for the period, plus the queue as it is now. */
 export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
-  const [{ overall }, queue] = await Promise.all([loadResponseStats(filter), queueStatus(filter)]);
+  const [{ overall }, queue, { verdicts }] = await Promise.all([
+    loadResponseStats(filter),
+    queueStatus(filter),
+    loadAgentStats(filter),
+  ]);
   const oldest = queue.oldestPending;
   return (
     <section aria-labelledby="headline-title">
@@ -63,9 +67,9 @@ export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
         </Card>
         <Card
           label="Approval rate"
-          note={`${formatCount(queue.approved)} of ${formatCount(queue.approvalsDecided)} approvals`}
+          note={`${formatCount(verdicts.approved)} of ${formatCount(verdicts.approvalsDecided)} approvals`}
         >
-          {formatPercent(queue.approvalRate)}
+          {formatPercent(verdicts.approvalRate)}
         </Card>
         <Card label="Slowest">
           <Duration ms={overall.maxMs} />
