@@ -33,7 +33,7 @@ export async function ByTypeSection({
             summary={summary}
             category="label"
             data={byType.map((t) => ({
-              label: `${t.requestType} (${t.total})`,
+              label: `${t.requestType} (${formatCount(t.total)})`,
               avg: t.avgMs,
               p90: t.p90Ms,
             }))}
