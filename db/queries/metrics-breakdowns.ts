@@ -1,0 +1,204 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { MetricsFilter } from "@/lib/metrics/period";
+import { toUtcDate } from "./inbox";
+import { floatArray, metricsRows, metricsWhere, num, requestJoins, ts } from "./metrics-sql";
+
+/*
+ * Breakdowns for /metrics: slowest responses, over time, by agent, by reviewer.
+ * Same rules as metrics.ts: aggregation in SQL, the period filters
+ * hitl_metrics.created_at.
+ */
+
+/* ---- slowest ---------------------------------------------------------------------- */
+
+export interface SlowResponse {
+  requestType: string;
+  requestId: string;
+  responseTimeMs: number;
+  createdAt: Date;
+  userId: string | null;
+  /** null when the request row no longer exists */
+  agentId: string | null;
+  /** file path of an approval, text of a question */
+  title: string | null;
+}
+
+/**
+ * The seed's "slowest responses" (ORDER BY response_time_ms DESC LIMIT 10) in the
+ * period, with what a link needs. Rows without a response time are left out (the seed's
+ * DESC would list NULLs first); ties are broken by id.
+ */
+export async function slowestResponses(f: MetricsFilter, limit = 10): Promise<SlowResponse[]> {
+  const result = await metricsRows<{
+    request_type: string;
+    request_id: string;
+    response_time_ms: number;
+    created_at: string | Date;
+    user_id: string | null;
+    agent_id: string | null;
+    title: string | null;
+  }>(
+    sql`SELECT s.request_type, s.request_id, s.response_time_ms, s.created_at, s.user_id,
+          coalesce(a.agent_id, q.agent_id) AS agent_id, coalesce(a.file_path, q.question) AS title
+        FROM (SELECT m.id, m.request_type, m.request_id, m.response_time_ms, m.created_at, m.user_id
+              FROM hitl_metrics m
+              WHERE ${metricsWhere(f)} AND m.response_time_ms IS NOT NULL
+              ORDER BY m.response_time_ms DESC NULLS LAST, m.id LIMIT ${limit}) s
+        LEFT JOIN approval_requests a ON s.request_type = 'approval' AND a.id = s.request_id
+        LEFT JOIN question_requests q ON s.request_type = 'question' AND q.id = s.request_id
+        ORDER BY s.response_time_ms DESC NULLS LAST, s.id`,
+  );
+  return result.map((r) => ({
+    requestType: r.request_type,
+    requestId: r.request_id,
+    responseTimeMs: Number(r.response_time_ms),
+    createdAt: toUtcDate(r.created_at),
+    userId: r.user_id,
+    agentId: r.agent_id,
+    title: r.title,
+  }));
+}
+
+/* ---- over time -------------------------------------------------------------------- */
+
+export interface TimePoint {
+  /** start of the hour or UTC day */
+  start: Date;
+  decisions: number;
+  avgMs: number | null;
+  p90Ms: number | null;
+}
+
+/**
+ * One point per hour or day (f.bucket) from the period's start (or the first metrics
+ * row, for "all") to its end, empty buckets included with 0 decisions.
+ */
+export async function overTime(f: MetricsFilter, now = new Date()): Promise<TimePoint[]> {
+  const unit = f.bucket === "hour" ? sql.raw(`'hour'`) : sql.raw(`'day'`);
+  const step = f.bucket === "hour" ? sql.raw(`interval '1 hour'`) : sql.raw(`interval '1 day'`);
+  const first = f.from
+    ? ts(f.from)
+    : sql`(SELECT min(m.created_at) FROM hitl_metrics m WHERE ${metricsWhere(f)})`;
+  // the last bucket holds the instant just before `to` (exclusive) or now
+  const last = f.to ? sql`(${ts(f.to)} - interval '1 microsecond')` : ts(now);
+  const result = await metricsRows<{
+    start: string | Date;
+    decisions: number;
+    avg_ms: number | null;
+    p90_ms: number | null;
+  }>(
+    sql`WITH agg AS (
+          SELECT date_trunc(${unit}, m.created_at) AS start, count(*)::int AS decisions,
+            avg(m.response_time_ms)::float8 AS avg_ms,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY m.response_time_ms) AS p90_ms
+          FROM hitl_metrics m WHERE ${metricsWhere(f)} GROUP BY 1
+        ), series AS (
+          SELECT generate_series(date_trunc(${unit}, ${first}), date_trunc(${unit}, ${last}), ${step}) AS start
+        )
+        SELECT s.start, coalesce(agg.decisions, 0) AS decisions, agg.avg_ms, agg.p90_ms
+        FROM series s LEFT JOIN agg ON agg.start = s.start
+        ORDER BY s.start`,
+  );
+  return result.map((r) => ({
+    start: toUtcDate(r.start),
+    decisions: Number(r.decisions),
+    avgMs: num(r.avg_ms),
+    p90Ms: num(r.p90_ms),
+  }));
+}
+
+/* ---- by agent, by reviewer -------------------------------------------------------- */
+
+export interface AgentStats {
+  /** null for decisions whose request row no longer exists */
+  agentId: string | null;
+  decisions: number;
+  /** the seed's "stats by agent" on the period's decided approvals */
+  approvals: number;
+  approved: number;
+  approvalRate: number | null;
+  questions: number;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p90Ms: number | null;
+}
+
+export interface AgentBreakdown {
+  agents: AgentStats[];
+  /** all agents together: the headline approval rate */
+  verdicts: { approvalsDecided: number; approved: number; approvalRate: number | null };
+}
+
+/**
+ * The seed's "stats by agent" (COUNT, SUM(CASE WHEN approved …)) on the period's
+ * decisions, plus answered questions and response times; slowest average first.
+ * The totals over all agents come from a window over the grouped rows.
+ */
+export async function statsByAgent(f: MetricsFilter): Promise<AgentBreakdown> {
+  const result = await metricsRows<Record<string, unknown>>(
+    sql`SELECT coalesce(a.agent_id, q.agent_id) COLLATE "C" AS agent_id, count(*)::int AS decisions,
+          count(a.approved)::int AS approvals,
+          (count(*) FILTER (WHERE a.approved))::int AS approved,
+          count(q.id)::int AS questions,
+          avg(m.response_time_ms)::float8 AS avg_ms,
+          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY m.response_time_ms) AS pct,
+          (sum(count(a.approved)) OVER ())::int AS all_approvals,
+          (sum(count(*) FILTER (WHERE a.approved)) OVER ())::int AS all_approved
+        FROM hitl_metrics m ${requestJoins}
+        WHERE ${metricsWhere(f)}
+        GROUP BY 1
+        ORDER BY avg_ms DESC NULLS LAST, agent_id NULLS LAST`,
+  );
+  const agents = result.map((r) => {
+    const approvals = Number(r.approvals);
+    const approved = Number(r.approved);
+    const [p50 = null, p90 = null] = floatArray(r.pct);
+    return {
+      agentId: (r.agent_id as string | null) ?? null,
+      decisions: Number(r.decisions),
+      approvals,
+      approved,
+      approvalRate: approvals > 0 ? approved / approvals : null,
+      questions: Number(r.questions),
+      avgMs: num(r.avg_ms),
+      p50Ms: p50,
+      p90Ms: p90,
+    };
+  });
+  const approvalsDecided = Number(result[0]?.all_approvals ?? 0);
+  const approved = Number(result[0]?.all_approved ?? 0);
+  return {
+    agents,
+    verdicts: {
+      approvalsDecided,
+      approved,
+      approvalRate: approvalsDecided > 0 ? approved / approvalsDecided : null,
+    },
+  };
+}
+
+export interface ReviewerStats {
+  /** hitl_metrics.user_id; null when it was not recorded */
+  userId: string | null;
+  decisions: number;
+  medianMs: number | null;
+  avgMs: number | null;
+}
+
+export async function statsByReviewer(f: MetricsFilter): Promise<ReviewerStats[]> {
+  const result = await metricsRows<Record<string, unknown>>(
+    sql`SELECT m.user_id COLLATE "C" AS user_id, count(*)::int AS decisions,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY m.response_time_ms) AS median_ms,
+          avg(m.response_time_ms)::float8 AS avg_ms
+        FROM hitl_metrics m WHERE ${metricsWhere(f)}
+        GROUP BY 1
+        ORDER BY median_ms DESC NULLS LAST, user_id NULLS LAST`,
+  );
+  return result.map((r) => ({
+    userId: (r.user_id as string | null) ?? null,
+    decisions: Number(r.decisions),
+    medianMs: num(r.median_ms),
+    avgMs: num(r.avg_ms),
+  }));
+}
