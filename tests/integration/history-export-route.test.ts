@@ -1,6 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { GET } from "@/app/history/export/route";
+
+// The route reads the signed-in person from the request's cookies, which only exist
+// inside Next's request scope; here a signed-in viewer stands in for that lookup (the
+// sign-in itself is covered end to end by e2e/access.spec.ts). The database is real.
+vi.mock("@/lib/auth/session", () => ({
+  currentPrincipal: async () => ({
+    kind: "user",
+    id: "u1",
+    email: "v@example.com",
+    name: "Viewer",
+    role: "viewer",
+  }),
+}));
 import { rows, type Database } from "@/db/client";
 import { approvalRequests, questionRequests } from "@/db/schema";
 import { sql } from "drizzle-orm";

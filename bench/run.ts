@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: every benchmark in turn against a production build and the local
+ * PostgreSQL server, each printing its table next to its goal and writing
+ * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
+ */
+import { benchBigDiff } from "./big-diff";
+import { benchDecision } from "./decision";
+import { benchLive } from "./live";
+import { benchPages } from "./pages";
+import { machine } from "./lib/report";
+import { benchSubmit } from "./submit";
+
+const all: [string, () => Promise<{ rss: number }>][] = [
+  ["submit", benchSubmit],
+  ["decision", benchDecision],
+  ["live", benchLive],
+  ["pages", benchPages],
+  ["big-diff", benchBigDiff],
+];
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const m = machine();
+  console.log(
+    `Nexus benchmarks — ${m.date} — ${m.cpus}, ${m.memory_gib} GiB, Node ${m.node}, ${m.platform}`,
+  );
+  const started = Date.now();
+  const memory: string[] = [];
+  let failed = 0;
+  for (const [name, run] of all) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    const t0 = Date.now();
+    try {
+      const { rss } = await run();
+      memory.push(`${name}: ${rss} MiB`);
+    } catch (err) {
+      failed++;
+      console.error(`\n${name} FAILED: ${(err as Error)?.stack ?? err}`);
+    }
+    console.log(`(${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  console.log(`\nServer RSS after each scenario: ${memory.join(", ")}`);
+  console.log(`Total ${((Date.now() - started) / 60000).toFixed(1)} min`);
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
