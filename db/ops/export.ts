@@ -1,7 +1,19 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { csvRow, jsonClose, jsonItem, jsonOpen, pgTimestamp } from "@/lib/export/format";
+import {
+  JSON_ARRAY_CLOSE,
+  JSON_ARRAY_OPEN,
+  csvRow,
+  jsonArrayChunk,
+  pgTimestamp,
+} from "@/lib/export/format";
 import { rows, type Database } from "../client";
+import {
+  ROW_JSON_TEXT,
+  copyTextOf,
+  quoteIdent as q,
+  type ExportColumn,
+} from "../queries/export-columns";
 import { pgliteOf, postgresOf } from "./clients";
 
 export const EXPORTS = {
@@ -18,36 +30,24 @@ export class ExportError extends Error {
 }
 
 const BATCH = 1000;
-const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
-
-interface Column {
-  name: string;
-  type: string;
-}
 
 /** The table's columns in table order (seed columns first, then additions). */
-async function columnsOf(database: Database, table: string): Promise<Column[]> {
+async function columnsOf(database: Database, table: string): Promise<ExportColumn[]> {
   const cols = await rows<{ name: string; type: string }>(
     database.db,
     sql`SELECT column_name AS name, data_type AS type FROM information_schema.columns
          WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`,
   );
   if (cols.length === 0) throw new ExportError(`table ${table} does not exist`);
-  return cols;
+  return cols.map((c) => ({ name: c.name, boolean: c.type === "boolean" }));
 }
 
 /**
  * Every column as PostgreSQL's own text output (as COPY writes it), booleans as t/f:
  * the database formats timestamps (microseconds included), jsonb and numbers.
  */
-function csvSelectList(cols: Column[]): string {
-  return cols
-    .map((c) =>
-      c.type === "boolean"
-        ? `CASE WHEN t.${q(c.name)} THEN 't' WHEN NOT t.${q(c.name)} THEN 'f' END AS ${q(c.name)}`
-        : `t.${q(c.name)}::text AS ${q(c.name)}`,
-    )
-    .join(", ");
+function csvSelectList(cols: ExportColumn[]): string {
+  return cols.map((c) => `${copyTextOf(c)} AS ${q(c.name)}`).join(", ");
 }
 
 /**
@@ -64,25 +64,23 @@ export async function* exportChunks(opts: {
   const { database, name, format } = opts;
   const { table, since: sinceCol } = EXPORTS[name];
   const cols = await columnsOf(database, table);
-  const select = format === "csv" ? csvSelectList(cols) : `row_to_json(t)::text AS ${q("__json")}`;
+  const select = format === "csv" ? csvSelectList(cols) : `${ROW_JSON_TEXT} AS ${q("__json")}`;
   const where = opts.since ? `t.${q(sinceCol)} >= $1::timestamp` : "TRUE";
   const params = opts.since ? [pgTimestamp(opts.since)] : [];
   const names = cols.map((c) => c.name);
 
   let count = 0;
-  const render = (r: Record<string, string | null>) =>
-    format === "csv" ? csvRow(names.map((n) => r[n] ?? null)) : jsonItem(count, r.__json!);
-
-  yield format === "csv" ? csvRow(names) : jsonOpen;
+  yield format === "csv" ? csvRow(names) : JSON_ARRAY_OPEN;
   for await (const batch of batches(database, table, select, where, params)) {
-    let chunk = "";
-    for (const r of batch) {
-      chunk += render(r);
-      count++;
-    }
-    yield chunk;
+    yield format === "csv"
+      ? batch.map((r) => csvRow(names.map((n) => r[n] ?? null))).join("")
+      : jsonArrayChunk(
+          batch.map((r) => r.__json!),
+          count,
+        );
+    count += batch.length;
   }
-  if (format === "json") yield jsonClose(count);
+  if (format === "json") yield JSON_ARRAY_CLOSE;
 }
 
 async function* batches(

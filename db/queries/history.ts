@@ -12,6 +12,7 @@ import {
 } from "@/lib/history/params";
 import { getDb, rows } from "../client";
 import { approvalRequests, questionRequests } from "../schema";
+import { ROW_JSON_TEXT, copyTextOf, type ExportColumn } from "./export-columns";
 import { toUtcDate } from "./inbox";
 
 /*
@@ -245,7 +246,7 @@ export async function listHistory(
 /* ---- Export ------------------------------------------------------------------------ */
 
 /** The table's columns in table order (what `COPY table TO STDOUT` writes). */
-export function exportColumns(type: HistoryType): { name: string; boolean: boolean }[] {
+export function exportColumns(type: HistoryType): ExportColumn[] {
   return Object.values(getTableColumns(SPECS[type].table)).map((c) => ({
     name: c.name,
     boolean: c.columnType === "PgBoolean",
@@ -272,18 +273,13 @@ export async function* exportHistory(
   const s = SPECS[type];
   const parts = s.parts(filter.outcome);
   if (parts.length === 0) return;
-  const cols = exportColumns(type).map(({ name, boolean }) => {
-    const ref = sql.raw(`t."${name.replaceAll('"', '""')}"`);
-    return boolean
-      ? sql`CASE WHEN ${ref} THEN 't' WHEN NOT ${ref} THEN 'f' END`
-      : sql`${ref}::text`;
-  });
+  const cols = exportColumns(type).map((c) => sql.raw(copyTextOf(c)));
   const payload =
     // json_build_array: exact text values and real NULLs through both drivers (an ARRAY
     // literal is parsed ambiguously: postgres.js reads an unquoted NULL as "NULL").
     format === "csv"
       ? sql`json_build_array(${sql.join(cols, sql`, `)})::text`
-      : sql`row_to_json(t)::text`;
+      : sql.raw(ROW_JSON_TEXT);
   let cursor: Cursor | undefined;
   let batch = fixedBatch ?? EXPORT_BATCH.first;
   for (;;) {

@@ -1,17 +1,22 @@
 /*
- * Row formatting for exports, with PostgreSQL's conventions so a file matches what the
- * seed's `COPY <table> TO STDOUT WITH CSV HEADER` and `json_agg(row_to_json(t))` give:
- * CSV booleans t/f, timestamps `2026-01-01 12:00:00.123` (UTC, trailing zeros of the
- * fraction dropped), NULL as an empty unquoted field, an empty string as "" (quoted),
- * fields quoted when they hold a comma, quote, CR or LF; JSON is one array of objects.
+ * Row formatting for every export (the dashboard's history download and the CLI's table
+ * export), with PostgreSQL's own conventions so a file matches what
+ * `COPY <table> TO STDOUT WITH CSV HEADER` and `SELECT json_agg(row_to_json(t))` give.
+ * Values normally arrive as PostgreSQL's text output (see db/queries/export-columns.ts:
+ * booleans t/f, timestamps `2026-01-01 12:00:00.123456`, jsonb as its text).
  * Pure: no I/O.
  */
+
+/* ---- CSV: src/backend/commands/copyto.c, CopyAttributeOutCSV ------------------------ */
 
 export type CsvValue = string | number | boolean | Date | null | undefined;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-/** A Date as PostgreSQL prints a `timestamp` (without time zone) holding UTC. */
+/**
+ * A Date as PostgreSQL prints a `timestamp` (without time zone) holding UTC: trailing
+ * zeros of the fraction dropped, no fraction when it is zero.
+ */
 export function pgTimestamp(d: Date): string {
   const base =
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
@@ -20,34 +25,49 @@ export function pgTimestamp(d: Date): string {
   return ms ? `${base}.${pad(ms, 3).replace(/0+$/, "")}` : base;
 }
 
-/** One CSV field, COPY … CSV style. */
-export function csvField(value: CsvValue): string {
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV field: NULL written as nothing, an empty string as `""`, a field quoted (with
+ * `"` doubled) when it holds a delimiter, a quote, CR or LF. A lone `\.` is quoted only
+ * in a single-column file, where it would read as the end-of-data marker. Booleans are
+ * t/f, numbers plain, Dates as pgTimestamp.
+ */
+export function csvField(value: CsvValue, singleColumn = false): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "boolean") return value ? "t" : "f";
   if (typeof value === "number") return String(value);
   if (value instanceof Date) return pgTimestamp(value);
-  if (value === "" || value === "\\." || /[",\r\n]/.test(value))
-    return `"${value.replace(/"/g, '""')}"`;
+  if (value === "" || NEEDS_QUOTES.test(value) || (singleColumn && value === "\\.")) {
+    return `"${value.replaceAll('"', '""')}"`;
+  }
   return value;
 }
 
-/** One CSV line (LF-terminated, as COPY writes it). */
+/** One CSV line, fields joined by `,` and ended by LF (as COPY writes it). */
 export function csvRow(values: readonly CsvValue[]): string {
-  return `${values.map(csvField).join(",")}\n`;
+  const single = values.length === 1;
+  return values.map((v) => csvField(v, single)).join(",") + "\n";
 }
 
-/**
- * Streaming JSON array: `jsonOpen` once, `jsonItem(i, text)` per row (text is one JSON
- * value, e.g. PostgreSQL's row_to_json(t)::text), `jsonClose` once. An empty export is
- * `[]`, not null as json_agg would give.
+/* ---- JSON: json_agg(row_to_json(t)), written piece by piece ------------------------ */
+
+/*
+ * `[`, the rows' own row_to_json text joined by ", " (json_agg's separator), then `]`,
+ * so the whole is byte for byte json_agg's text. json_agg of no rows is NULL; an export
+ * of nothing is `[]` so the file is always valid JSON.
  */
-export const jsonOpen = "[";
-export function jsonItem(index: number, json: string): string {
-  return `${index === 0 ? "\n" : ",\n"}${json}`;
+export const JSON_ARRAY_OPEN = "[";
+export const JSON_ARRAY_SEPARATOR = ", ";
+export const JSON_ARRAY_CLOSE = "]";
+
+/** One batch of rows (each one JSON value), after `written` rows already in the array. */
+export function jsonArrayChunk(rowsJson: readonly string[], written: number): string {
+  if (rowsJson.length === 0) return "";
+  return (written === 0 ? "" : JSON_ARRAY_SEPARATOR) + rowsJson.join(JSON_ARRAY_SEPARATOR);
 }
-export function jsonClose(count: number): string {
-  return count === 0 ? "]\n" : "\n]\n";
-}
+
+/* ---- Input ------------------------------------------------------------------------- */
 
 /** Parse `--since`: an ISO date or date-time; null when it is not one. Returned in UTC. */
 export function parseSince(input: string): Date | null {

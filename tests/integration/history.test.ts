@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
 import { exportColumns, exportHistory, listHistory } from "@/db/queries/history";
 import { approvalRequests, questionRequests } from "@/db/schema";
-import { csvLine } from "@/lib/export/csv";
-import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, jsonArrayChunk } from "@/lib/export/json";
+import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, csvRow, jsonArrayChunk } from "@/lib/export/format";
 import type { HistoryFilter, HistoryQuery, HistoryType } from "@/lib/history/params";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
 
@@ -177,14 +176,14 @@ async function collect(
   format: "csv" | "json",
   batch: number,
 ) {
-  let out = format === "csv" ? csvLine(exportColumns(type).map((c) => c.name)) : JSON_ARRAY_OPEN;
-  let first = true;
+  let out = format === "csv" ? csvRow(exportColumns(type).map((c) => c.name)) : JSON_ARRAY_OPEN;
+  let written = 0;
   for await (const b of exportHistory(type, filter, format, batch)) {
     out +=
       format === "csv"
-        ? (b as (string | null)[][]).map(csvLine).join("")
-        : jsonArrayChunk(b as string[], first);
-    first = false;
+        ? (b as (string | null)[][]).map(csvRow).join("")
+        : jsonArrayChunk(b as string[], written);
+    written += b.length;
   }
   return format === "csv" ? out : out + JSON_ARRAY_CLOSE;
 }

@@ -1,8 +1,7 @@
 import { exportColumns, exportHistory } from "@/db/queries/history";
 import { can } from "@/lib/auth/principal";
 import { currentPrincipal } from "@/lib/auth/session";
-import { csvLine } from "@/lib/export/csv";
-import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, jsonArrayChunk } from "@/lib/export/json";
+import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, csvRow, jsonArrayChunk } from "@/lib/export/format";
 import { parseHistoryParams, typesFor } from "@/lib/history/params";
 import { log } from "@/lib/log";
 
@@ -40,12 +39,12 @@ export async function GET(request: Request) {
   const type = types[0]!;
   const encoder = new TextEncoder();
   const batches = exportHistory(type, filter, format);
-  let first = true;
+  let written = 0;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(
         encoder.encode(
-          format === "csv" ? csvLine(exportColumns(type).map((c) => c.name)) : JSON_ARRAY_OPEN,
+          format === "csv" ? csvRow(exportColumns(type).map((c) => c.name)) : JSON_ARRAY_OPEN,
         ),
       );
     },
@@ -59,9 +58,9 @@ export async function GET(request: Request) {
         }
         const chunk =
           format === "csv"
-            ? (next.value as (string | null)[][]).map(csvLine).join("")
-            : jsonArrayChunk(next.value as string[], first);
-        first = false;
+            ? (next.value as (string | null)[][]).map(csvRow).join("")
+            : jsonArrayChunk(next.value as string[], written);
+        written += next.value.length;
         controller.enqueue(encoder.encode(chunk));
       } catch (err) {
         log().error({ err }, "history export failed mid-stream");
