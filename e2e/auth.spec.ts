@@ -42,7 +42,7 @@ test.describe("as admin", () => {
     await adminPage.getByLabel("Password").fill("first-password");
     await adminPage.getByLabel("Role", { exact: true }).selectOption("reviewer");
     await adminPage.getByRole("button", { name: "Create user" }).click();
-    await expect(adminPage.getByRole("status")).toContainText(
+    await expect(adminPage.getByRole("main").getByRole("status")).toContainText(
       `${email} can now sign in as reviewer`,
     );
     const row = adminPage.getByRole("row", { name: new RegExp(email) });

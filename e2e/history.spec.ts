@@ -9,7 +9,8 @@ test("history lists decided requests newest first, with outcome, reviewer and re
 }) => {
   await page.goto("/history");
   const rows = page.getByRole("table").getByRole("row");
-  await expect(rows).toHaveCount(1 + 8); // header + the seed's 5 decided approvals, 3 answers
+  // header + the demo seed's 5 decided approvals and 3 answers + 5 edge cases (from 2019)
+  await expect(rows).toHaveCount(1 + 13);
   await expect(rows.nth(1)).toContainText("src/cache/lru.ts");
   await expect(rows.nth(1)).toContainText("approved");
   await expect(rows.nth(1)).toContainText("by demo-reviewer@example.com");
@@ -43,7 +44,7 @@ test("filters and search are in the URL; % is matched literally", async ({ page 
   await expect(page.getByRole("main").getByRole("alert")).toContainText(
     'Unknown type "bogus" ignored',
   );
-  await expect(rows).toHaveCount(1 + 8);
+  await expect(rows).toHaveCount(1 + 13);
 });
 
 test("Older/Newer pages visit every entry exactly once", async ({ page }) => {
@@ -62,9 +63,9 @@ test("Older/Newer pages visit every entry exactly once", async ({ page }) => {
     await expect(page).toHaveURL(/cursor=/);
     await expect(links.first()).not.toHaveAttribute("href", hrefs[0]!);
   }
-  expect(seen).toHaveLength(8);
-  expect(new Set(seen).size).toBe(8);
-  expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+  expect(seen).toHaveLength(13);
+  expect(new Set(seen).size).toBe(13);
+  expect(pages.map((p) => p.length)).toEqual([3, 3, 3, 3, 1]);
   await page.getByRole("link", { name: "← Newer" }).click();
   await expect(links.first()).toHaveAttribute("href", pages[1]![0]!);
   await page.getByRole("link", { name: "← Newer" }).click();
@@ -93,7 +94,7 @@ test("exports the filtered set as CSV and JSON downloads", async ({ page }) => {
     string,
     unknown
   >[];
-  expect(json).toHaveLength(3);
+  expect(json).toHaveLength(3 + 4); // demo approvals approved + the 4 edge-case approvals
   expect(Object.keys(json[0]!).join(",")).toBe(APPROVAL_COLUMNS);
   expect(json.every((r) => r.approved === true)).toBe(true);
 });

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import postgres from "postgres";
-import { expect, test } from "./fixtures";
+import { E2E_PASSWORD, E2E_USERS, expect, test } from "./fixtures";
 
 /*
  * Live updates need a second writer while the server runs, which the embedded database
@@ -18,6 +17,7 @@ const root = path.resolve(__dirname, "..");
 let server: ChildProcess | undefined;
 let sql: postgres.Sql | undefined;
 let admin: postgres.Sql | undefined;
+let agentKey = "";
 
 test.describe.configure({ mode: "serial" });
 test.use({ baseURL: `http://localhost:${LIVE_PORT}` });
@@ -63,6 +63,28 @@ test.beforeAll(async () => {
     if (Date.now() > deadline) throw new Error("live server did not start");
     await new Promise((r) => setTimeout(r, 500));
   }
+  // The signed-in fixture's reviewer, and an agent key, on this server's database
+  // (created with the admin CLI, which may run beside a server on PostgreSQL).
+  const cli = (...args: string[]) => {
+    const r = spawnSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["--conditions=react-server", "scripts/cli.ts", ...args],
+      { cwd: root, env, encoding: "utf8" },
+    );
+    if (r.status !== 0) throw new Error(`nexus ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim().split("\n").pop()!;
+  };
+  cli(
+    "user",
+    "create",
+    "--email",
+    E2E_USERS.reviewer,
+    "--password",
+    E2E_PASSWORD,
+    "--role",
+    "reviewer",
+  );
+  agentKey = cli("key", "create", "--name", "live-agent", "--role", "agent");
   sql = postgres({
     host: DB_HOST,
     database: DB_NAME,
@@ -85,16 +107,22 @@ test.afterAll(async () => {
   await admin?.end({ timeout: 2 });
 });
 
-/** Insert an approval and announce it, in one transaction (as the API does). */
+/** Submit an approval through the API, as an agent does (201 means stored and announced). */
 async function createApproval(filePath: string, expiresInS?: number) {
-  const id = randomUUID();
-  await sql!.begin(async (tx) => {
-    await tx`INSERT INTO approval_requests (id, file_path, diff, description, agent_id, expires_at)
-      VALUES (${id}, ${filePath}, ${"--- a\n+++ b\n"}, ${"live test"}, ${"live-agent"},
-        ${expiresInS === undefined ? null : sql!`(now() AT TIME ZONE 'UTC') + ${expiresInS} * interval '1 second'`})`;
-    await tx`SELECT pg_notify('nexus_events', ${JSON.stringify({ type: "request.created", request_type: "approval", id, agent_id: "live-agent" })})`;
+  const res = await fetch(`http://localhost:${LIVE_PORT}/api/v1/approvals`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${agentKey}` },
+    body: JSON.stringify({
+      file_path: filePath,
+      diff: "--- a\n+++ b\n",
+      description: "live test",
+      agent_id: "live-agent",
+      ...(expiresInS === undefined ? {} : { expires_in_s: expiresInS }),
+    }),
   });
-  return id;
+  if (res.status !== 201)
+    throw new Error(`POST /api/v1/approvals: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
 }
 
 async function decideApproval(id: string) {

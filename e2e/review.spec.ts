@@ -91,7 +91,7 @@ test("approve with the keyboard: the next pending item opens and the request sho
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog")).toBeHidden();
   await page.keyboard.press("a");
-  await expect(page.getByRole("status")).toContainText("Approved.");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Approved.");
   expect(page.url()).not.toBe(url);
   await page.goto(url);
   await expect(page.getByRole("heading", { name: /^Approved by / })).toBeVisible();
@@ -108,7 +108,7 @@ test("reject needs a comment: refused with a visible message, then r + Ctrl+Ente
   const error = page.getByRole("alert").filter({ hasText: "A comment is required to reject" });
   await expect(error).toBeVisible();
   await expect(page.getByLabel("Comment")).toBeFocused();
-  await expect(page.getByText("pending", { exact: true })).toBeVisible();
+  await expect(page.getByRole("main").getByText("pending", { exact: true })).toBeVisible();
 
   // a second reviewer on the same request, still showing the form
   const other = await browser.newPage();
@@ -120,7 +120,7 @@ test("reject needs a comment: refused with a visible message, then r + Ctrl+Ente
   await expect(page.getByLabel("Comment")).toBeFocused();
   await page.keyboard.type("Use Decimal for quantity too.");
   await page.keyboard.press("Control+Enter");
-  await expect(page.getByRole("status")).toContainText("Rejected.");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Rejected.");
 
   // the late reviewer is told who decided what, and nothing changes
   await other.getByRole("button", { name: "Approve" }).click();
@@ -148,7 +148,7 @@ test("answer a question with Ctrl+Enter; the question then shows the answer and 
   ).toBeVisible();
   await page.getByLabel("Answer").fill("Yes, split it into 4 jobs.");
   await page.getByLabel("Answer").press("Control+Enter");
-  await expect(page.getByRole("status")).toContainText("Answer sent.");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Answer sent.");
   await page.goto(url);
   await expect(page.getByRole("heading", { name: /^Answered by / })).toBeVisible();
   await expect(page.getByText("Yes, split it into 4 jobs.")).toBeVisible();

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -7,6 +6,7 @@ import path from "node:path";
  * added later are covered by the access tests without editing them.
  */
 const ROOT = path.resolve(__dirname, "../..");
+const PARAM_UUID = "0f0e0d0c-0b0a-4908-8706-050403020100";
 
 function walk(dir: string, file: string, found: string[] = []): string[] {
   if (!fs.existsSync(dir)) return found;
@@ -27,7 +27,9 @@ function urlFor(dir: string): string | null {
     if (s.startsWith("@")) continue; // parallel route slot
     if (s.startsWith("(.")) return null; // intercepting route
     if (s.startsWith("[[...") || s.startsWith("[...")) out.push("x");
-    else if (s.startsWith("[")) out.push(randomUUID());
+    // A fixed uuid: Playwright lists tests in more than one process, so titles built
+    // from these paths must be the same in each.
+    else if (s.startsWith("[")) out.push(PARAM_UUID);
     else out.push(s);
   }
   return `/${out.join("/")}`;
@@ -52,11 +54,12 @@ export function apiV1Routes(): ApiRoute[] {
   return walk(path.join(ROOT, "app/api/v1"), "route.ts")
     .map((file) => {
       const source = fs.readFileSync(file, "utf8");
+      // Handlers only: `export const PUT = methodNotAllowed(…)` answers 405 to everyone.
       const methods = [
         ...source.matchAll(
-          /export\s+(?:async\s+function|const|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g,
+          /export\s+(?:(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b|const\s+(GET|POST|PUT|PATCH|DELETE)\s*=\s*(?!methodNotAllowed\b))/g,
         ),
-      ].map((m) => m[1]!);
+      ].map((m) => (m[1] ?? m[2])!);
       return { path: urlFor(path.dirname(file))!, methods, file: path.relative(ROOT, file) };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
