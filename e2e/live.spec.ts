@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import postgres from "postgres";
-import { E2E_PASSWORD, E2E_USERS, expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { E2E_PASSWORD, E2E_USERS, expect, signInState, test } from "./fixtures";
 
 /*
  * Live updates need a second writer while the server runs, which the embedded database
@@ -20,7 +21,15 @@ let admin: postgres.Sql | undefined;
 let agentKey = "";
 
 test.describe.configure({ mode: "serial" });
-test.use({ baseURL: `http://localhost:${LIVE_PORT}` });
+// Anonymous to begin with: this spec's server only exists once beforeAll has started it,
+// and its reviewer is created there; each test then signs in with signIn().
+test.use({ baseURL: `http://localhost:${LIVE_PORT}`, role: "anonymous" });
+
+async function signIn(page: Page) {
+  const base = `http://localhost:${LIVE_PORT}`;
+  const state = await signInState(base, E2E_USERS.reviewer, E2E_PASSWORD);
+  await page.context().addCookies(state.cookies);
+}
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
@@ -135,6 +144,7 @@ async function decideApproval(id: string) {
 test("a new request appears on an open inbox and a decided one leaves, without a reload", async ({
   page,
 }) => {
+  await signIn(page);
   await page.goto("/");
   await expect(page.getByRole("status").filter({ hasText: "Live" })).toHaveText("Live");
   await expect(page.getByText("Nothing is waiting for you.")).toBeVisible();
@@ -228,6 +238,7 @@ test("a new request appears on an open inbox and a decided one leaves, without a
 });
 
 test("an item leaves the list when its deadline passes", async ({ page }) => {
+  await signIn(page);
   await page.goto("/");
   await expect(page.getByRole("status").filter({ hasText: "Live" })).toHaveText("Live");
   await createApproval("src/live/expiring.ts", 4);
@@ -237,6 +248,7 @@ test("an item leaves the list when its deadline passes", async ({ page }) => {
 });
 
 test("a dropped stream says so, reconnects by itself and catches up", async ({ page, context }) => {
+  await signIn(page);
   await page.goto("/");
   const status = page.locator("[data-live-status]");
   await expect(status).toHaveText("Live");

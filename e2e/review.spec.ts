@@ -110,8 +110,10 @@ test("reject needs a comment: refused with a visible message, then r + Ctrl+Ente
   await expect(page.getByLabel("Comment")).toBeFocused();
   await expect(page.getByRole("main").getByText("pending", { exact: true })).toBeVisible();
 
-  // a second reviewer on the same request, still showing the form
-  const other = await browser.newPage();
+  // a second reviewer on the same request, still showing the form: its live updates
+  // are cut, or the decision below would refresh the form away before the click
+  const other = await browser.newPage({ storageState: await page.context().storageState() });
+  await other.route("**/api/v1/events", (route) => route.abort());
   await other.goto(url);
   await expect(other.getByRole("button", { name: "Approve" })).toBeVisible();
 

@@ -51,16 +51,21 @@ export interface ApiRoute {
 
 /** Every route handler under app/api/v1, with the HTTP methods it exports. */
 export function apiV1Routes(): ApiRoute[] {
-  return walk(path.join(ROOT, "app/api/v1"), "route.ts")
-    .map((file) => {
-      const source = fs.readFileSync(file, "utf8");
-      // Handlers only: `export const PUT = methodNotAllowed(…)` answers 405 to everyone.
-      const methods = [
-        ...source.matchAll(
-          /export\s+(?:(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b|const\s+(GET|POST|PUT|PATCH|DELETE)\s*=\s*(?!methodNotAllowed\b))/g,
-        ),
-      ].map((m) => (m[1] ?? m[2])!);
-      return { path: urlFor(path.dirname(file))!, methods, file: path.relative(ROOT, file) };
-    })
-    .sort((a, b) => a.path.localeCompare(b.path));
+  return (
+    walk(path.join(ROOT, "app/api/v1"), "route.ts")
+      // The catch-all `[...path]` only answers "no such endpoint" (a JSON 404 that reveals
+      // nothing); every real endpoint is checked.
+      .filter((file) => !file.includes(`${path.sep}[...`))
+      .map((file) => {
+        const source = fs.readFileSync(file, "utf8");
+        // Handlers only: `export const PUT = methodNotAllowed(…)` answers 405 to everyone.
+        const methods = [
+          ...source.matchAll(
+            /export\s+(?:(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b|const\s+(GET|POST|PUT|PATCH|DELETE)\s*=\s*(?!\s|methodNotAllowed\b))/g,
+          ),
+        ].map((m) => (m[1] ?? m[2])!);
+        return { path: urlFor(path.dirname(file))!, methods, file: path.relative(ROOT, file) };
+      })
+      .sort((a, b) => a.path.localeCompare(b.path))
+  );
 }
