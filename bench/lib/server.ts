@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
+import { ensureBuild as buildIfNeeded } from "../../scripts/lib/build.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -13,10 +14,7 @@ export interface BenchServer {
 
 /** Build if needed (same rule as `npm start`). */
 export async function ensureBuild() {
-  const { ensureBuild: build } = (await import(path.join(root, "scripts/lib/build.mjs"))) as {
-    ensureBuild: () => number;
-  };
-  if (build() !== 0) throw new Error("next build failed");
+  if (buildIfNeeded() !== 0) throw new Error("next build failed");
 }
 
 /** Start the production server in its own process group and wait for /api/health. */

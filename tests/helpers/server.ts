@@ -6,6 +6,7 @@ import { createApiKey } from "@/db/queries/api-keys";
 import type { ApiKeyRole } from "@/db/schema";
 import type { DbConfig } from "@/lib/env";
 import { dropTestDatabase, freshTestConfig } from "./db";
+import { needsBuild } from "../../scripts/lib/build.mjs";
 import { baseEnv, ROOT } from "./run";
 
 /*
@@ -13,39 +14,6 @@ import { baseEnv, ROOT } from "./run";
  * when missing or older than the sources, as scripts/start.mjs decides) started with
  * scripts/start.mjs in its own process group on a given port and database.
  */
-
-const SOURCES = [
-  "app",
-  "components",
-  "lib",
-  "db",
-  "public",
-  "drizzle",
-  "instrumentation.ts",
-  "next.config.ts",
-  "package-lock.json",
-];
-
-function newestMtime(p: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p))
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
-
-function buildIsStale() {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return true;
-  const built = fs.statSync(buildId).mtimeMs;
-  return SOURCES.some((s) => newestMtime(path.join(ROOT, s)) > built);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,7 +42,7 @@ export async function ensureBuilt() {
     }
   }
   try {
-    if (buildIsStale()) {
+    if (needsBuild()) {
       const r = spawnSync(
         process.execPath,
         [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"],
