@@ -53,8 +53,15 @@ export async function benchSubmit() {
         c,
         SECONDS * 1000,
       );
+      // The floor of any route handler here: Next.js answering GET /api/health (one
+      // SELECT 1) at the same concurrency, the client sharing the 2 cores.
+      const floor = await closedLoop(
+        async () => void (await (await fetch(`${server.url}/api/health`)).arrayBuffer()),
+        c,
+        SECONDS * 1000,
+      );
       const ratio = nexus.rps / direct.rps;
-      results.push({ concurrency: c, nexus, raw: direct, ratio });
+      results.push({ concurrency: c, nexus, raw: direct, ratio, empty_route: floor });
       rows.push({
         concurrency: c,
         "nexus req/s": Math.round(nexus.rps),
@@ -64,6 +71,8 @@ export async function benchSubmit() {
         "raw rows/s": Math.round(direct.rps),
         "raw p50 ms": ms(direct.latency.p50),
         "nexus/raw": `${Math.round(ratio * 100)}%`,
+        "GET /api/health req/s": Math.round(floor.rps),
+        "health/raw": `${Math.round((floor.rps / direct.rps) * 100)}%`,
         goal: "≥ 50%",
       });
       if (nexus.firstError) console.error(`first error at c=${c}: ${nexus.firstError}`);
