@@ -25,12 +25,15 @@ export async function benchDecision() {
   await ensureBuild();
   await recreateDatabase(DB);
   pointAtServerDatabase(DB);
-  const { getDatabase } = await import("@/db/client");
+  const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
   const { decideApproval } = await import("@/db/queries/decisions");
   await getDatabase();
   const agent = (await createApiKey({ name: "bench-agent", role: "agent" })).key;
   const reviewer = (await createApiKey({ name: "bench-reviewer", role: "reviewer" })).key;
+  // Close this process's own Nexus connections while the server's are counted; the
+  // domain-function phase below opens them again (after the counting).
+  await closeDatabase();
 
   const raw = postgres(serverUrl(DB), {
     max: 2,
@@ -66,10 +69,13 @@ export async function benchDecision() {
     await sleep(3000); // let every poll reach the server and subscribe
 
     const connSamples: number[] = [];
+    let busiest: string[] = [];
     const sampleConnections = async () => {
-      const [r] =
-        await raw`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${DB} AND application_name = 'nexus'`;
-      connSamples.push(r!.n as number);
+      const found = await raw`SELECT state, left(query, 60) AS query FROM pg_stat_activity
+                               WHERE datname = ${DB} AND application_name = 'nexus'`;
+      if (found.length > Math.max(0, ...connSamples))
+        busiest = found.map((r) => `${r.state}: ${r.query}`);
+      connSamples.push(found.length);
     };
     await sampleConnections();
 
@@ -160,6 +166,8 @@ export async function benchDecision() {
       `server DB connections while waiting: max ${maxConn} (pool ${POOL} + 1 listener = ${POOL + 1}); errors ${errors}; not decided ${wrong}`,
     );
     console.log(`server RSS after scenario: ${rss} MiB`);
+    if (maxConn > POOL + 1)
+      console.log(`connections at the busiest sample:\n  ${busiest.join("\n  ")}`);
     writeResult("decision", {
       waiters: WAITERS,
       rate_per_s: RATE_PER_S,
