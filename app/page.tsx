@@ -60,7 +60,18 @@ export default async function InboxPage({ searchParams }: Props) {
           Showing {rows.length} of {counts.total} pending.
         </p>
       ) : null}
-      <InboxList rows={rows} serverNowMs={now.getTime()} filtered={Boolean(filtered)} />
+      <InboxList
+        rows={rows}
+        serverNowMs={now.getTime()}
+        filtered={Boolean(filtered)}
+        live={
+          filtered || filter.sort === "agent"
+            ? null
+            : filter.sort === "newest"
+              ? "prepend"
+              : "append"
+        }
+      />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { isTypingTarget, modalOpen } from "@/components/keyboard/is-typing";
 import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
+import { fetchCreatedRow } from "./live-rows";
 import { reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
 
@@ -18,11 +19,14 @@ export function InboxList({
   rows,
   serverNowMs,
   filtered = false,
+  live = null,
 }: {
   rows: InboxRow[];
   serverNowMs: number;
   /** a type/agent filter is on: the empty state says so */
   filtered?: boolean;
+  /** where a request announced live goes before the refresh lands (null: wait for it) */
+  live?: "append" | "prepend" | null;
 }) {
   const router = useRouter();
   const now = useClock(
@@ -36,13 +40,37 @@ export function InboxList({
     keys: new Set(),
   });
   const decidedKeys = decided.forRows === rows ? decided.keys : null;
+  // Created elsewhere: shown as soon as it is read, until the refresh brings it anyway.
+  const [added, setAdded] = useState<{ forRows: InboxRow[]; rows: InboxRow[] }>({
+    forRows: rows,
+    rows: [],
+  });
+  const addedRows = added.forRows === rows ? added.rows : [];
   const rowsRef = useRef(rows);
+  const liveRef = useRef(live);
   useEffect(() => {
     rowsRef.current = rows;
-  }, [rows]);
+    liveRef.current = live;
+  }, [rows, live]);
   useEffect(() => {
     const onLive = (e: Event) => {
       const ev = (e as CustomEvent<LiveEvent>).detail;
+      if (ev.type === "request.created" && liveRef.current) {
+        void fetchCreatedRow(ev)
+          .then((row) => {
+            const current = rowsRef.current;
+            if (!row || current.some((r) => r.type === row.type && r.id === row.id)) return;
+            setAdded((prev) => ({
+              forRows: current,
+              rows: [
+                ...(prev.forRows === current ? prev.rows : []).filter((r) => r.id !== row.id),
+                row,
+              ],
+            }));
+          })
+          .catch(() => {}); // the refresh that follows every event shows it anyway
+        return;
+      }
       if (ev.type !== "request.decided") return;
       const current = rowsRef.current;
       setDecided((prev) => ({
@@ -56,7 +84,9 @@ export function InboxList({
     window.addEventListener(LIVE_DOM_EVENT, onLive);
     return () => window.removeEventListener(LIVE_DOM_EVENT, onLive);
   }, []);
-  const visible = rows.filter(
+  const merged =
+    live === "prepend" ? [...[...addedRows].reverse(), ...rows] : [...rows, ...addedRows];
+  const visible = merged.filter(
     (r) =>
       (r.expiresAtMs === null || r.expiresAtMs > now) && !decidedKeys?.has(`${r.type}:${r.id}`),
   );

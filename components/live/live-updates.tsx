@@ -19,6 +19,9 @@ export interface LiveEvent {
 /** Re-dispatched on window for components that can act before the refresh lands. */
 export const LIVE_DOM_EVENT = "nexus:live-event";
 
+/** How long a refresh waits after `request.created` (see onEvent). */
+const CREATED_REFRESH_DELAY_MS = 75;
+
 function parseLiveEvent(data: unknown): LiveEvent | null {
   if (typeof data !== "string") return null;
   try {
@@ -82,7 +85,11 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
       const event = parseLiveEvent(e.data);
       if (event)
         window.dispatchEvent(new CustomEvent<LiveEvent>(LIVE_DOM_EVENT, { detail: event }));
-      refresh();
+      // A new request: the inbox reads its row first (a small JSON request), then the
+      // refresh confirms it; refreshing at once would make that read queue behind the
+      // page render on the server.
+      if (event?.type === "request.created") setTimeout(refresh, CREATED_REFRESH_DELAY_MS);
+      else refresh();
     };
 
     const drop = () => {
