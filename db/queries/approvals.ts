@@ -5,7 +5,9 @@ import { notifyEvent } from "../events";
 import { approvalRequests, type ApprovalRow } from "../schema";
 import {
   afterCursor,
+  expiresAtIn,
   nowUtc,
+  storedExpiresInS,
   pageOf,
   type CreateOutcome,
   type Page,
@@ -58,10 +60,7 @@ export async function createApproval(input: NewApproval): Promise<CreateOutcome<
         agentId: input.agentId,
         timestamp: input.timestamp ?? sql`${nowUtc}`,
         createdAt: sql`${nowUtc}`,
-        expiresAt:
-          input.expiresInS === null
-            ? null
-            : sql`${nowUtc} + make_interval(secs => ${input.expiresInS})`,
+        expiresAt: expiresAtIn(input.expiresInS),
       })
       .onConflictDoNothing({ target: approvalRequests.id })
       .returning();
@@ -77,9 +76,7 @@ export async function createApproval(input: NewApproval): Promise<CreateOutcome<
     const [existing] = await tx
       .select({
         row: approvalRequests,
-        expiresInS: sql<
-          number | null
-        >`ROUND(EXTRACT(EPOCH FROM (${approvalRequests.expiresAt} - ${approvalRequests.createdAt})))::int`,
+        expiresInS: storedExpiresInS(approvalRequests.expiresAt, approvalRequests.createdAt),
       })
       .from(approvalRequests)
       .where(eq(approvalRequests.id, input.id));

@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { notifyEvent } from "../events";
+import { nowUtc } from "./requests";
 import {
   approvalRequests,
   hitlMetrics,
@@ -16,7 +17,6 @@ import {
  * still pending and not expired, add exactly one hitl_metrics row, NOTIFY waiters.
  */
 
-const nowUtc = sql`(now() AT TIME ZONE 'UTC')`;
 const stillOpen = (
   expiresAt: typeof approvalRequests.expiresAt | typeof questionRequests.expiresAt,
 ) => or(isNull(expiresAt), sql`${expiresAt} > ${nowUtc}`);

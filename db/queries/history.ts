@@ -14,14 +14,13 @@ import { getDb, rows } from "../client";
 import { approvalRequests, questionRequests } from "../schema";
 import { ROW_JSON_TEXT, copyTextOf, type ExportColumn } from "./export-columns";
 import { toUtcDate } from "./inbox";
+import { nowUtc } from "./requests";
 
 /*
  * History: decided and expired requests, newest first by decision time (an expired
  * request by its expires_at). Keyset pagination on (sort_at, type, id); the same
  * WHERE clause drives the page, and the CSV/JSON export of one type.
  */
-
-const NOW = sql`(now() AT TIME ZONE 'UTC')`;
 
 /*
  * Each table's history is the union of three parts, each ordered by an indexable time
@@ -87,7 +86,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
       if (outcome === undefined || outcome === "expired") {
         parts.push({
           sortAt: sql`t.expires_at`,
-          where: sql`t.approved IS NULL AND t.expires_at <= ${NOW}`,
+          where: sql`t.approved IS NULL AND t.expires_at <= ${nowUtc}`,
           outcome: sql`'expired'`,
         });
       }
@@ -121,7 +120,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
       if (outcome === undefined || outcome === "expired") {
         parts.push({
           sortAt: sql`t.expires_at`,
-          where: sql`t.response IS NULL AND t.expires_at <= ${NOW}`,
+          where: sql`t.response IS NULL AND t.expires_at <= ${nowUtc}`,
           outcome: sql`'expired'`,
         });
       }

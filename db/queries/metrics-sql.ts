@@ -5,7 +5,7 @@ import { getDb, rows } from "../client";
 
 /* SQL fragments shared by the metrics queries (metrics.ts, metrics-breakdowns.ts). */
 
-export const nowUtc = sql`(now() AT TIME ZONE 'UTC')`;
+export { nowUtc } from "./requests";
 export const ts = (d: Date) => sql`${d.toISOString()}::timestamp`;
 
 /** WHERE clause on hitl_metrics aliased `m`. */

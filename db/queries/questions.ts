@@ -6,7 +6,9 @@ import { notifyEvent } from "../events";
 import { questionRequests, type QuestionRow } from "../schema";
 import {
   afterCursor,
+  expiresAtIn,
   nowUtc,
+  storedExpiresInS,
   pageOf,
   type CreateOutcome,
   type Page,
@@ -63,10 +65,7 @@ export async function createQuestion(input: NewQuestion): Promise<CreateOutcome<
         agentId: input.agentId,
         timestamp: input.timestamp ?? sql`${nowUtc}`,
         createdAt: sql`${nowUtc}`,
-        expiresAt:
-          input.expiresInS === null
-            ? null
-            : sql`${nowUtc} + make_interval(secs => ${input.expiresInS})`,
+        expiresAt: expiresAtIn(input.expiresInS),
       })
       .onConflictDoNothing({ target: questionRequests.id })
       .returning();
@@ -82,9 +81,7 @@ export async function createQuestion(input: NewQuestion): Promise<CreateOutcome<
     const [existing] = await tx
       .select({
         row: questionRequests,
-        expiresInS: sql<
-          number | null
-        >`ROUND(EXTRACT(EPOCH FROM (${questionRequests.expiresAt} - ${questionRequests.createdAt})))::int`,
+        expiresInS: storedExpiresInS(questionRequests.expiresAt, questionRequests.createdAt),
       })
       .from(questionRequests)
       .where(eq(questionRequests.id, input.id));

@@ -6,6 +6,16 @@ import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 /** The database clock as UTC wall-clock time (TIMESTAMP columns hold UTC). */
 export const nowUtc = sql`(now() AT TIME ZONE 'UTC')`;
 
+/** expires_at for a request created now with `expires_in_s` (null: no deadline). */
+export function expiresAtIn(expiresInS: number | null): SQL | null {
+  return expiresInS === null ? null : sql`${nowUtc} + make_interval(secs => ${expiresInS})`;
+}
+
+/** The `expires_in_s` a stored row was created with (to compare an idempotent retry). */
+export function storedExpiresInS(expiresAt: SQLWrapper, createdAt: SQLWrapper) {
+  return sql<number | null>`ROUND(EXTRACT(EPOCH FROM (${expiresAt} - ${createdAt})))::int`;
+}
+
 /** created: a new row; identical: same id and content (a retry); different: id reused. */
 export type CreateOutcome<Row> = { kind: "created" | "identical" | "different"; row: Row };
 
