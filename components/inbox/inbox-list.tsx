@@ -3,7 +3,6 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { isTypingTarget, modalOpen } from "@/components/keyboard/is-typing";
 import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
 import { fetchCreatedRow } from "./live-rows";
@@ -12,8 +11,9 @@ import { useClock } from "./use-clock";
 
 /**
  * The pending requests, with ages that advance every 30 s and rows that leave when
- * their deadline passes. `j`/`k` move the selection (DOM focus on the row's link, so
- * it is visible and `Enter` opens it natively).
+ * their deadline passes. Each row's link carries `data-inbox-link`: the site-wide `j`/`k`
+ * keys (components/keyboard/shortcuts.tsx) move DOM focus between them, so the
+ * selection is visible and `Enter` opens it natively.
  */
 export function InboxList({
   rows,
@@ -91,40 +91,11 @@ export function InboxList({
       (r.expiresAtMs === null || r.expiresAtMs > now) && !decidedKeys?.has(`${r.type}:${r.id}`),
   );
   const expiredLocally = rows.some((r) => r.expiresAtMs !== null && r.expiresAtMs <= now);
-  const listRef = useRef<HTMLUListElement>(null);
-  const lastIndex = useRef(-1);
 
   // An item whose deadline passed has left the list: let the server confirm (counts, title).
   useEffect(() => {
     if (expiredLocally) router.refresh();
   }, [expiredLocally, router]);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || isTypingTarget(e) || modalOpen()) return;
-      if (e.key !== "j" && e.key !== "k") return;
-      const links = Array.from(
-        listRef.current?.querySelectorAll<HTMLAnchorElement>("a[data-inbox-link]") ?? [],
-      );
-      if (links.length === 0) return;
-      e.preventDefault();
-      const focused = links.indexOf(document.activeElement as HTMLAnchorElement);
-      const current = focused >= 0 ? focused : Math.min(lastIndex.current, links.length - 1);
-      const next =
-        e.key === "j"
-          ? current < 0
-            ? 0
-            : Math.min(current + 1, links.length - 1)
-          : current < 0
-            ? 0
-            : Math.max(current - 1, 0);
-      lastIndex.current = next;
-      links[next]!.focus();
-      links[next]!.scrollIntoView({ block: "nearest" });
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, []);
 
   if (visible.length === 0) {
     return (
@@ -138,7 +109,6 @@ export function InboxList({
 
   return (
     <ul
-      ref={listRef}
       aria-label="Pending requests"
       className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900"
     >

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { isTypingTarget, modalOpen } from "./is-typing";
+import { nextSelection } from "./selection";
 
 const GO: Record<string, { href: string; label: string }> = {
   i: { href: "/", label: "Inbox" },
@@ -26,7 +27,11 @@ const SHORTCUTS: { keys: string[]; what: string; where: string }[] = [
 /**
  * Site-wide keys: `?` opens the shortcuts dialog (a native modal <dialog>: the page
  * behind is inert, focus stays inside, Escape closes, focus returns to where it was),
- * `g` then `i`/`h`/`m` navigates. Ignored while typing in a field.
+ * `g` then `i`/`h`/`m` navigates, `j`/`k` move the selection between inbox entries
+ * (links marked `data-inbox-link`). Ignored while typing in a field.
+ *
+ * It lives in the site header, which hydrates before the streamed page below it, so
+ * the keys work on the server-rendered list as soon as the header is interactive.
  */
 export function KeyboardShortcuts() {
   const router = useRouter();
@@ -34,6 +39,7 @@ export function KeyboardShortcuts() {
 
   useEffect(() => {
     let pendingG = 0;
+    let lastSelected = -1;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || isTypingTarget(e)) return;
       if (e.key === "?") {
@@ -45,6 +51,22 @@ export function KeyboardShortcuts() {
       if (modalOpen()) return;
       if (e.key === "g") {
         pendingG = performance.now();
+        return;
+      }
+      if (e.key === "j" || e.key === "k") {
+        pendingG = 0;
+        const links = Array.from(document.querySelectorAll<HTMLElement>("a[data-inbox-link]"));
+        const next = nextSelection(
+          e.key,
+          links.length,
+          links.indexOf(document.activeElement as HTMLElement),
+          lastSelected,
+        );
+        if (next === null) return;
+        e.preventDefault();
+        lastSelected = next;
+        links[next]!.focus();
+        links[next]!.scrollIntoView({ block: "nearest" });
         return;
       }
       const go = GO[e.key];
