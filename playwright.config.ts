@@ -13,13 +13,13 @@ export const E2E_PORT = Number(process.env.E2E_PORT || 3210);
 export default defineConfig({
   testDir: "e2e",
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry on CI: a browser test that fails once under load and then passes is
+  // reported as flaky (npm test names it) instead of failing the whole run.
+  retries: process.env.CI ? 1 : 0,
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI
-    ? [["list"], ["json", { outputFile: "test-results/e2e.json" }]]
-    : [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
     trace: "retain-on-failure",
