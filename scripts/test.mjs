@@ -20,6 +20,7 @@ for (const k of DB_VARS) delete embeddedEnv[k];
 let passed = 0;
 let failed = 0;
 const summary = [];
+const failures = []; // named again at the very end, where a truncated CI log still shows them
 
 function run(label, cmd, args, env = process.env) {
   console.log(`\n=== ${label} ===`);
@@ -47,11 +48,19 @@ function vitest(label, args, env) {
   );
   let p = 0;
   let f = 0;
-  let flaky = 0;
   if (fs.existsSync(out)) {
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     p = r.numPassedTests ?? 0;
     f = r.numFailedTests ?? 0;
+    for (const file of r.testResults ?? []) {
+      const rel = path.relative(root, file.name ?? "");
+      for (const t of file.assertionResults ?? []) {
+        if (t.status === "failed") failures.push(`${label}: ${rel} › ${t.fullName}`);
+      }
+      if (file.status === "failed" && !(file.assertionResults ?? []).length) {
+        failures.push(`${label}: ${rel} (${(file.message ?? "failed to load").split("\n")[0]})`);
+      }
+    }
     if (!ok && f === 0) f = 1; // the run failed outside any test (collection, setup)
   } else if (!ok) f = 1;
   passed += p;
@@ -72,7 +81,20 @@ function playwright() {
   let f = 0;
   let flaky = 0;
   if (fs.existsSync(out)) {
-    const s = JSON.parse(fs.readFileSync(out, "utf8")).stats ?? {};
+    const report = JSON.parse(fs.readFileSync(out, "utf8"));
+    const s = report.stats ?? {};
+    const walk = (suite, titles) => {
+      const here = suite.title && !suite.title.endsWith(".ts") ? [...titles, suite.title] : titles;
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests ?? []) {
+          const name = `e2e: ${spec.file}:${spec.line} › ${[...here, spec.title].join(" › ")}`;
+          if (t.status === "unexpected") failures.push(name);
+          if (t.status === "flaky") failures.push(`${name} (passed only on retry)`);
+        }
+      }
+      for (const child of suite.suites ?? []) walk(child, here);
+    };
+    for (const suite of report.suites ?? []) walk(suite, []);
     // flaky: failed, then passed on CI's one retry; counted as passed, named in the summary
     flaky = s.flaky ?? 0;
     p = (s.expected ?? 0) + flaky;
@@ -105,5 +127,9 @@ if (want("e2e")) playwright();
 
 console.log("\n=== summary ===");
 for (const line of summary) console.log(line);
+if (failures.length) {
+  console.log("\nfailed (or passed only on retry):");
+  for (const line of failures) console.log(`  ${line}`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
