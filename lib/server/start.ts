@@ -1,4 +1,6 @@
 import "server-only";
+import diagnostics from "node:diagnostics_channel";
+import type { Server, ServerResponse } from "node:http";
 import { ConfigError, env } from "@/lib/env";
 import { closeDatabase, getDatabase, type Database } from "@/db/client";
 import { DatabaseLockedError, DatabaseUnavailableError } from "@/db/errors";
@@ -35,6 +37,7 @@ export async function startNexus() {
     process.exit(1);
   }
   startBackups(database);
+  closeConnectionsWhenStopping();
   handleSignals();
 }
 
@@ -55,6 +58,27 @@ function startBackups(database: Database) {
         (r) => log().info({ kind: "hourly", file: r.file, bytes: r.bytes }, "backup written"),
         (err) => log().error({ err }, `BACKUP FAILED (hourly): ${(err as Error).message}`),
       );
+  });
+}
+
+/*
+ * An agent that keeps submitting reuses its keep-alive connection: Next's server.close()
+ * stops new connections, but requests on open ones keep coming, so the drain would only
+ * end at NEXUS_SHUTDOWN_TIMEOUT_SECONDS (exit 1). Once stopping, every response says
+ * `Connection: close`, and connections left idle by a response sent before the signal
+ * are closed every 250 ms: the client's next request goes to the next server (or fails
+ * to connect, clearly). Nothing in flight is cut.
+ */
+function closeConnectionsWhenStopping() {
+  const servers = new Set<Server>();
+  diagnostics.subscribe("http.server.request.start", (message) => {
+    const { response, server } = message as { response: ServerResponse; server: Server };
+    servers.add(server);
+    if (isShuttingDown()) response.shouldKeepAlive = false;
+  });
+  onShutdown(() => {
+    const closeIdle = () => servers.forEach((server) => server.closeIdleConnections());
+    setInterval(closeIdle, 250).unref();
   });
 }
 
