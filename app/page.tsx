@@ -65,11 +65,15 @@ export default async function InboxPage({ searchParams }: Props) {
         serverNowMs={now.getTime()}
         filtered={Boolean(filtered)}
         live={
+          // null: where a new request goes is the server's to say (filters, grouping,
+          // or a list cut short that it would join at the far end)
           filtered || filter.sort === "agent"
             ? null
             : filter.sort === "newest"
               ? "prepend"
-              : "append"
+              : rows.length < counts.total
+                ? null
+                : "append"
         }
       />
     </section>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "./intent-link";
 import { usePathname } from "next/navigation";
 
 export function NavLink({
@@ -19,7 +19,7 @@ export function NavLink({
   const pathname = usePathname();
   const active = href === "/" ? pathname === "/" : pathname.startsWith(href);
   return (
-    <Link
+    <IntentLink
       href={href}
       aria-current={active ? "page" : undefined}
       className={`inline-flex items-center gap-1.5 rounded px-3 py-1.5 ${active ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"}`}
@@ -34,6 +34,6 @@ export function NavLink({
           <span className="sr-only"> {countLabel ?? ""}</span>
         </span>
       ) : null}
-    </Link>
+    </IntentLink>
   );
 }

@@ -7,12 +7,67 @@ export const EVENTS_CHANNEL = "nexus_events";
 
 export type RequestType = "approval" | "question";
 
-/** api.md "Live events": payload of request.created / request.decided. */
+/**
+ * api.md "Live events": payload of request.created / request.decided. A created event
+ * also carries what an inbox row shows (the list item's fields, texts shortened to
+ * PREVIEW_CHARS), so an open dashboard can show it without reading it back.
+ */
 export interface NexusEvent {
   type: "request.created" | "request.decided";
   request_type: RequestType;
   id: string;
   agent_id: string;
+  timestamp?: string | null;
+  expires_at?: string | null;
+  file_path?: string;
+  description?: string | null;
+  question?: string;
+}
+
+/**
+ * Longest text a created event repeats. A NOTIFY payload must stay under 8,000 bytes:
+ * two texts of 300 characters and an agent_id of 200 (MAX_AGENT_ID) stay below that
+ * even when every character is JSON-escaped to six bytes (tests/unit/events.test.ts).
+ */
+export const PREVIEW_CHARS = 300;
+
+/** `text` cut to PREVIEW_CHARS code points, with "…" when something was cut. */
+export function preview(text: string): string {
+  const chars = Array.from(text);
+  return chars.length <= PREVIEW_CHARS ? text : `${chars.slice(0, PREVIEW_CHARS - 1).join("")}…`;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+interface CreatedRow {
+  id: string;
+  agentId: string;
+  timestamp: Date | null;
+  expiresAt: Date | null;
+}
+
+/** The request.created event of a new approval or question. */
+export function createdEvent(
+  created:
+    | { type: "approval"; row: CreatedRow & { filePath: string; description: string | null } }
+    | { type: "question"; row: CreatedRow & { question: string } },
+): NexusEvent {
+  const { row } = created;
+  const base: NexusEvent = {
+    type: "request.created",
+    request_type: created.type,
+    id: row.id,
+    agent_id: row.agentId,
+    timestamp: iso(row.timestamp),
+    expires_at: iso(row.expiresAt),
+  };
+  return created.type === "approval"
+    ? {
+        ...base,
+        file_path: preview(created.row.filePath),
+        description: created.row.description === null ? null : preview(created.row.description),
+      }
+    : { ...base, question: preview(created.row.question) };
 }
 
 /** NOTIFY inside the caller's transaction: delivered only if it commits. */

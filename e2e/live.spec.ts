@@ -148,6 +148,12 @@ test("a new request appears on an open inbox and a decided one leaves, without a
   await page.goto("/");
   await expect(page.getByRole("status").filter({ hasText: "Live" })).toHaveText("Live");
   await expect(page.getByText("Nothing is waiting for you.")).toBeVisible();
+  // review pages the browser fetched ahead (router prefetches carry `next-router-prefetch`)
+  const prefetched: string[] = [];
+  page.on("request", (r) => {
+    if (r.headers()["next-router-prefetch"] && /\/approvals\//.test(r.url()))
+      prefetched.push(new URL(r.url()).pathname);
+  });
   // a reload would lose this marker
   await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
@@ -200,6 +206,16 @@ test("a new request appears on an open inbox and a decided one leaves, without a
       .getByRole("navigation", { name: "Main" })
       .getByRole("link", { name: /Inbox\s*5\s*pending/ }),
   ).toBeVisible();
+
+  // The refresh that confirmed the five rows (title and count above) did not make the
+  // browser prefetch each visible row's page: a render per row on the server, in the
+  // way of the next agent. Pointing at a row prefetches its page.
+  expect(prefetched).toEqual([]);
+  const file3 = page.getByRole("link", { name: "src/live/file-3.ts" });
+  const href = await file3.getAttribute("href");
+  expect(href).toMatch(/^\/approvals\/[0-9a-f-]{36}$/);
+  await file3.hover();
+  await expect.poll(() => prefetched).toEqual([href]);
 
   const [first] = await sql!<
     { id: string }[]

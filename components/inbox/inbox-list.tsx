@@ -1,11 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { IntentLink } from "@/components/intent-link";
 import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
-import { fetchCreatedRow } from "./live-rows";
+import { fetchCreatedRow, rowFromEvent, rowKey, stillAwaited } from "./live-rows";
 import { reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
 
@@ -33,53 +33,52 @@ export function InboxList({
     serverNowMs,
     rows.map((r) => r.expiresAtMs),
   );
-  // Decided elsewhere: hide at once, before the refresh that confirms it arrives. The set
-  // belongs to the rows it was made for, so new server rows start clean.
-  const [decided, setDecided] = useState<{ forRows: InboxRow[]; keys: ReadonlySet<string> }>({
-    forRows: rows,
-    keys: new Set(),
-  });
-  const decidedKeys = decided.forRows === rows ? decided.keys : null;
-  // Created elsewhere: shown as soon as it is read, until the refresh brings it anyway.
-  const [added, setAdded] = useState<{ forRows: InboxRow[]; rows: InboxRow[] }>({
-    forRows: rows,
-    rows: [],
-  });
-  const addedRows = added.forRows === rows ? added.rows : [];
-  const rowsRef = useRef(rows);
+  // Decided elsewhere: hidden at once, before the refresh that confirms it. A decision is
+  // final, so the set only grows: a refresh rendered just before the decision cannot
+  // bring the row back.
+  const [decidedKeys, setDecidedKeys] = useState<ReadonlySet<string>>(() => new Set());
+  // Created elsewhere: shown as soon as it is known, until a server render includes it
+  // or, having started after the request was made, leaves it out (decided, or not in
+  // this view). A render that began before the request cannot drop it.
+  const [added, setAdded] = useState<InboxRow[]>([]);
+  const serverKeys = new Set(rows.map(rowKey));
+  const addedRows = live ? added.filter((r) => stillAwaited(r, serverKeys, serverNowMs)) : [];
+  const rowsRef = useRef({ rows, serverNowMs });
   const liveRef = useRef(live);
   useEffect(() => {
-    rowsRef.current = rows;
+    rowsRef.current = { rows, serverNowMs };
     liveRef.current = live;
-  }, [rows, live]);
+  }, [rows, serverNowMs, live]);
   useEffect(() => {
+    const show = (row: InboxRow) => {
+      const { rows: current, serverNowMs: renderedAt } = rowsRef.current;
+      const keys = new Set(current.map(rowKey));
+      if (keys.has(rowKey(row))) return;
+      setAdded((prev) => [
+        ...prev.filter((r) => r.id !== row.id && stillAwaited(r, keys, renderedAt)),
+        row,
+      ]);
+    };
     const onLive = (e: Event) => {
       const ev = (e as CustomEvent<LiveEvent>).detail;
       if (ev.type === "request.created" && liveRef.current) {
+        const row = rowFromEvent(ev);
+        if (row) {
+          // shown now from the event itself; LiveUpdates confirms with a later refresh
+          e.preventDefault();
+          show(row);
+          return;
+        }
         void fetchCreatedRow(ev)
-          .then((row) => {
-            const current = rowsRef.current;
-            if (!row || current.some((r) => r.type === row.type && r.id === row.id)) return;
-            setAdded((prev) => ({
-              forRows: current,
-              rows: [
-                ...(prev.forRows === current ? prev.rows : []).filter((r) => r.id !== row.id),
-                row,
-              ],
-            }));
-          })
+          .then((row) => row && show(row))
           .catch(() => {}); // the refresh that follows every event shows it anyway
         return;
       }
       if (ev.type !== "request.decided") return;
-      const current = rowsRef.current;
-      setDecided((prev) => ({
-        forRows: current,
-        keys: new Set([
-          ...(prev.forRows === current ? prev.keys : []),
-          `${ev.request_type}:${ev.id}`,
-        ]),
-      }));
+      const key = `${ev.request_type}:${ev.id}`;
+      const { rows: current } = rowsRef.current;
+      if (current.some((r) => rowKey(r) === key)) e.preventDefault();
+      setDecidedKeys((prev) => new Set([...prev, key]));
     };
     window.addEventListener(LIVE_DOM_EVENT, onLive);
     return () => window.removeEventListener(LIVE_DOM_EVENT, onLive);
@@ -87,8 +86,7 @@ export function InboxList({
   const merged =
     live === "prepend" ? [...[...addedRows].reverse(), ...rows] : [...rows, ...addedRows];
   const visible = merged.filter(
-    (r) =>
-      (r.expiresAtMs === null || r.expiresAtMs > now) && !decidedKeys?.has(`${r.type}:${r.id}`),
+    (r) => (r.expiresAtMs === null || r.expiresAtMs > now) && !decidedKeys.has(rowKey(r)),
   );
   const expiredLocally = rows.some((r) => r.expiresAtMs !== null && r.expiresAtMs <= now);
 
@@ -116,7 +114,7 @@ export function InboxList({
         const expiry = expiryLabel(row.expiresAtMs, now);
         return (
           <li
-            key={`${row.type}:${row.id}`}
+            key={rowKey(row)}
             data-request-id={row.id}
             className="relative flex flex-col gap-1 px-4 py-3 focus-within:bg-blue-50 focus-within:ring-2 focus-within:ring-inset focus-within:ring-blue-600 hover:bg-zinc-50 sm:flex-row sm:items-center sm:gap-3 dark:focus-within:bg-blue-950/40 dark:hover:bg-zinc-800/50"
           >
@@ -126,14 +124,14 @@ export function InboxList({
               {row.type}
             </span>
             <div className="min-w-0 flex-1">
-              <Link
+              <IntentLink
                 href={reviewHref(row)}
                 data-inbox-link
                 style={{ outline: "none" }} // the row's ring shows focus instead
                 className={`block truncate rounded-sm text-sm font-medium after:absolute after:inset-0 hover:underline focus-visible:underline ${row.type === "approval" ? "font-mono" : ""}`}
               >
                 {row.title}
-              </Link>
+              </IntentLink>
               {row.description ? (
                 <p className="truncate text-sm text-zinc-600 dark:text-zinc-400">
                   {row.description}

@@ -1,6 +1,25 @@
 import type { LiveEvent } from "@/components/live/live-updates";
 import type { InboxRow } from "./types";
 
+/** How far apart the database's and the web server's clocks may be. */
+export const CLOCK_SLACK_MS = 2000;
+
+export const rowKey = (r: Pick<InboxRow, "type" | "id">) => `${r.type}:${r.id}`;
+
+/**
+ * Whether a row shown from a live event is still to be shown next to a server render's
+ * rows: yes until a render includes it, or leaves it out having started after the
+ * request was made (it was decided, or does not belong in this view). A render that
+ * began before the request cannot know of it, so it does not drop it.
+ */
+export function stillAwaited(
+  row: InboxRow,
+  serverKeys: ReadonlySet<string>,
+  renderedAtMs: number,
+): boolean {
+  return !serverKeys.has(rowKey(row)) && renderedAtMs < row.timestampMs + CLOCK_SLACK_MS;
+}
+
 /** The fields of api.md's list items that an inbox row shows. */
 interface ListedRequest {
   id: string;
@@ -26,7 +45,28 @@ export function rowFromListed(type: InboxRow["type"], item: ListedRequest): Inbo
 }
 
 /**
- * A request just announced by `request.created`, read from the API's newest pending
+ * The row a `request.created` event describes (its texts may be shortened: the
+ * confirming refresh brings them whole), or null when the event lacks the fields
+ * (a server older than this page).
+ */
+export function rowFromEvent(ev: LiveEvent): InboxRow | null {
+  if (ev.type !== "request.created" || ev.timestamp === undefined) return null;
+  const title = ev.request_type === "approval" ? ev.file_path : ev.question;
+  if (title === undefined) return null;
+  return rowFromListed(ev.request_type, {
+    id: ev.id,
+    status: "pending",
+    agent_id: ev.agent_id,
+    timestamp: ev.timestamp ?? new Date().toISOString(), // null only for rows made by hand in SQL
+    expires_at: ev.expires_at ?? null,
+    file_path: ev.file_path,
+    description: ev.description,
+    question: ev.question,
+  });
+}
+
+/**
+ * A request announced by `request.created` without its fields, read from the API's newest pending
  * items (lists carry no diff) with the reviewer's session, so the row can be shown
  * before the page's refresh lands. Null when it is not there (decided already, or
  * further down the list): the refresh shows whatever is true.

@@ -3,24 +3,38 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { nextBackoffMs } from "./backoff";
+import { confirmDelay } from "./confirm";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
 
-/** api.md "Live events" payload. */
+/** api.md "Live events" payload (a created event also carries the row's fields). */
 export interface LiveEvent {
   type: (typeof LIVE_EVENTS)[number];
   request_type: "approval" | "question";
   id: string;
   agent_id: string;
+  timestamp?: string | null;
+  expires_at?: string | null;
+  file_path?: string;
+  description?: string | null;
+  question?: string;
 }
 
-/** Re-dispatched on window for components that can act before the refresh lands. */
+/**
+ * Re-dispatched on window (cancelable) for components that can act before the refresh
+ * lands. A listener that has shown the change itself calls preventDefault(): the
+ * confirming refresh then waits for a quiet moment (./confirm.ts).
+ */
 export const LIVE_DOM_EVENT = "nexus:live-event";
 
 /** How long a refresh waits after `request.created` (see onEvent). */
 const CREATED_REFRESH_DELAY_MS = 75;
+
+const optionalText = (v: unknown) => (typeof v === "string" ? v : undefined);
+const optionalNullableText = (v: unknown) =>
+  typeof v === "string" ? v : v === null ? null : undefined;
 
 function parseLiveEvent(data: unknown): LiveEvent | null {
   if (typeof data !== "string") return null;
@@ -31,7 +45,17 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
       (v.request_type === "approval" || v.request_type === "question") &&
       typeof v.id === "string"
     ) {
-      return { type: v.type, request_type: v.request_type, id: v.id, agent_id: String(v.agent_id) };
+      return {
+        type: v.type,
+        request_type: v.request_type,
+        id: v.id,
+        agent_id: String(v.agent_id),
+        timestamp: optionalNullableText(v.timestamp),
+        expires_at: optionalNullableText(v.expires_at),
+        file_path: optionalText(v.file_path),
+        description: optionalNullableText(v.description),
+        question: optionalText(v.question),
+      };
     }
   } catch {}
   return null;
@@ -57,6 +81,8 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
     let source: EventSource | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let trailingTimer: ReturnType<typeof setTimeout> | undefined;
+    let confirmTimer: ReturnType<typeof setTimeout> | undefined;
+    let firstUnconfirmed: number | undefined;
     let attempt = 0;
     let connectedBefore = false;
     let lastRefresh = 0;
@@ -80,15 +106,34 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
       }
     };
 
+    // One refresh for a series of events already shown, once they pause (./confirm.ts).
+    const confirmLater = () => {
+      const now = performance.now();
+      firstUnconfirmed ??= now;
+      clearTimeout(confirmTimer);
+      confirmTimer = setTimeout(
+        () => {
+          confirmTimer = undefined;
+          firstUnconfirmed = undefined;
+          refresh();
+        },
+        confirmDelay(now, firstUnconfirmed),
+      );
+    };
+
     const onEvent = (e: MessageEvent) => {
       performance.mark(LIVE_DOM_EVENT, { detail: typeof e.data === "string" ? e.data : "" });
       const event = parseLiveEvent(e.data);
-      if (event)
-        window.dispatchEvent(new CustomEvent<LiveEvent>(LIVE_DOM_EVENT, { detail: event }));
-      // A new request: the inbox reads its row first (a small JSON request), then the
-      // refresh confirms it; refreshing at once would make that read queue behind the
+      const shown =
+        event !== null &&
+        !window.dispatchEvent(
+          new CustomEvent<LiveEvent>(LIVE_DOM_EVENT, { detail: event, cancelable: true }),
+        );
+      if (shown) confirmLater();
+      // A new request nobody showed: whoever reads its row (a small JSON request) goes
+      // first, then the refresh; refreshing at once would queue that read behind the
       // page render on the server.
-      if (event?.type === "request.created") setTimeout(refresh, CREATED_REFRESH_DELAY_MS);
+      else if (event?.type === "request.created") setTimeout(refresh, CREATED_REFRESH_DELAY_MS);
       else refresh();
     };
 
@@ -143,6 +188,7 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
       stopped = true;
       clearTimeout(retryTimer);
       clearTimeout(trailingTimer);
+      clearTimeout(confirmTimer);
       drop();
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);

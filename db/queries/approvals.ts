@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
-import { notifyEvent } from "../events";
+import { createdEvent, notifyEvent } from "../events";
 import { approvalRequests, type ApprovalRow } from "../schema";
 import {
   afterCursor,
@@ -65,12 +65,7 @@ export async function createApproval(input: NewApproval): Promise<CreateOutcome<
       .onConflictDoNothing({ target: approvalRequests.id })
       .returning();
     if (created) {
-      await notifyEvent(tx, {
-        type: "request.created",
-        request_type: "approval",
-        id: created.id,
-        agent_id: created.agentId,
-      });
+      await notifyEvent(tx, createdEvent({ type: "approval", row: created }));
       return { kind: "created", row: created };
     }
     const [existing] = await tx

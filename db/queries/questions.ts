@@ -2,7 +2,7 @@ import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import { and, desc, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
-import { notifyEvent } from "../events";
+import { createdEvent, notifyEvent } from "../events";
 import { questionRequests, type QuestionRow } from "../schema";
 import {
   afterCursor,
@@ -70,12 +70,7 @@ export async function createQuestion(input: NewQuestion): Promise<CreateOutcome<
       .onConflictDoNothing({ target: questionRequests.id })
       .returning();
     if (created) {
-      await notifyEvent(tx, {
-        type: "request.created",
-        request_type: "question",
-        id: created.id,
-        agent_id: created.agentId,
-      });
+      await notifyEvent(tx, createdEvent({ type: "question", row: created }));
       return { kind: "created", row: created };
     }
     const [existing] = await tx

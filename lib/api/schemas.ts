@@ -233,6 +233,21 @@ export const EventPayload = z.object({
   request_type: z.enum(["approval", "question"]),
   id: z.uuid(),
   agent_id: z.string(),
+  timestamp: time.nullable().optional().describe("request.created only"),
+  expires_at: time.nullable().optional().describe("request.created only"),
+  file_path: z
+    .string()
+    .optional()
+    .describe("request.created of an approval: at most 300 characters (longer ends in …)"),
+  description: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("request.created of an approval: at most 300 characters (longer ends in …)"),
+  question: z
+    .string()
+    .optional()
+    .describe("request.created of a question: at most 300 characters (longer ends in …)"),
 });
 export type EventPayload = z.output<typeof EventPayload>;
 

@@ -201,7 +201,10 @@ describe(`questions API over HTTP (${testDbKind})`, () => {
         }
       }
     };
-    const { id } = (await ask(body({ agent_id: "sse-agent" }))).body;
+    const long = `Which of these ${"caches ".repeat(60)}should I use?`;
+    const created = (await ask(body({ agent_id: "sse-agent", question: long, expires_in_s: 600 })))
+      .body;
+    const id = created.id as string;
     await answer(id, { response: "ok" });
     await until(2);
     controller.abort();
@@ -209,7 +212,16 @@ describe(`questions API over HTTP (${testDbKind})`, () => {
     expect(mine).toEqual([
       {
         event: "request.created",
-        data: { type: "request.created", request_type: "question", id, agent_id: "sse-agent" },
+        // what an inbox row shows rides along, the question cut to 300 characters
+        data: {
+          type: "request.created",
+          request_type: "question",
+          id,
+          agent_id: "sse-agent",
+          timestamp: created.timestamp,
+          expires_at: created.expires_at,
+          question: `${Array.from(long).slice(0, 299).join("")}…`,
+        },
       },
       {
         event: "request.decided",

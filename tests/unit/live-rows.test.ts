@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { rowFromListed } from "@/components/inbox/live-rows";
+import {
+  CLOCK_SLACK_MS,
+  rowFromEvent,
+  rowFromListed,
+  rowKey,
+  stillAwaited,
+} from "@/components/inbox/live-rows";
 
 describe("an inbox row from a request announced live (api.md list item)", () => {
   test("an approval shows its file path and description, with times as epoch ms", () => {
@@ -40,5 +46,73 @@ describe("an inbox row from a request announced live (api.md list item)", () => 
       description: null,
       expiresAtMs: null,
     });
+  });
+});
+
+describe("an inbox row straight from a request.created event", () => {
+  test("a created approval's fields make the row, without reading it back", () => {
+    expect(
+      rowFromEvent({
+        type: "request.created",
+        request_type: "approval",
+        id: "a2",
+        agent_id: "bot",
+        timestamp: "2026-11-26T10:00:00.000Z",
+        expires_at: null,
+        file_path: "src/app.ts",
+        description: null,
+      }),
+    ).toEqual({
+      type: "approval",
+      id: "a2",
+      agentId: "bot",
+      title: "src/app.ts",
+      description: null,
+      timestampMs: Date.UTC(2026, 10, 26, 10),
+      expiresAtMs: null,
+    });
+  });
+
+  test("an event without the fields (an older server) or a decision makes no row", () => {
+    const bare = { request_type: "question", id: "q2", agent_id: "bot" } as const;
+    expect(rowFromEvent({ type: "request.created", ...bare })).toBeNull();
+    expect(
+      rowFromEvent({ type: "request.decided", ...bare, timestamp: "2026-11-26T10:00:00.000Z" }),
+    ).toBeNull();
+  });
+});
+
+describe("a row shown from a live event, next to the server's rows", () => {
+  const created = Date.UTC(2026, 10, 27, 9);
+  const row = {
+    type: "approval" as const,
+    id: "a9",
+    agentId: "bot",
+    title: "src/new.ts",
+    description: null,
+    timestampMs: created,
+    expiresAtMs: null,
+  };
+
+  test("stays while the server's rows were rendered before the request existed", () => {
+    expect(stillAwaited(row, new Set(), created - 300)).toBe(true);
+  });
+
+  test("stays within the clock slack: the render may have started just before it", () => {
+    expect(stillAwaited(row, new Set(), created + CLOCK_SLACK_MS - 1)).toBe(true);
+  });
+
+  test("goes once the server's rows include it (the server's copy is shown instead)", () => {
+    expect(stillAwaited(row, new Set([rowKey(row)]), created - 300)).toBe(false);
+  });
+
+  test("goes when a render made well after it leaves it out (decided, or not in this view)", () => {
+    expect(stillAwaited(row, new Set(), created + CLOCK_SLACK_MS)).toBe(false);
+  });
+
+  test("a question with the same id is a different row", () => {
+    expect(stillAwaited(row, new Set([rowKey({ type: "question", id: "a9" })]), created)).toBe(
+      true,
+    );
   });
 });

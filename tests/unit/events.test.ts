@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { createdEvent, PREVIEW_CHARS, preview } from "@/db/events";
+import { MAX_AGENT_ID, MAX_FILE_PATH } from "@/lib/api/schemas";
+
+const at = new Date("2026-11-26T12:00:00.000Z");
+
+describe("request.created carries what an inbox row shows", () => {
+  it("an approval: path, description, times; no diff", () => {
+    const ev = createdEvent({
+      type: "approval",
+      row: {
+        id: "0f749aa6-4cf5-4fb4-8710-09dd082e4ad7",
+        agentId: "bot",
+        timestamp: at,
+        expiresAt: null,
+        filePath: "src/a.ts",
+        description: null,
+      },
+    });
+    expect(ev).toEqual({
+      type: "request.created",
+      request_type: "approval",
+      id: "0f749aa6-4cf5-4fb4-8710-09dd082e4ad7",
+      agent_id: "bot",
+      timestamp: "2026-11-26T12:00:00.000Z",
+      expires_at: null,
+      file_path: "src/a.ts",
+      description: null,
+    });
+  });
+
+  it("texts longer than the preview are cut by code point and end in …", () => {
+    expect(preview("short")).toBe("short");
+    const exact = "x".repeat(PREVIEW_CHARS);
+    expect(preview(exact)).toBe(exact);
+    const emoji = "😀".repeat(PREVIEW_CHARS + 5);
+    const cut = preview(emoji);
+    expect(Array.from(cut)).toHaveLength(PREVIEW_CHARS);
+    expect(cut.endsWith("😀…")).toBe(true); // no half surrogate pair
+  });
+
+  it("the worst-case payload fits PostgreSQL's 8,000-byte NOTIFY limit", () => {
+    const escaped = "\u0001"; // JSON.stringify writes six bytes for it
+    const ev = createdEvent({
+      type: "approval",
+      row: {
+        id: "0f749aa6-4cf5-4fb4-8710-09dd082e4ad7",
+        agentId: escaped.repeat(MAX_AGENT_ID),
+        timestamp: at,
+        expiresAt: at,
+        filePath: escaped.repeat(MAX_FILE_PATH),
+        description: escaped.repeat(100_000),
+      },
+    });
+    expect(Buffer.byteLength(JSON.stringify(ev))).toBeLessThan(8000);
+  });
+});
