@@ -44,6 +44,7 @@ export async function benchLive() {
     });
     const diff = makeDiff(3000);
     const samples: number[] = [];
+    const posts: number[] = []; // POST round trips: a slow one means the server was busy
     let missed = 0;
     for (let i = 0; i < N; i++) {
       const t0 = Date.now();
@@ -53,6 +54,7 @@ export async function benchLive() {
         body: JSON.stringify({ file_path: `src/bench-live-${i}.ts`, diff, agent_id: "bench-live" }),
       });
       if (res.status !== 201) throw new Error(`POST: ${res.status}`);
+      posts.push(Date.now() - t0);
       const seen = await page
         .waitForFunction(
           (n) => (window as unknown as { __seen: Record<string, number> }).__seen[n],
@@ -80,7 +82,14 @@ export async function benchLive() {
     ];
     printTable("Live inbox: POST sent → row visible in an open inbox (Chromium)", rows);
     console.log(`server RSS after scenario: ${rss} MiB`);
-    writeResult("live", { n: N, latency: s, missed, server_rss_mib: rss });
+    writeResult("live", {
+      n: N,
+      latency: s,
+      missed,
+      server_rss_mib: rss,
+      samples_ms: samples,
+      post_ms: posts,
+    });
     return { rows, rss };
   } finally {
     await browser.close();

@@ -2,12 +2,15 @@
  * Benchmark 1 — submit throughput: POST /api/v1/approvals with realistic diffs (2–20 KB)
  * at concurrency 1, 8, 32, 128, beside the raw `postgres` driver inserting the same rows
  * with the same concurrency (pool capped at Nexus's pool size). Goal: Nexus ≥ 50% of raw.
+ * Beside them, to tell the HTTP layer's cost from Nexus's own: GET /api/health on the
+ * production server (the floor of any route handler), and the same two handler
+ * functions behind a plain node:http server (bench/lib/bare-server.ts).
  */
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { makeDiff, recreateDatabase, serverEnv, serverUrl, pointAtServerDatabase } from "./lib/db";
 import { ms, printTable, writeResult } from "./lib/report";
-import { ensureBuild, startServer } from "./lib/server";
+import { ensureBuild, startBareServer, startServer, type BenchServer } from "./lib/server";
 import { closedLoop } from "./lib/stats";
 
 const DB = "nexus_bench_submit";
@@ -31,7 +34,10 @@ export async function benchSubmit() {
   const raw = postgres(serverUrl(DB), { max: POOL, onnotice: () => {} });
   const rows: Record<string, string | number>[] = [];
   const results = [];
+  let bare: BenchServer | undefined;
   try {
+    bare = await startBareServer(PORT + 50, { ...serverEnv(DB), NEXUS_DB_POOL_MAX: String(POOL) });
+    const bareUrl = bare.url;
     // warm-up
     await closedLoop(
       async (w, i) => void (await post(server.url, key, diffs[(w + i) % diffs.length]!)),
@@ -60,8 +66,25 @@ export async function benchSubmit() {
         c,
         SECONDS * 1000,
       );
+      const bareSubmit = await closedLoop(
+        async (w, i) => post(bareUrl, key, diffs[(w * 31 + i) % diffs.length]!),
+        c,
+        SECONDS * 1000,
+      );
+      const bareHealth = await closedLoop(
+        async () => void (await (await fetch(`${bareUrl}/api/health`)).arrayBuffer()),
+        c,
+        SECONDS * 1000,
+      );
       const ratio = nexus.rps / direct.rps;
-      results.push({ concurrency: c, nexus, raw: direct, ratio, empty_route: floor });
+      results.push({
+        concurrency: c,
+        nexus,
+        raw: direct,
+        ratio,
+        empty_route: floor,
+        bare_node_http: { submit: bareSubmit, health: bareHealth },
+      });
       rows.push({
         concurrency: c,
         "nexus req/s": Math.round(nexus.rps),
@@ -73,9 +96,13 @@ export async function benchSubmit() {
         "nexus/raw": `${Math.round(ratio * 100)}%`,
         "GET /api/health req/s": Math.round(floor.rps),
         "health/raw": `${Math.round((floor.rps / direct.rps) * 100)}%`,
+        "node:http submit req/s": Math.round(bareSubmit.rps),
+        "node:http health req/s": Math.round(bareHealth.rps),
         goal: "≥ 50%",
       });
       if (nexus.firstError) console.error(`first error at c=${c}: ${nexus.firstError}`);
+      if (bareSubmit.firstError)
+        console.error(`node:http: first error at c=${c}: ${bareSubmit.firstError}`);
     }
     const rss = server.rssMiB();
     printTable("Submit throughput (POST /api/v1/approvals vs raw INSERT)", rows);
@@ -85,6 +112,7 @@ export async function benchSubmit() {
   } finally {
     await raw.end();
     await server.stop();
+    await bare?.stop();
   }
 }
 

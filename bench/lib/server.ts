@@ -18,26 +18,50 @@ export async function ensureBuild() {
 }
 
 /** Start the production server in its own process group and wait for /api/health. */
-export async function startServer(
+export function startServer(
   port: number,
   env: Record<string, string | undefined>,
 ): Promise<BenchServer> {
-  const child = spawn(
-    process.execPath,
+  return start(
     [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        PORT: String(port),
-        ...env,
-      } as NodeJS.ProcessEnv,
-      detached: true,
-      stdio: ["ignore", "ignore", "inherit"],
-    },
+    port,
+    env,
   );
+}
+
+/** Nexus's submit and health handlers behind plain node:http (bench/lib/bare-server.ts). */
+export function startBareServer(
+  port: number,
+  env: Record<string, string | undefined>,
+): Promise<BenchServer> {
+  return start(
+    [
+      path.join(root, "node_modules/tsx/dist/cli.mjs"),
+      "--conditions=react-server",
+      path.join(root, "bench/lib/bare-server.ts"),
+    ],
+    port,
+    env,
+  );
+}
+
+async function start(
+  args: string[],
+  port: number,
+  env: Record<string, string | undefined>,
+): Promise<BenchServer> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      ...env,
+    } as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const pid = child.pid!;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;

@@ -2,7 +2,7 @@ import "server-only";
 import { verifyApiKey } from "@/db/queries/api-keys";
 import type { ApiKeyRole } from "@/db/schema";
 import { can, type Action, type Principal } from "./principal";
-import { principalFromHeaders } from "./session";
+import { principalFromHeaders } from "./session-principal";
 
 /**
  * Who calls an /api/v1 route: `Authorization: Bearer <key>` (an API key), else a

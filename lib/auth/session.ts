@@ -3,19 +3,10 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { hasUsers } from "@/db/queries/users";
-import { ROLES, type Role } from "@/db/schema";
-import { getAuth } from "./auth";
 import { can, type Action, type Principal } from "./principal";
+import { principalFromHeaders } from "./session-principal";
 
-/** The signed-in person behind a request's session cookie, or null. */
-export async function principalFromHeaders(h: Headers): Promise<Principal | null> {
-  const auth = await getAuth();
-  const session = await auth.api.getSession({ headers: h });
-  if (!session) return null;
-  const u = session.user as typeof session.user & { role?: string };
-  const role = (ROLES as readonly string[]).includes(u.role ?? "") ? (u.role as Role) : "viewer";
-  return { kind: "user", id: u.id, email: u.email, name: u.name, role };
-}
+export { principalFromHeaders };
 
 /** The signed-in person, or null (once per request). */
 export const currentPrincipal = cache(async (): Promise<Principal | null> => {

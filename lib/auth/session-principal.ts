@@ -1,0 +1,17 @@
+import "server-only";
+import { ROLES, type Role } from "@/db/schema";
+import { getAuth } from "./auth";
+import type { Principal } from "./principal";
+
+// Apart from ./session (pages: redirect, forbidden) so that route handler code does not
+// pull in next/navigation: bench/lib/bare-server.ts runs it outside Next.js.
+
+/** The signed-in person behind a request's session cookie, or null. */
+export async function principalFromHeaders(h: Headers): Promise<Principal | null> {
+  const auth = await getAuth();
+  const session = await auth.api.getSession({ headers: h });
+  if (!session) return null;
+  const u = session.user as typeof session.user & { role?: string };
+  const role = (ROLES as readonly string[]).includes(u.role ?? "") ? (u.role as Role) : "viewer";
+  return { kind: "user", id: u.id, email: u.email, name: u.name, role };
+}
