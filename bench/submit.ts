@@ -38,12 +38,13 @@ export async function benchSubmit() {
   try {
     bare = await startBareServer(PORT + 50, { ...serverEnv(DB), NEXUS_DB_POOL_MAX: String(POOL) });
     const bareUrl = bare.url;
-    // warm-up
-    await closedLoop(
-      async (w, i) => void (await post(server.url, key, diffs[(w + i) % diffs.length]!)),
-      4,
-      1500,
-    );
+    // warm-up, both servers
+    for (const url of [server.url, bareUrl])
+      await closedLoop(
+        async (w, i) => void (await post(url, key, diffs[(w + i) % diffs.length]!)),
+        4,
+        1500,
+      );
     for (const c of LEVELS) {
       const nexus = await closedLoop(
         async (w, i) => post(server.url, key, diffs[(w * 31 + i) % diffs.length]!),

@@ -19,6 +19,8 @@ export interface NexusEvent {
   agent_id: string;
   timestamp?: string | null;
   expires_at?: string | null;
+  /** when the database stored it (its clock; `timestamp` is the agent's) */
+  created_at?: string | null;
   file_path?: string;
   description?: string | null;
   question?: string;
@@ -31,10 +33,20 @@ export interface NexusEvent {
  */
 export const PREVIEW_CHARS = 300;
 
-/** `text` cut to PREVIEW_CHARS code points, with "…" when something was cut. */
+/**
+ * `text` cut to PREVIEW_CHARS code points, with "…" when something was cut. Reads no
+ * further than it keeps: a question may be megabytes long.
+ */
 export function preview(text: string): string {
-  const chars = Array.from(text);
-  return chars.length <= PREVIEW_CHARS ? text : `${chars.slice(0, PREVIEW_CHARS - 1).join("")}…`;
+  if (text.length <= PREVIEW_CHARS) return text; // UTF-16 units ≥ code points
+  let head = "";
+  let count = 0;
+  for (const ch of text) {
+    count++;
+    if (count > PREVIEW_CHARS) return `${head}…`;
+    if (count < PREVIEW_CHARS) head += ch;
+  }
+  return text; // PREVIEW_CHARS code points or fewer, some of them surrogate pairs
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -44,6 +56,7 @@ interface CreatedRow {
   agentId: string;
   timestamp: Date | null;
   expiresAt: Date | null;
+  createdAt: Date | null;
 }
 
 /** The request.created event of a new approval or question. */
@@ -60,6 +73,7 @@ export function createdEvent(
     agent_id: row.agentId,
     timestamp: iso(row.timestamp),
     expires_at: iso(row.expiresAt),
+    created_at: iso(row.createdAt),
   };
   return created.type === "approval"
     ? {

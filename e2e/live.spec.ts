@@ -210,6 +210,8 @@ test("a new request appears on an open inbox and a decided one leaves, without a
   // The refresh that confirmed the five rows (title and count above) did not make the
   // browser prefetch each visible row's page: a render per row on the server, in the
   // way of the next agent. Pointing at a row prefetches its page.
+  // Next prefetches visible links when the browser is idle: give it that moment
+  await page.waitForTimeout(1000);
   expect(prefetched).toEqual([]);
   const file3 = page.getByRole("link", { name: "src/live/file-3.ts" });
   const href = await file3.getAttribute("href");

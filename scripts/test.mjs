@@ -57,7 +57,8 @@ function vitest(label, args, env) {
       for (const t of file.assertionResults ?? []) {
         if (t.status === "failed") failures.push(`${label}: ${rel} › ${t.fullName}`);
       }
-      if (file.status === "failed" && !(file.assertionResults ?? []).length) {
+      const named = (file.assertionResults ?? []).some((t) => t.status === "failed");
+      if (file.status === "failed" && !named) {
         failures.push(`${label}: ${rel} (${(file.message ?? "failed to load").split("\n")[0]})`);
       }
     }
@@ -84,7 +85,7 @@ function playwright() {
     const report = JSON.parse(fs.readFileSync(out, "utf8"));
     const s = report.stats ?? {};
     const walk = (suite, titles) => {
-      const here = suite.title && !suite.title.endsWith(".ts") ? [...titles, suite.title] : titles;
+      const here = suite.title && suite.title !== suite.file ? [...titles, suite.title] : titles;
       for (const spec of suite.specs ?? []) {
         for (const t of spec.tests ?? []) {
           const name = `e2e: ${spec.file}:${spec.line} › ${[...here, spec.title].join(" › ")}`;

@@ -17,27 +17,34 @@ async function main() {
   await getDatabase();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
   http
-    .createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers))
-        if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://127.0.0.1:${port}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
+    .createServer((req, res) => {
+      handle(req, res).catch((err) => {
+        // a client that went away mid-body: answer if still possible, never crash the run
+        if (!res.headersSent) res.writeHead(500);
+        res.end(String(err));
       });
-      const response =
-        req.url === "/api/health"
-          ? await health(request)
-          : req.method === "POST" && req.url === "/api/v1/approvals"
-            ? await submit(request, undefined)
-            : new Response("not found", { status: 404 });
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
     })
     .listen(port, "127.0.0.1", () => console.log(`bare server on ${port}`));
+}
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  const request = new Request(`http://127.0.0.1:${port}${req.url}`, {
+    method: req.method,
+    headers,
+    body: chunks.length ? Buffer.concat(chunks) : undefined,
+  });
+  const response =
+    req.url === "/api/health"
+      ? await health(request)
+      : req.method === "POST" && req.url === "/api/v1/approvals"
+        ? await submit(request, undefined)
+        : new Response("not found", { status: 404 });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
 }
 
 void main();

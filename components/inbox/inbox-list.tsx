@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { IntentLink } from "@/components/intent-link";
 import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
-import { fetchCreatedRow, rowFromEvent, rowKey, stillAwaited } from "./live-rows";
+import { fetchCreatedRow, rowFromEvent, rowKey, stillAwaited, type AddedRow } from "./live-rows";
 import { reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
 
@@ -29,20 +29,21 @@ export function InboxList({
   live?: "append" | "prepend" | null;
 }) {
   const router = useRouter();
-  const now = useClock(
-    serverNowMs,
-    rows.map((r) => r.expiresAtMs),
-  );
   // Decided elsewhere: hidden at once, before the refresh that confirms it. A decision is
   // final, so the set only grows: a refresh rendered just before the decision cannot
   // bring the row back.
   const [decidedKeys, setDecidedKeys] = useState<ReadonlySet<string>>(() => new Set());
-  // Created elsewhere: shown as soon as it is known, until a server render includes it
-  // or, having started after the request was made, leaves it out (decided, or not in
-  // this view). A render that began before the request cannot drop it.
-  const [added, setAdded] = useState<InboxRow[]>([]);
+  // Created elsewhere: shown as soon as it is known, until a server render accounts for
+  // it (live-rows.ts stillAwaited).
+  const [added, setAdded] = useState<AddedRow[]>([]);
   const serverKeys = new Set(rows.map(rowKey));
-  const addedRows = live ? added.filter((r) => stillAwaited(r, serverKeys, serverNowMs)) : [];
+  const addedRows = live
+    ? added.filter((a) => stillAwaited(a, serverKeys, serverNowMs)).map((a) => a.row)
+    : [];
+  const now = useClock(
+    serverNowMs,
+    [...rows, ...addedRows].map((r) => r.expiresAtMs),
+  );
   const rowsRef = useRef({ rows, serverNowMs });
   const liveRef = useRef(live);
   useEffect(() => {
@@ -50,27 +51,29 @@ export function InboxList({
     liveRef.current = live;
   }, [rows, serverNowMs, live]);
   useEffect(() => {
-    const show = (row: InboxRow) => {
+    // Shows a row not yet in the server's; false when a render has already accounted
+    // for it (then the usual refresh, not this list, shows what is true).
+    const show = (entry: AddedRow): boolean => {
       const { rows: current, serverNowMs: renderedAt } = rowsRef.current;
       const keys = new Set(current.map(rowKey));
-      if (keys.has(rowKey(row))) return;
+      if (!stillAwaited(entry, keys, renderedAt)) return false;
       setAdded((prev) => [
-        ...prev.filter((r) => r.id !== row.id && stillAwaited(r, keys, renderedAt)),
-        row,
+        ...prev.filter((a) => a.row.id !== entry.row.id && stillAwaited(a, keys, renderedAt)),
+        entry,
       ]);
+      return true;
     };
     const onLive = (e: Event) => {
       const ev = (e as CustomEvent<LiveEvent>).detail;
       if (ev.type === "request.created" && liveRef.current) {
-        const row = rowFromEvent(ev);
-        if (row) {
-          // shown now from the event itself; LiveUpdates confirms with a later refresh
-          e.preventDefault();
-          show(row);
+        const entry = rowFromEvent(ev);
+        // shown now from the event itself; LiveUpdates confirms with a later refresh
+        if (entry) {
+          if (show(entry)) e.preventDefault();
           return;
         }
         void fetchCreatedRow(ev)
-          .then((row) => row && show(row))
+          .then((found) => found && show(found))
           .catch(() => {}); // the refresh that follows every event shows it anyway
         return;
       }

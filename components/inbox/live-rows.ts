@@ -6,18 +6,25 @@ export const CLOCK_SLACK_MS = 2000;
 
 export const rowKey = (r: Pick<InboxRow, "type" | "id">) => `${r.type}:${r.id}`;
 
+/** A row shown from a live event, with when the database stored it (its clock). */
+export interface AddedRow {
+  row: InboxRow;
+  createdAtMs: number;
+}
+
 /**
  * Whether a row shown from a live event is still to be shown next to a server render's
  * rows: yes until a render includes it, or leaves it out having started after the
- * request was made (it was decided, or does not belong in this view). A render that
- * began before the request cannot know of it, so it does not drop it.
+ * request was stored (it was decided, or does not belong in this view). A render that
+ * began before cannot know of it, so it does not drop it. Measured against the
+ * database's `created_at`, never the agent's `timestamp` (which may be any date).
  */
 export function stillAwaited(
-  row: InboxRow,
+  added: AddedRow,
   serverKeys: ReadonlySet<string>,
   renderedAtMs: number,
 ): boolean {
-  return !serverKeys.has(rowKey(row)) && renderedAtMs < row.timestampMs + CLOCK_SLACK_MS;
+  return !serverKeys.has(rowKey(added.row)) && renderedAtMs < added.createdAtMs + CLOCK_SLACK_MS;
 }
 
 /** The fields of api.md's list items that an inbox row shows. */
@@ -27,6 +34,7 @@ interface ListedRequest {
   agent_id: string;
   timestamp: string;
   expires_at: string | null;
+  created_at?: string | null;
   file_path?: string;
   description?: string | null;
   question?: string;
@@ -44,25 +52,33 @@ export function rowFromListed(type: InboxRow["type"], item: ListedRequest): Inbo
   };
 }
 
+/** When the database stored it; null when unknown (the row is then not shown early). */
+function storedAt(createdAt: string | null | undefined): number | null {
+  const ms = createdAt ? Date.parse(createdAt) : NaN;
+  return Number.isNaN(ms) ? null : ms;
+}
+
 /**
  * The row a `request.created` event describes (its texts may be shortened: the
  * confirming refresh brings them whole), or null when the event lacks the fields
  * (a server older than this page).
  */
-export function rowFromEvent(ev: LiveEvent): InboxRow | null {
+export function rowFromEvent(ev: LiveEvent): AddedRow | null {
   if (ev.type !== "request.created" || ev.timestamp === undefined) return null;
   const title = ev.request_type === "approval" ? ev.file_path : ev.question;
-  if (title === undefined) return null;
-  return rowFromListed(ev.request_type, {
+  const createdAtMs = storedAt(ev.created_at);
+  if (title === undefined || createdAtMs === null) return null;
+  const row = rowFromListed(ev.request_type, {
     id: ev.id,
     status: "pending",
     agent_id: ev.agent_id,
-    timestamp: ev.timestamp ?? new Date().toISOString(), // null only for rows made by hand in SQL
+    timestamp: ev.timestamp ?? new Date(createdAtMs).toISOString(), // null only for rows made by hand in SQL
     expires_at: ev.expires_at ?? null,
     file_path: ev.file_path,
     description: ev.description,
     question: ev.question,
   });
+  return { row, createdAtMs };
 }
 
 /**
@@ -71,7 +87,7 @@ export function rowFromEvent(ev: LiveEvent): InboxRow | null {
  * before the page's refresh lands. Null when it is not there (decided already, or
  * further down the list): the refresh shows whatever is true.
  */
-export async function fetchCreatedRow(ev: LiveEvent): Promise<InboxRow | null> {
+export async function fetchCreatedRow(ev: LiveEvent): Promise<AddedRow | null> {
   const path = ev.request_type === "approval" ? "approvals" : "questions";
   const res = await fetch(`/api/v1/${path}?status=pending&limit=20`, {
     headers: { accept: "application/json" },
@@ -80,5 +96,8 @@ export async function fetchCreatedRow(ev: LiveEvent): Promise<InboxRow | null> {
   if (!res.ok) return null;
   const { items } = (await res.json()) as { items: ListedRequest[] };
   const item = items.find((i) => i.id === ev.id && i.status === "pending");
-  return item ? rowFromListed(ev.request_type, item) : null;
+  const createdAtMs = storedAt(item?.created_at);
+  return item && createdAtMs !== null
+    ? { row: rowFromListed(ev.request_type, item), createdAtMs }
+    : null;
 }

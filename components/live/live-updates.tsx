@@ -17,6 +17,7 @@ export interface LiveEvent {
   agent_id: string;
   timestamp?: string | null;
   expires_at?: string | null;
+  created_at?: string | null;
   file_path?: string;
   description?: string | null;
   question?: string;
@@ -52,6 +53,7 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
         agent_id: String(v.agent_id),
         timestamp: optionalNullableText(v.timestamp),
         expires_at: optionalNullableText(v.expires_at),
+        created_at: optionalNullableText(v.created_at),
         file_path: optionalText(v.file_path),
         description: optionalNullableText(v.description),
         question: optionalText(v.question),
@@ -175,6 +177,11 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
     const goOffline = () => {
       drop();
       clearTimeout(retryTimer);
+      // a refresh now would fail (Next then navigates the whole page to the browser's
+      // offline page); the catch-up refresh on reconnect replaces them
+      clearTimeout(trailingTimer);
+      clearTimeout(confirmTimer);
+      trailingTimer = confirmTimer = firstUnconfirmed = undefined;
       setStatus("reconnecting");
     };
     const goOnline = () => {

@@ -235,6 +235,10 @@ export const EventPayload = z.object({
   agent_id: z.string(),
   timestamp: time.nullable().optional().describe("request.created only"),
   expires_at: time.nullable().optional().describe("request.created only"),
+  created_at: time
+    .nullable()
+    .optional()
+    .describe("request.created only: when the database stored it (its clock)"),
   file_path: z
     .string()
     .optional()

@@ -37,8 +37,8 @@ export async function startNexus() {
     process.exit(1);
   }
   startBackups(database);
+  handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
-  handleSignals();
 }
 
 function startBackups(database: Database) {
@@ -66,7 +66,7 @@ function startBackups(database: Database) {
  * stops new connections, but requests on open ones keep coming, so the drain would only
  * end at NEXUS_SHUTDOWN_TIMEOUT_SECONDS (exit 1). Once stopping, every response says
  * `Connection: close`, and connections left idle by a response sent before the signal
- * are closed every 250 ms: the client's next request goes to the next server (or fails
+ * are closed at once and every 250 ms: the client's next request goes to the next server (or fails
  * to connect, clearly). Nothing in flight is cut.
  */
 function closeConnectionsWhenStopping() {
@@ -76,10 +76,18 @@ function closeConnectionsWhenStopping() {
     servers.add(server);
     if (isShuttingDown()) response.shouldKeepAlive = false;
   });
-  onShutdown(() => {
+  // From the signal itself, not an onShutdown hook: hooks run one after another, and
+  // the ones before could take seconds.
+  let started = false;
+  const closeIdleFromNowOn = () => {
+    if (started) return;
+    started = true;
     const closeIdle = () => servers.forEach((server) => server.closeIdleConnections());
+    setImmediate(closeIdle); // after Next's own handler has called server.close()
     setInterval(closeIdle, 250).unref();
-  });
+  };
+  process.on("SIGTERM", closeIdleFromNowOn);
+  process.on("SIGINT", closeIdleFromNowOn);
 }
 
 /*

@@ -220,6 +220,7 @@ describe(`questions API over HTTP (${testDbKind})`, () => {
           agent_id: "sse-agent",
           timestamp: created.timestamp,
           expires_at: created.expires_at,
+          created_at: created.created_at,
           question: `${Array.from(long).slice(0, 299).join("")}…`,
         },
       },

@@ -3,6 +3,7 @@ import { createdEvent, PREVIEW_CHARS, preview } from "@/db/events";
 import { MAX_AGENT_ID, MAX_FILE_PATH } from "@/lib/api/schemas";
 
 const at = new Date("2026-11-26T12:00:00.000Z");
+const stored = new Date("2026-11-26T12:00:01.500Z");
 
 describe("request.created carries what an inbox row shows", () => {
   it("an approval: path, description, times; no diff", () => {
@@ -13,6 +14,7 @@ describe("request.created carries what an inbox row shows", () => {
         agentId: "bot",
         timestamp: at,
         expiresAt: null,
+        createdAt: stored,
         filePath: "src/a.ts",
         description: null,
       },
@@ -24,6 +26,7 @@ describe("request.created carries what an inbox row shows", () => {
       agent_id: "bot",
       timestamp: "2026-11-26T12:00:00.000Z",
       expires_at: null,
+      created_at: "2026-11-26T12:00:01.500Z",
       file_path: "src/a.ts",
       description: null,
     });
@@ -37,6 +40,9 @@ describe("request.created carries what an inbox row shows", () => {
     const cut = preview(emoji);
     expect(Array.from(cut)).toHaveLength(PREVIEW_CHARS);
     expect(cut.endsWith("😀…")).toBe(true); // no half surrogate pair
+    const fits = "😀".repeat(PREVIEW_CHARS); // 600 UTF-16 units, 300 code points
+    expect(preview(fits)).toBe(fits);
+    expect(preview(`${fits}x`)).toBe(`${"😀".repeat(PREVIEW_CHARS - 1)}…`);
   });
 
   it("the worst-case payload fits PostgreSQL's 8,000-byte NOTIFY limit", () => {
@@ -48,6 +54,7 @@ describe("request.created carries what an inbox row shows", () => {
         agentId: escaped.repeat(MAX_AGENT_ID),
         timestamp: at,
         expiresAt: at,
+        createdAt: at,
         filePath: escaped.repeat(MAX_FILE_PATH),
         description: escaped.repeat(100_000),
       },

@@ -59,23 +59,29 @@ describe("an inbox row straight from a request.created event", () => {
         agent_id: "bot",
         timestamp: "2026-11-26T10:00:00.000Z",
         expires_at: null,
+        created_at: "2026-11-26T10:00:02.000Z",
         file_path: "src/app.ts",
         description: null,
       }),
     ).toEqual({
-      type: "approval",
-      id: "a2",
-      agentId: "bot",
-      title: "src/app.ts",
-      description: null,
-      timestampMs: Date.UTC(2026, 10, 26, 10),
-      expiresAtMs: null,
+      row: {
+        type: "approval",
+        id: "a2",
+        agentId: "bot",
+        title: "src/app.ts",
+        description: null,
+        timestampMs: Date.UTC(2026, 10, 26, 10),
+        expiresAtMs: null,
+      },
+      createdAtMs: Date.UTC(2026, 10, 26, 10, 0, 2),
     });
   });
 
   test("an event without the fields (an older server) or a decision makes no row", () => {
     const bare = { request_type: "question", id: "q2", agent_id: "bot" } as const;
     expect(rowFromEvent({ type: "request.created", ...bare })).toBeNull();
+    const noStoredTime = { timestamp: "2026-11-26T10:00:00.000Z", question: "Which cache?" };
+    expect(rowFromEvent({ type: "request.created", ...bare, ...noStoredTime })).toBeNull();
     expect(
       rowFromEvent({ type: "request.decided", ...bare, timestamp: "2026-11-26T10:00:00.000Z" }),
     ).toBeNull();
@@ -93,25 +99,34 @@ describe("a row shown from a live event, next to the server's rows", () => {
     timestampMs: created,
     expiresAtMs: null,
   };
+  const added = { row, createdAtMs: created };
 
   test("stays while the server's rows were rendered before the request existed", () => {
-    expect(stillAwaited(row, new Set(), created - 300)).toBe(true);
+    expect(stillAwaited(added, new Set(), created - 300)).toBe(true);
   });
 
   test("stays within the clock slack: the render may have started just before it", () => {
-    expect(stillAwaited(row, new Set(), created + CLOCK_SLACK_MS - 1)).toBe(true);
+    expect(stillAwaited(added, new Set(), created + CLOCK_SLACK_MS - 1)).toBe(true);
   });
 
   test("goes once the server's rows include it (the server's copy is shown instead)", () => {
-    expect(stillAwaited(row, new Set([rowKey(row)]), created - 300)).toBe(false);
+    expect(stillAwaited(added, new Set([rowKey(row)]), created - 300)).toBe(false);
   });
 
   test("goes when a render made well after it leaves it out (decided, or not in this view)", () => {
-    expect(stillAwaited(row, new Set(), created + CLOCK_SLACK_MS)).toBe(false);
+    expect(stillAwaited(added, new Set(), created + CLOCK_SLACK_MS)).toBe(false);
+  });
+
+  test("the agent's own timestamp does not count: a request stamped a day ago still shows", () => {
+    const stampedEarlier = {
+      row: { ...row, timestampMs: created - 86_400_000 },
+      createdAtMs: created,
+    };
+    expect(stillAwaited(stampedEarlier, new Set(), created - 300)).toBe(true);
   });
 
   test("a question with the same id is a different row", () => {
-    expect(stillAwaited(row, new Set([rowKey({ type: "question", id: "a9" })]), created)).toBe(
+    expect(stillAwaited(added, new Set([rowKey({ type: "question", id: "a9" })]), created)).toBe(
       true,
     );
   });
