@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { IntentLink } from "@/components/intent-link";
 import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
-import { fetchCreatedRow, rowFromEvent, rowKey, stillAwaited, type AddedRow } from "./live-rows";
+import { rowFromEvent, rowKey, stillAwaited, type AddedRow } from "./live-rows";
 import { reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
 
@@ -65,20 +65,14 @@ export function InboxList({
     };
     const onLive = (e: Event) => {
       const ev = (e as CustomEvent<LiveEvent>).detail;
-      if (ev.type === "request.created" && liveRef.current) {
-        const entry = rowFromEvent(ev);
+      if (ev.type === "request.created") {
         // shown now from the event itself; LiveUpdates confirms with a later refresh
-        if (entry) {
-          if (show(entry)) e.preventDefault();
-          return;
-        }
-        void fetchCreatedRow(ev)
-          .then((found) => found && show(found))
-          .catch(() => {}); // the refresh that follows every event shows it anyway
+        const entry = liveRef.current ? rowFromEvent(ev) : null;
+        if (entry && show(entry)) e.preventDefault();
         return;
       }
       if (ev.type !== "request.decided") return;
-      const key = `${ev.request_type}:${ev.id}`;
+      const key = rowKey({ type: ev.request_type, id: ev.id });
       const { rows: current } = rowsRef.current;
       if (current.some((r) => rowKey(r) === key)) e.preventDefault();
       setDecidedKeys((prev) => new Set([...prev, key]));

@@ -60,8 +60,8 @@ function storedAt(createdAt: string | null | undefined): number | null {
 
 /**
  * The row a `request.created` event describes (its texts may be shortened: the
- * confirming refresh brings them whole), or null when the event lacks the fields
- * (a server older than this page).
+ * confirming refresh brings them whole), or null when the event lacks the fields (a
+ * server older than this page: the ordinary refresh then shows it).
  */
 export function rowFromEvent(ev: LiveEvent): AddedRow | null {
   if (ev.type !== "request.created" || ev.timestamp === undefined) return null;
@@ -79,25 +79,4 @@ export function rowFromEvent(ev: LiveEvent): AddedRow | null {
     question: ev.question,
   });
   return { row, createdAtMs };
-}
-
-/**
- * A request announced by `request.created` without its fields, read from the API's newest pending
- * items (lists carry no diff) with the reviewer's session, so the row can be shown
- * before the page's refresh lands. Null when it is not there (decided already, or
- * further down the list): the refresh shows whatever is true.
- */
-export async function fetchCreatedRow(ev: LiveEvent): Promise<AddedRow | null> {
-  const path = ev.request_type === "approval" ? "approvals" : "questions";
-  const res = await fetch(`/api/v1/${path}?status=pending&limit=20`, {
-    headers: { accept: "application/json" },
-    cache: "no-store",
-  });
-  if (!res.ok) return null;
-  const { items } = (await res.json()) as { items: ListedRequest[] };
-  const item = items.find((i) => i.id === ev.id && i.status === "pending");
-  const createdAtMs = storedAt(item?.created_at);
-  return item && createdAtMs !== null
-    ? { row: rowFromListed(ev.request_type, item), createdAtMs }
-    : null;
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import type { NexusEvent } from "@/db/events";
 import { nextBackoffMs } from "./backoff";
 import { confirmDelay } from "./confirm";
 
@@ -9,19 +10,8 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
 
-/** api.md "Live events" payload (a created event also carries the row's fields). */
-export interface LiveEvent {
-  type: (typeof LIVE_EVENTS)[number];
-  request_type: "approval" | "question";
-  id: string;
-  agent_id: string;
-  timestamp?: string | null;
-  expires_at?: string | null;
-  created_at?: string | null;
-  file_path?: string;
-  description?: string | null;
-  question?: string;
-}
+/** api.md "Live events" payload: the server's own type (a type-only import, erased). */
+export type LiveEvent = NexusEvent;
 
 /**
  * Re-dispatched on window (cancelable) for components that can act before the refresh
@@ -29,9 +19,6 @@ export interface LiveEvent {
  * confirming refresh then waits for a quiet moment (./confirm.ts).
  */
 export const LIVE_DOM_EVENT = "nexus:live-event";
-
-/** How long a refresh waits after `request.created` (see onEvent). */
-const CREATED_REFRESH_DELAY_MS = 75;
 
 const optionalText = (v: unknown) => (typeof v === "string" ? v : undefined);
 const optionalNullableText = (v: unknown) =>
@@ -132,10 +119,6 @@ export function LiveUpdates({ url = "/api/v1/events" }: { url?: string }) {
           new CustomEvent<LiveEvent>(LIVE_DOM_EVENT, { detail: event, cancelable: true }),
         );
       if (shown) confirmLater();
-      // A new request nobody showed: whoever reads its row (a small JSON request) goes
-      // first, then the refresh; refreshing at once would queue that read behind the
-      // page render on the server.
-      else if (event?.type === "request.created") setTimeout(refresh, CREATED_REFRESH_DELAY_MS);
       else refresh();
     };
 
