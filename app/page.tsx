@@ -16,7 +16,10 @@ export async function generateMetadata(): Promise<Metadata> {
   await connection();
   if (!can(await currentPrincipal(), "read")) return { title: "Inbox" };
   const { total } = await countPending();
-  return { title: pendingTitle(total, "Inbox", false) };
+  // absolute: the same text DocumentTitle writes after a live refresh. With the layout's
+  // template, a refresh's streamed metadata was once applied without it ("(5) Inbox"),
+  // overwriting DocumentTitle's "(5) Inbox · Nexus" (e2e live.spec, CI 2026-11-27).
+  return { title: { absolute: pendingTitle(total, "Inbox") } };
 }
 
 export default async function InboxPage({ searchParams }: Props) {
