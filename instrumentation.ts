@@ -1,6 +1,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { startNexus } = await import("./lib/server/start");
+    const { startNexus } = await import("@/server/start");
     await startNexus();
   }
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { SiteNav } from "@/components/site-nav";
-import { guardRequest } from "@/lib/auth/session";
+import { guardRequest } from "@/server/auth/session";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -7,7 +7,7 @@ import { DocumentTitle } from "@/components/live/document-title";
 import { pendingTitle } from "@/components/live/title";
 import { countPending, inboxSnapshot, listKnownAgents } from "@/db/queries/inbox";
 import { can } from "@/lib/auth/principal";
-import { currentPrincipal, requirePagePrincipal } from "@/lib/auth/session";
+import { currentPrincipal, requirePagePrincipal } from "@/server/auth/session";
 import { parseInboxParams } from "@/lib/inbox/params";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -37,6 +37,8 @@ export const approvalRequests = pgTable(
     comment: text("comment"),
     decidedBy: text("decided_by"),
     expiresAt: timestamp("expires_at"),
+    /** the API key that submitted the request (null: submitted before keys were recorded) */
+    submittedKeyId: uuid("submitted_key_id"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -64,6 +66,8 @@ export const questionRequests = pgTable(
     // additions
     respondedBy: text("responded_by"),
     expiresAt: timestamp("expires_at"),
+    /** the API key that submitted the request (null: submitted before keys were recorded) */
+    submittedKeyId: uuid("submitted_key_id"),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -94,7 +98,7 @@ export const hitlMetrics = pgTable(
 );
 export type MetricRow = typeof hitlMetrics.$inferSelect;
 
-/* ---- Accounts (better-auth's tables, mapped in lib/auth) ---------------------------- */
+/* ---- Accounts (better-auth's tables, mapped in server/auth) ---------------------------- */
 
 export const ROLES = ["admin", "reviewer", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -108,6 +112,8 @@ export const users = pgTable("users", {
   role: text("role").notNull().default("viewer"),
   createdAt: timestamp("created_at").notNull().defaultNow(),
   updatedAt: timestamp("updated_at").notNull().defaultNow(),
+  /** set when an admin disables the account: no sign-in, sessions ended, name kept */
+  disabledAt: timestamp("disabled_at"),
 });
 export type UserRow = typeof users.$inferSelect;
 
@@ -201,5 +207,7 @@ export const apiKeys = pgTable("api_keys", {
   createdAt: timestamp("created_at").notNull().defaultNow(),
   lastUsedAt: timestamp("last_used_at"),
   revokedAt: timestamp("revoked_at"),
+  /** when set, the key may only submit requests as this agent_id (403 otherwise) */
+  agentId: text("agent_id"),
 });
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

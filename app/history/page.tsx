@@ -7,7 +7,7 @@ import { HistoryPager } from "@/components/history/history-pager";
 import { HistoryTable } from "@/components/history/history-table";
 import { listHistory } from "@/db/queries/history";
 import { listKnownAgents } from "@/db/queries/inbox";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 import { parseHistoryParams, type HistoryFilter } from "@/lib/history/params";
 
 export const metadata: Metadata = { title: "History" };

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getAuth } from "@/lib/auth/auth";
+import { getAuth } from "@/server/auth/auth";
 
 /** Sign out: delete the session row and its cookie, then go to the sign-in page. */
 export async function signOutAction() {

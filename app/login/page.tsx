@@ -4,7 +4,7 @@ import { LoginForm } from "@/components/auth/login-form";
 import { FormMessage } from "@/components/auth/field";
 import { hasUsers } from "@/db/queries/users";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { currentPrincipal } from "@/lib/auth/session";
+import { currentPrincipal } from "@/server/auth/session";
 
 export const metadata = { title: "Sign in" };
 

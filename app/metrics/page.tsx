@@ -8,7 +8,7 @@ import { HeadlineSection } from "@/components/metrics/sections/headline";
 import { OverTimeSection } from "@/components/metrics/sections/over-time";
 import { SlowestSection } from "@/components/metrics/sections/slowest";
 import { PanelSkeleton, chartColours } from "@/components/metrics/ui";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 import { describePeriod, filterQuery, parseMetricsFilter } from "@/lib/metrics/period";
 
 export const metadata = { title: "Metrics" };

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 
 export default async function SettingsPage() {
   await connection();

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/auth/field";
-import { emailSchema, passwordSchema, createFirstAdmin } from "@/lib/auth/users";
+import { emailSchema, passwordSchema, createFirstAdmin } from "@/server/auth/users";
 import { log } from "@/lib/log";
 
 const setupSchema = z

@@ -7,8 +7,8 @@
 import http from "node:http";
 import { GET as health } from "@/app/api/health/route";
 import { getDatabase } from "@/db/client";
-import { postApproval } from "@/lib/api/approvals";
-import { route } from "@/lib/api/route";
+import { postApproval } from "@/server/api/approvals";
+import { route } from "@/server/api/route";
 
 const port = Number(process.env.PORT);
 const submit = route(postApproval);

@@ -4,7 +4,7 @@ export async function reviewerCookie(
   email = "bench-reviewer@example.com",
   password = "bench-password-1",
 ) {
-  const { createUser } = await import("@/lib/auth/users");
+  const { createUser } = await import("@/server/auth/users");
   const { findUserByEmail } = await import("@/db/queries/users");
   if (!(await findUserByEmail(email)))
     await createUser({ email, password, role: "reviewer", name: "Bench Reviewer" });

@@ -6,7 +6,7 @@ import { accounts, users, type Role, type UserRow } from "../schema";
 /*
  * People who sign in. Rows follow better-auth's shapes (a `users` row plus a
  * `credential` account holding the password hash); the hash itself always comes
- * from better-auth (lib/auth/users.ts), never from here.
+ * from better-auth (server/auth/users.ts), never from here.
  */
 
 /** Arbitrary constant: serialises "is there a user yet?" + insert across processes. */

@@ -1,8 +1,8 @@
 import { ZodError } from "zod";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
 import { API_KEY_ROLES } from "@/db/schema";
-import { apiKeyNameSchema, apiKeyRoleSchema } from "@/lib/auth/api-keys";
-import { firstIssue } from "@/lib/auth/users";
+import { apiKeyNameSchema, apiKeyRoleSchema } from "@/server/auth/api-keys";
+import { firstIssue } from "@/server/auth/users";
 import { requireFlag, UsageError, type CommandGroup, type ParsedArgs } from "./args";
 
 function valid<T>(schema: { parse(v: unknown): T }, value: unknown, flag: string): T {

@@ -1,8 +1,14 @@
 import { ZodError } from "zod";
 import { findUserByEmail, listUsers, updateUserRole } from "@/db/queries/users";
 import { ROLES } from "@/db/schema";
-import { getAuth } from "@/lib/auth/auth";
-import { createUser, emailSchema, firstIssue, passwordSchema, roleSchema } from "@/lib/auth/users";
+import { getAuth } from "@/server/auth/auth";
+import {
+  createUser,
+  emailSchema,
+  firstIssue,
+  passwordSchema,
+  roleSchema,
+} from "@/server/auth/users";
 import { optionalFlag, requireFlag, UsageError, type CommandGroup, type ParsedArgs } from "./args";
 
 const ROLE_LIST = ROLES.join("|");

@@ -10,6 +10,8 @@ const SOURCES = [
   "app",
   "components",
   "lib",
+  "server",
+  "proxy.ts",
   "db",
   "public",
   "drizzle",

@@ -3,7 +3,7 @@
  * instrumentation.ts runs (database, migrations, scheduled backups, signal handling).
  * Tests start several of these to exercise what processes share through PostgreSQL.
  */
-import { startNexus } from "@/lib/server/start";
+import { startNexus } from "@/server/start";
 
 void startNexus().then(() => {
   console.log("nexus-process: started");

@@ -3,10 +3,10 @@ import { GET as me } from "@/app/api/v1/me/route";
 import type { Database } from "@/db/client";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { appSecrets } from "@/db/schema";
-import { authSecret } from "@/lib/auth/auth";
-import { apiPrincipal } from "@/lib/auth/api-auth";
-import { handleAuthRequest } from "@/lib/auth/handler";
-import { createUser } from "@/lib/auth/users";
+import { authSecret } from "@/server/auth/auth";
+import { apiPrincipal } from "@/server/auth/api-auth";
+import { handleAuthRequest } from "@/server/auth/handler";
+import { createUser } from "@/server/auth/users";
 import { resetEnvCache } from "@/lib/env";
 import { setupTestDatabase, teardownTestDatabase } from "../helpers/db";
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { LOGIN_FAILURE_MAX } from "@/db/queries/login-failures";
 import { EmailTaken, hasUsers, LastAdmin, listUsers, updateUserRole } from "@/db/queries/users";
-import { getAuth } from "@/lib/auth/auth";
-import { handleAuthRequest } from "@/lib/auth/handler";
-import { principalFromHeaders } from "@/lib/auth/session";
-import { createFirstAdmin, createUser } from "@/lib/auth/users";
+import { getAuth } from "@/server/auth/auth";
+import { handleAuthRequest } from "@/server/auth/handler";
+import { principalFromHeaders } from "@/server/auth/session";
+import { createFirstAdmin, createUser } from "@/server/auth/users";
 import { setupTestDatabase, teardownTestDatabase } from "../helpers/db";
 
 let database: Database;

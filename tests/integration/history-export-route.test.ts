@@ -5,7 +5,7 @@ import { GET } from "@/app/history/export/route";
 // The route reads the signed-in person from the request's cookies, which only exist
 // inside Next's request scope; here a signed-in viewer stands in for that lookup (the
 // sign-in itself is covered end to end by e2e/access.spec.ts). The database is real.
-vi.mock("@/lib/auth/session", () => ({
+vi.mock("@/server/auth/session", () => ({
   currentPrincipal: async () => ({
     kind: "user",
     id: "u1",

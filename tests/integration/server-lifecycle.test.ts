@@ -83,7 +83,7 @@ describe(`server lifecycle (${testDbKind})`, () => {
   test(
     "SIGTERM during a burst of submissions: every acknowledged approval is in the database",
     // The workers reuse keep-alive connections: without `Connection: close` once stopping
-    // (lib/server/start.ts), the drain never ended and the shutdown timeout exited 1.
+    // (server/start.ts), the drain never ended and the shutdown timeout exited 1.
     { timeout: 600_000 },
     async (ctx) => {
       const s = await server();

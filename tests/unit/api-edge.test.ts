@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { isJsonContentType, parseJsonObject, readBodyBytes } from "@/lib/api/body";
-import { ApiError, errorResponse } from "@/lib/api/errors";
+import { isJsonContentType, parseJsonObject, readBodyBytes } from "@/server/api/body";
+import { ApiError, errorResponse } from "@/server/api/errors";
 import {
   CreateApprovalInput,
   CreateQuestionInput,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isShuttingDown, onShutdown, runShutdownHooks } from "@/lib/server/lifecycle";
+import { isShuttingDown, onShutdown, runShutdownHooks } from "@/server/lifecycle";
 
 describe("shutdown hooks", () => {
   test("run once, newest first, past a failing hook, and flag the process as stopping", async () => {

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { requestIdFor, withRequestLog } from "@/lib/server/request-log";
+import { requestIdFor, withRequestLog } from "@/server/request-log";
 
 let lines: Record<string, unknown>[];
 const g = globalThis as unknown as { __nexusLog?: pino.Logger };

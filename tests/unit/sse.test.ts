@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import type { Signal } from "@/lib/events/hub";
-import { eventStream, KEEP_ALIVE_MS } from "@/lib/events/sse";
+import type { Signal } from "@/server/events/hub";
+import { eventStream, KEEP_ALIVE_MS } from "@/server/events/sse";
 
 /* The SSE stream: framing, keep-alive comments, cleanup on disconnect and shutdown. */
 

@@ -1,6 +1,6 @@
 import { databaseHealthy } from "@/db/queries/health";
-import { isShuttingDown } from "@/lib/server/lifecycle";
-import { withRequestLog } from "@/lib/server/request-log";
+import { isShuttingDown } from "@/server/lifecycle";
+import { withRequestLog } from "@/server/request-log";
 
 export const dynamic = "force-dynamic";
 

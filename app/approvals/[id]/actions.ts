@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import type { DecisionFormState } from "@/components/review/form-state";
-import { requireActionPrincipal } from "@/lib/auth/session";
+import { requireActionPrincipal } from "@/server/auth/session";
 import { submitApprovalDecision } from "./decide";
 
 /** Approve or reject (form fields id, decision, comment); on success go to the next pending item. */

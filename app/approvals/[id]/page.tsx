@@ -12,7 +12,7 @@ import { RequestMeta } from "@/components/review/request-meta";
 import { StatusBadge } from "@/components/review/status-badge";
 import { getApproval } from "@/db/queries/decisions";
 import { can } from "@/lib/auth/principal";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 import { approvalStatus } from "@/lib/domain/status";
 import { decideApprovalAction } from "./actions";
 

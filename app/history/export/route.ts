@@ -1,6 +1,6 @@
 import { exportColumns, exportHistory } from "@/db/queries/history";
 import { can } from "@/lib/auth/principal";
-import { currentPrincipal } from "@/lib/auth/session";
+import { currentPrincipal } from "@/server/auth/session";
 import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, csvRow, jsonArrayChunk } from "@/lib/export/format";
 import { parseHistoryParams, typesFor } from "@/lib/history/params";
 import { log } from "@/lib/log";

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import type { DecisionFormState } from "@/components/review/form-state";
-import { requireActionPrincipal } from "@/lib/auth/session";
+import { requireActionPrincipal } from "@/server/auth/session";
 import { submitAnswer } from "./respond";
 
 /** Answer a question (form fields id, response); on success go to the next pending item. */

@@ -5,9 +5,9 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/auth/field";
-import { getAuth } from "@/lib/auth/auth";
-import { requireActionPrincipal } from "@/lib/auth/session";
-import { passwordSchema } from "@/lib/auth/users";
+import { getAuth } from "@/server/auth/auth";
+import { requireActionPrincipal } from "@/server/auth/session";
+import { passwordSchema } from "@/server/auth/users";
 import { log } from "@/lib/log";
 
 const changeSchema = z

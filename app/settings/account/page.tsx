@@ -2,7 +2,7 @@ import { connection } from "next/server";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { FormMessage } from "@/components/auth/field";
 import { SettingsNav } from "@/components/auth/settings-nav";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 
 export const metadata = { title: "Account" };
 

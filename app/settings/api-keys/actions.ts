@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ApiKeyNameTaken, createApiKey, revokeApiKey } from "@/db/queries/api-keys";
-import { apiKeyNameSchema, apiKeyRoleSchema } from "@/lib/auth/api-keys";
+import { apiKeyNameSchema, apiKeyRoleSchema } from "@/server/auth/api-keys";
 import { actorName } from "@/lib/auth/principal";
-import { requireActionPrincipal } from "@/lib/auth/session";
+import { requireActionPrincipal } from "@/server/auth/session";
 import { log } from "@/lib/log";
 
 export interface CreateKeyState {

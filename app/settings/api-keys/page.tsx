@@ -4,7 +4,7 @@ import { ApiKeyRevokeButton } from "@/components/auth/api-key-revoke-button";
 import { SettingsNav } from "@/components/auth/settings-nav";
 import { UtcTime } from "@/components/auth/utc-time";
 import { listApiKeys } from "@/db/queries/api-keys";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 
 export const metadata = { title: "API keys" };
 

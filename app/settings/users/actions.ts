@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { FormState } from "@/components/auth/field";
 import { EmailTaken, LastAdmin, updateUserRole } from "@/db/queries/users";
 import { actorName } from "@/lib/auth/principal";
-import { requireActionPrincipal } from "@/lib/auth/session";
-import { createUser, newUserSchema, roleSchema } from "@/lib/auth/users";
+import { requireActionPrincipal } from "@/server/auth/session";
+import { createUser, newUserSchema, roleSchema } from "@/server/auth/users";
 import { log } from "@/lib/log";
 
 /** Create a user with a role (admins). */

@@ -3,7 +3,7 @@ import { SettingsNav } from "@/components/auth/settings-nav";
 import { UserCreateForm, UserRoleForm } from "@/components/auth/user-forms";
 import { UtcTime } from "@/components/auth/utc-time";
 import { listUsers } from "@/db/queries/users";
-import { requirePagePrincipal } from "@/lib/auth/session";
+import { requirePagePrincipal } from "@/server/auth/session";
 
 export const metadata = { title: "Users" };
 

@@ -1,6 +1,6 @@
-import { handleAuthRequest } from "@/lib/auth/handler";
+import { handleAuthRequest } from "@/server/auth/handler";
 
-// better-auth's endpoints (sign-in, sign-out, session); see lib/auth/handler.ts.
+// better-auth's endpoints (sign-in, sign-out, session); see server/auth/handler.ts.
 export const dynamic = "force-dynamic";
 
 export const GET = (request: Request) => handleAuthRequest(request);

@@ -1,4 +1,4 @@
-import { jsonError } from "@/lib/api/errors";
+import { jsonError } from "@/server/api/errors";
 
 export const dynamic = "force-dynamic";
 

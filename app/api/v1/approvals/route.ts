@@ -1,5 +1,5 @@
-import { getApprovals, postApproval } from "@/lib/api/approvals";
-import { methodNotAllowed, route } from "@/lib/api/route";
+import { getApprovals, postApproval } from "@/server/api/approvals";
+import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 

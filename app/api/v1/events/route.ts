@@ -1,6 +1,6 @@
-import { authorize, methodNotAllowed, route } from "@/lib/api/route";
-import { ensureListening, subscribe } from "@/lib/events/hub";
-import { eventStream } from "@/lib/events/sse";
+import { authorize, methodNotAllowed, route } from "@/server/api/route";
+import { ensureListening, subscribe } from "@/server/events/hub";
+import { eventStream } from "@/server/events/sse";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { isConnectionError } from "@/db/errors";
-import { requireApiPrincipal } from "@/lib/auth/api-auth";
+import { requireApiPrincipal } from "@/server/auth/api-auth";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";

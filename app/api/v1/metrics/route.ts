@@ -1,5 +1,5 @@
 import { getMetrics } from "@/db/queries/metrics";
-import { apiPrincipal } from "@/lib/auth/api-auth";
+import { apiPrincipal } from "@/server/auth/api-auth";
 import { can } from "@/lib/auth/principal";
 import { publicUrl } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -8,7 +8,7 @@ import { parseMetricsFilter } from "@/lib/metrics/period";
 
 export const dynamic = "force-dynamic";
 
-// Local error responder in api.md's shape; the shared lib/api helpers replace it later.
+// Local error responder in api.md's shape; the shared server/api helpers replace it later.
 function apiError(
   status: number,
   code: string,

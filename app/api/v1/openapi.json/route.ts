@@ -1,5 +1,5 @@
 import { openApiDocument } from "@/lib/api/openapi";
-import { authorize, methodNotAllowed, route } from "@/lib/api/route";
+import { authorize, methodNotAllowed, route } from "@/server/api/route";
 import { publicUrl } from "@/lib/env";
 
 export const dynamic = "force-dynamic";

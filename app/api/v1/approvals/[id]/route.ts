@@ -1,5 +1,5 @@
-import { getOneApproval } from "@/lib/api/approvals";
-import { methodNotAllowed, route } from "@/lib/api/route";
+import { getOneApproval } from "@/server/api/approvals";
+import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { postDecision } from "@/lib/api/approvals";
-import { methodNotAllowed, route } from "@/lib/api/route";
+import { postDecision } from "@/server/api/approvals";
+import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 

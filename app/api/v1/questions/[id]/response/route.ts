@@ -1,5 +1,5 @@
-import { postResponse } from "@/lib/api/questions";
-import { methodNotAllowed, route } from "@/lib/api/route";
+import { postResponse } from "@/server/api/questions";
+import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
 import { EVENTS_CHANNEL, pingEvents, type NexusEvent } from "@/db/events";
 import { log } from "@/lib/log";
-import { onShutdown } from "@/lib/server/start";
+import { onShutdown } from "@/server/start";
 
 /*
  * One LISTEN connection per process on `nexus_events`, fanned out in memory to long

@@ -1,7 +1,7 @@
 import "server-only";
 import { verifyApiKey } from "@/db/queries/api-keys";
 import type { ApiKeyRole } from "@/db/schema";
-import { can, type Action, type Principal } from "./principal";
+import { can, type Action, type Principal } from "@/lib/auth/principal";
 import { principalFromHeaders } from "./session-principal";
 
 /**

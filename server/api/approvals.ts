@@ -5,7 +5,7 @@ import { decideApproval, getApproval } from "@/db/queries/decisions";
 import type { ApprovalRow } from "@/db/schema";
 import { actorName } from "@/lib/auth/principal";
 import { approvalStatus } from "@/lib/domain/status";
-import { waitUntilSettled } from "@/lib/events/wait";
+import { waitUntilSettled } from "@/server/events/wait";
 import { readJsonBody } from "./body";
 import { ApiError, notFound } from "./errors";
 import { authorize, NO_STORE, parseWith, queryOf } from "./route";
@@ -16,7 +16,7 @@ import {
   DEFAULT_LIST_LIMIT,
   IdParam,
   WaitQuery,
-} from "./schemas";
+} from "@/lib/api/schemas";
 import { approvalJson, decodeCursor, encodeCursor } from "./serialize";
 
 /* The approval endpoints of api.md; app/api/v1/approvals/** only route to these. */

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { apiPrincipal } from "@/lib/auth/api-auth";
+import { apiPrincipal } from "@/server/auth/api-auth";
 import { can, type Action, type Principal } from "@/lib/auth/principal";
 import { errorResponse, forbidden, invalid, jsonError, unauthorized } from "./errors";
 

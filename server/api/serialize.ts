@@ -4,7 +4,7 @@ import type { ApprovalRow, QuestionRow } from "@/db/schema";
 import { approvalStatus, questionStatus } from "@/lib/domain/status";
 import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
-import type { Approval, Question } from "./schemas";
+import type { Approval, Question } from "@/lib/api/schemas";
 
 /* Database rows → api.md shapes (snake_case, ISO UTC times, absolute `url`). */
 

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { DatabaseLockedError, isConnectionError } from "@/db/errors";
 import { log } from "@/lib/log";
-import type { Approval, ErrorBody, ErrorCode, Question } from "./schemas";
+import type { Approval, ErrorBody, ErrorCode, Question } from "@/lib/api/schemas";
 
 /*
  * The one place that turns failures into HTTP answers (api.md "Errors"). Handlers throw

@@ -11,7 +11,7 @@ import { log } from "@/lib/log";
 
 /*
  * better-auth on our own tables (db/schema.ts). Email + password only, no public
- * sign-up: accounts come from /setup, Settings → Users and the CLI (lib/auth/users.ts).
+ * sign-up: accounts come from /setup, Settings → Users and the CLI (server/auth/users.ts).
  * Built lazily because it needs the open database and the secret stored in it.
  */
 

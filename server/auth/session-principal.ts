@@ -1,7 +1,7 @@
 import "server-only";
 import { ROLES, type Role } from "@/db/schema";
 import { getAuth } from "./auth";
-import type { Principal } from "./principal";
+import type { Principal } from "@/lib/auth/principal";
 
 // Apart from ./session (pages: redirect, forbidden) so that route handler code does not
 // pull in next/navigation: bench/lib/bare-server.ts runs it outside Next.js.

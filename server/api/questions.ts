@@ -5,7 +5,7 @@ import { createQuestion, listQuestions } from "@/db/queries/questions";
 import type { QuestionRow } from "@/db/schema";
 import { actorName } from "@/lib/auth/principal";
 import { questionStatus } from "@/lib/domain/status";
-import { waitUntilSettled } from "@/lib/events/wait";
+import { waitUntilSettled } from "@/server/events/wait";
 import { readJsonBody } from "./body";
 import { ApiError, notFound } from "./errors";
 import { authorize, NO_STORE, parseWith, queryOf } from "./route";
@@ -16,7 +16,7 @@ import {
   QuestionListQuery,
   ResponseInput,
   WaitQuery,
-} from "./schemas";
+} from "@/lib/api/schemas";
 import { decodeCursor, encodeCursor, questionJson } from "./serialize";
 
 /* The question endpoints of api.md; app/api/v1/questions/** only route to these. */

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { hasUsers } from "@/db/queries/users";
-import { can, type Action, type Principal } from "./principal";
+import { can, type Action, type Principal } from "@/lib/auth/principal";
 import { principalFromHeaders } from "./session-principal";
 
 export { principalFromHeaders };
