@@ -7,11 +7,11 @@
 import http from "node:http";
 import { GET as health } from "@/app/api/health/route";
 import { getDatabase } from "@/db/client";
-import { postApproval } from "@/server/api/approvals";
+import { requestRoutes } from "@/server/api/requests";
 import { route } from "@/server/api/route";
 
 const port = Number(process.env.PORT);
-const submit = route(postApproval);
+const submit = route(requestRoutes("approval").create);
 
 async function main() {
   await getDatabase();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/domain/kinds";
 
 /*
  * The agent API's shapes (shared/spec/api.md), one zod schema per input and output.
@@ -11,6 +12,14 @@ import { z } from "zod";
 export const MAX_EXPIRES_IN_S = 30 * 24 * 3600;
 export const MAX_AGENT_ID = 200;
 export const MAX_FILE_PATH = 4096;
+/**
+ * Longest `question`, `description`, `comment` and `response`, in characters (UTF-16
+ * code units, as JavaScript and a textarea's maxlength count them): 64 K. A diff is
+ * bounded only by the body limit (NEXUS_MAX_BODY_BYTES): real ones run to megabytes.
+ */
+export const MAX_TEXT = 65_536;
+/** Largest `context`, as serialized JSON (UTF-8 bytes): 1 MiB. */
+export const MAX_CONTEXT_BYTES = 1_048_576;
 /** Nesting limit for `context` (PostgreSQL's JSONB parser has a stack-depth limit). */
 export const MAX_CONTEXT_DEPTH = 64;
 export const DEFAULT_LIST_LIMIT = 50;
@@ -63,10 +72,29 @@ function checkJson(value: unknown, depth: number): string | null {
 
 export const JsonValue = z.json();
 
-const context = z.record(z.string(), JsonValue).superRefine((v, ctx) => {
-  const why = checkJson(v, 1);
-  if (why) ctx.addIssue({ code: "custom", message: `context ${why}` });
-});
+const utf8 = new TextEncoder();
+
+const context = z
+  .record(z.string(), JsonValue)
+  .superRefine((v, ctx) => {
+    const why = checkJson(v, 1);
+    if (why) ctx.addIssue({ code: "custom", message: `context ${why}` });
+    else if (utf8.encode(JSON.stringify(v)).byteLength > MAX_CONTEXT_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `context must be at most ${MAX_CONTEXT_BYTES.toLocaleString("en")} bytes as JSON (1 MiB)`,
+      });
+    }
+  })
+  .describe(
+    `At most ${MAX_CONTEXT_BYTES} bytes as serialized JSON, nested at most ${MAX_CONTEXT_DEPTH} deep`,
+  );
+
+/** A capped text field: MAX_TEXT characters. */
+const capped = <S extends z.ZodString>(schema: S, what: string) =>
+  schema.max(MAX_TEXT, {
+    message: `${what} must be at most ${MAX_TEXT.toLocaleString("en")} characters`,
+  });
 
 const agentId = nonBlank("agent_id").max(MAX_AGENT_ID, {
   message: `agent_id must be at most ${MAX_AGENT_ID} characters`,
@@ -94,7 +122,7 @@ export const CreateApprovalInput = z.strictObject({
   id: requestId.optional(),
   file_path: nonBlank("file_path").max(MAX_FILE_PATH),
   diff: nonBlank("diff"),
-  description: text().nullish(),
+  description: capped(text(), "description").nullish(),
   agent_id: agentId,
   timestamp: isoTime.optional(),
   expires_in_s: expiresInS.optional(),
@@ -103,7 +131,7 @@ export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
 
 export const CreateQuestionInput = z.strictObject({
   id: requestId.optional(),
-  question: nonBlank("question"),
+  question: capped(nonBlank("question"), "question"),
   context: context.nullish(),
   agent_id: agentId,
   timestamp: isoTime.optional(),
@@ -111,13 +139,40 @@ export const CreateQuestionInput = z.strictObject({
 });
 export type CreateQuestionInput = z.output<typeof CreateQuestionInput>;
 
-export const DecisionInput = z.strictObject({
-  approved: z.boolean(),
-  comment: text().nullish(),
-});
+/** Trimmed first (at every door), then checked: "  " is blank, NUL is refused. */
+const trimmedText = () =>
+  z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const why = unstorableText(v);
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    });
+
+export const REJECT_NEEDS_COMMENT =
+  "A comment is required to reject: tell the agent what to change.";
+
+export const DecisionInput = z
+  .strictObject({
+    approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
+    comment: capped(trimmedText(), "comment")
+      .nullish()
+      .describe(
+        "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.approved === false && !v.comment) {
+      ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
+    }
+  });
 export type DecisionInput = z.output<typeof DecisionInput>;
 
-export const ResponseInput = z.strictObject({ response: nonBlank("response") });
+export const ResponseInput = z.strictObject({
+  response: capped(trimmedText(), "response")
+    .min(1, { message: "response must not be blank" })
+    .describe("Trimmed; must not be blank"),
+});
 export type ResponseInput = z.output<typeof ResponseInput>;
 
 /** Path parameter: any canonical UUID PostgreSQL could hold. */
@@ -151,8 +206,7 @@ const listQuery = <S extends readonly [string, ...string[]]>(statuses: S) =>
     cursor: z.string().max(500).optional(),
   });
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
-export const QUESTION_STATUSES = ["pending", "answered", "expired"] as const;
+export { APPROVAL_STATUSES, QUESTION_STATUSES };
 export const ApprovalListQuery = listQuery(APPROVAL_STATUSES);
 export const QuestionListQuery = listQuery(QUESTION_STATUSES);
 
@@ -172,6 +226,10 @@ export const Approval = z.object({
   approved_at: time.nullable(),
   comment: z.string().nullable(),
   decided_by: z.string().nullable(),
+  submitted_by: z
+    .string()
+    .nullable()
+    .describe("`key:<name>` of the API key that submitted it (null: not recorded)"),
   expires_at: time.nullable(),
   created_at: time.nullable(),
   url: z.url(),
@@ -188,6 +246,10 @@ export const Question = z.object({
   response: z.string().nullable(),
   response_at: time.nullable(),
   responded_by: z.string().nullable(),
+  submitted_by: z
+    .string()
+    .nullable()
+    .describe("`key:<name>` of the API key that submitted it (null: not recorded)"),
   expires_at: time.nullable(),
   created_at: time.nullable(),
   url: z.url(),
@@ -202,6 +264,24 @@ export const QuestionList = z.object({
   items: z.array(Question),
   next_cursor: z.string().nullable(),
 });
+
+/** The schemas of each request kind (see lib/domain/kinds.ts for the rest of a kind). */
+export const REQUEST_SCHEMAS = {
+  approval: {
+    create: CreateApprovalInput,
+    decide: DecisionInput,
+    list: ApprovalListQuery,
+    output: Approval,
+    names: { create: "ApprovalCreate", decide: "Decision", output: "Approval" },
+  },
+  question: {
+    create: CreateQuestionInput,
+    decide: ResponseInput,
+    list: QuestionListQuery,
+    output: Question,
+    names: { create: "QuestionCreate", decide: "QuestionResponse", output: "Question" },
+  },
+} as const satisfies Record<RequestKind, unknown>;
 
 export const ERROR_CODES = [
   "invalid_request",

@@ -1,11 +1,13 @@
-import { getApprovals, postApproval } from "@/server/api/approvals";
+import { requestRoutes } from "@/server/api/requests";
 import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/approvals (submit), GET /api/v1/approvals (list). */
-export const POST = route(postApproval);
-export const GET = route(getApprovals);
+const r = requestRoutes("approval");
+
+/** POST /api/v1/approvals (submit), GET /api/v1/approvals (list). */
+export const POST = route(r.create);
+export const GET = route(r.list);
 
 export const PUT = methodNotAllowed("GET, POST");
 export const PATCH = methodNotAllowed("GET, POST");

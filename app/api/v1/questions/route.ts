@@ -1,11 +1,13 @@
-import { getQuestions, postQuestion } from "@/server/api/questions";
+import { requestRoutes } from "@/server/api/requests";
 import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/questions (ask), GET /api/v1/questions (list). */
-export const POST = route(postQuestion);
-export const GET = route(getQuestions);
+const r = requestRoutes("question");
+
+/** POST /api/v1/questions (submit), GET /api/v1/questions (list). */
+export const POST = route(r.create);
+export const GET = route(r.list);
 
 export const PUT = methodNotAllowed("GET, POST");
 export const PATCH = methodNotAllowed("GET, POST");

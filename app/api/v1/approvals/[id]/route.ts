@@ -1,12 +1,10 @@
-import { getOneApproval } from "@/server/api/approvals";
+import { requestRoutes } from "@/server/api/requests";
 import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: GET /api/v1/approvals/{id}[?wait=0..60] (long poll). */
-export const GET = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
-  getOneApproval(request, (await ctx.params).id),
-);
+/** GET /api/v1/approvals/{id}[?wait=0..60] (long poll). */
+export const GET = route(requestRoutes("approval").get);
 
 export const POST = methodNotAllowed("GET");
 export const PUT = methodNotAllowed("GET");

@@ -1,12 +1,10 @@
-import { postDecision } from "@/server/api/approvals";
+import { requestRoutes } from "@/server/api/requests";
 import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/approvals/{id}/decision (reviewer keys only). */
-export const POST = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
-  postDecision(request, (await ctx.params).id),
-);
+/** POST /api/v1/approvals/{id}/decision (reviewer keys only). */
+export const POST = route(requestRoutes("approval").decide);
 
 export const GET = methodNotAllowed("POST");
 export const PUT = methodNotAllowed("POST");

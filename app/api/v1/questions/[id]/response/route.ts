@@ -1,12 +1,10 @@
-import { postResponse } from "@/server/api/questions";
+import { requestRoutes } from "@/server/api/requests";
 import { methodNotAllowed, route } from "@/server/api/route";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/questions/{id}/response (reviewer keys only). */
-export const POST = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
-  postResponse(request, (await ctx.params).id),
-);
+/** POST /api/v1/questions/{id}/response (reviewer keys only). */
+export const POST = route(requestRoutes("question").decide);
 
 export const GET = methodNotAllowed("POST");
 export const PUT = methodNotAllowed("POST");
