@@ -13,17 +13,17 @@ import { requireActionPrincipal } from "@/server/auth/session";
  * handlers do, or return a state, or `{ redirect }`.
  */
 
-/** The fields of a form, as strings (a file or a missing field: undefined). */
-export function formFields(
+/** The fields of a form, as strings (a file or a missing field: ""). */
+export function formFields<N extends string>(
   form: FormData,
-  names: readonly string[],
-): Record<string, string | undefined> {
+  names: readonly N[],
+): Record<N, string> {
   return Object.fromEntries(
     names.map((name) => {
       const v = form.get(name);
-      return [name, typeof v === "string" ? v : undefined];
+      return [name, typeof v === "string" ? v : ""];
     }),
-  );
+  ) as Record<N, string>;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/auth/field";
+import { zodFormState } from "@/server/forms";
 import { emailSchema, passwordSchema, createFirstAdmin } from "@/server/auth/users";
 import { log } from "@/lib/log";
 
@@ -28,9 +29,7 @@ export async function setupAction(_prev: FormState, form: FormData): Promise<For
   });
   const values = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { errors, values };
+    return { ...zodFormState(parsed.error), values };
   }
   const result = await createFirstAdmin(parsed.data);
   if (!result.created)

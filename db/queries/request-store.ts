@@ -1,16 +1,6 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import {
-  and,
-  desc,
-  eq,
-  getTableColumns,
-  isNull,
-  lte,
-  or,
-  sql,
-  type SQL,
-} from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
 import { getDb } from "../client";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KINDS, REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import * as S from "./schemas";
 
 /*
@@ -10,15 +11,21 @@ import * as S from "./schemas";
 
 type Json = Record<string, unknown>;
 
-const INPUTS = {
-  ApprovalCreate: S.CreateApprovalInput,
-  QuestionCreate: S.CreateQuestionInput,
-  Decision: S.DecisionInput,
-  QuestionResponse: S.ResponseInput,
-};
+const kindSchemas = (pick: (k: RequestKind) => [string, z.ZodType][]) =>
+  Object.fromEntries(REQUEST_KINDS.flatMap(pick));
+
+const INPUTS = kindSchemas((k) => {
+  const s = S.REQUEST_SCHEMAS[k];
+  return [
+    [s.names.create, s.create],
+    [s.names.decide, s.decide],
+  ];
+});
 const OUTPUTS = {
-  Approval: S.Approval,
-  Question: S.Question,
+  ...kindSchemas((k) => {
+    const s = S.REQUEST_SCHEMAS[k];
+    return [[s.names.output, s.output]];
+  }),
   ApprovalList: S.ApprovalList,
   QuestionList: S.QuestionList,
   Error: S.ErrorBody,
@@ -84,22 +91,23 @@ const listDescriptions = {
   cursor: "next_cursor of the previous page",
 };
 
-function requestPaths(kind: "approvals" | "questions") {
-  const one = kind === "approvals" ? "Approval" : "Question";
-  const create = kind === "approvals" ? "ApprovalCreate" : "QuestionCreate";
-  const list = kind === "approvals" ? S.ApprovalListQuery : S.QuestionListQuery;
-  const decide = kind === "approvals" ? "decision" : "response";
-  const decideBody = kind === "approvals" ? "Decision" : "QuestionResponse";
+function requestPaths(kind: RequestKind) {
+  const { segment, decisionSegment, words } = KINDS[kind];
+  const { names, list } = S.REQUEST_SCHEMAS[kind];
+  const one = names.output;
+  const create = names.create;
+  const decide = decisionSegment;
+  const decideBody = names.decide;
   const created = {
     description: "Created",
     headers: { Location: { schema: { type: "string" } } },
     content: json(ref(one)),
   };
   return {
-    [`/api/v1/${kind}`]: {
+    [`/api/v1/${segment}`]: {
       post: {
         operationId: `create${one}`,
-        summary: `Submit ${kind === "approvals" ? "an approval request" : "a question"}`,
+        summary: `Submit a new ${words.noun}`,
         requestBody: { required: true, content: json(ref(create)) },
         responses: {
           201: created,
@@ -109,7 +117,7 @@ function requestPaths(kind: "approvals" | "questions") {
       },
       get: {
         operationId: `list${one}s`,
-        summary: `List ${kind}, newest first`,
+        summary: `List ${segment}, newest first`,
         parameters: queryParameters(list, listDescriptions),
         responses: {
           200: { description: "A page", content: json(ref(`${one}List`)) },
@@ -117,7 +125,7 @@ function requestPaths(kind: "approvals" | "questions") {
         },
       },
     },
-    [`/api/v1/${kind}/{id}`]: {
+    [`/api/v1/${segment}/{id}`]: {
       get: {
         operationId: `get${one}`,
         parameters: [idParam, ...waitParam],
@@ -127,10 +135,10 @@ function requestPaths(kind: "approvals" | "questions") {
         },
       },
     },
-    [`/api/v1/${kind}/{id}/${decide}`]: {
+    [`/api/v1/${segment}/{id}/${decide}`]: {
       post: {
-        operationId: kind === "approvals" ? "decideApproval" : "answerQuestion",
-        summary: "Decide (reviewer keys only); the loser of a race gets 409 with the winner",
+        operationId: `${words.verb}${one}`,
+        summary: `${words.verb[0]!.toUpperCase()}${words.verb.slice(1)} (reviewer keys only; never a key's own request: 403); the loser of a race gets 409 with the winner`,
         parameters: [idParam],
         requestBody: { required: true, content: json(ref(decideBody)) },
         responses: {
@@ -140,6 +148,24 @@ function requestPaths(kind: "approvals" | "questions") {
       },
     },
   };
+}
+
+/**
+ * zod's refinement (a reason is required to reject) has no JSON Schema of its own: say
+ * it in the schema's terms, so a generated client knows it too.
+ */
+function withRejectRule(schemas: Record<string, Json>) {
+  const name = S.REQUEST_SCHEMAS.approval.names.decide;
+  const decision = schemas[name];
+  if (decision) {
+    decision.description = S.REJECT_NEEDS_COMMENT;
+    decision.if = { properties: { approved: { const: false } }, required: ["approved"] };
+    decision.then = {
+      required: ["comment"],
+      properties: { comment: { type: "string", pattern: "\\S" } },
+    };
+  }
+  return schemas;
 }
 
 export function openApiDocument(serverUrl?: string) {
@@ -155,8 +181,7 @@ export function openApiDocument(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
     paths: {
-      ...requestPaths("approvals"),
-      ...requestPaths("questions"),
+      ...Object.assign({}, ...REQUEST_KINDS.map(requestPaths)),
       "/api/v1/events": {
         get: {
           operationId: "events",
@@ -191,7 +216,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key" } },
-      schemas: { ...components(INPUTS, "input"), ...components(OUTPUTS, "output") },
+      schemas: { ...withRejectRule(components(INPUTS, "input")), ...components(OUTPUTS, "output") },
     },
   };
 }

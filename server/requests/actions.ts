@@ -5,12 +5,6 @@ import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { formAction } from "@/server/forms";
 import { decideFromForm } from "./forms";
 
-const decideAs = (kind: RequestKind) =>
-  formAction<DecisionFormState>("decide", async (form, principal) => {
-    const result = await decideFromForm(kind, principal!, form);
-    return result.ok ? { redirect: result.href } : result.state;
-  });
-
 /**
  * Approve/reject or answer from a review page (bound to its kind there); on success go to
  * the next pending item.
@@ -20,6 +14,11 @@ export async function decideAction(
   previous: DecisionFormState,
   form: FormData,
 ): Promise<DecisionFormState> {
-  if (!REQUEST_KINDS.includes(kind)) return { message: "Unknown kind of request." };
-  return decideAs(kind)(previous, form);
+  const run = formAction<DecisionFormState>("decide", async (form, principal) => {
+    // bound by the page, but an action can be posted by hand with any arguments
+    if (!REQUEST_KINDS.includes(kind)) return { message: "Unknown kind of request." };
+    const result = await decideFromForm(kind, principal!, form);
+    return result.ok ? { redirect: result.href } : result.state;
+  });
+  return run(previous, form);
 }

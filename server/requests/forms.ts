@@ -17,9 +17,9 @@ import { decide, DecisionConflict } from "./service";
 const FORM: {
   [K in RequestKind]: {
     fields: readonly string[];
-    body(f: Record<string, string | undefined>): unknown;
+    body(f: Record<string, string>): unknown;
     /** a message when the form itself was tampered with (not a field error) */
-    refuse?(f: Record<string, string | undefined>): string | null;
+    refuse?(f: Record<string, string>): string | null;
   };
 } = {
   approval: {

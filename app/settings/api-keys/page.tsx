@@ -22,7 +22,8 @@ export default async function ApiKeysPage() {
       <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
         Agents send <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. An{" "}
         <strong>agent</strong> key submits and reads requests; a <strong>reviewer</strong> key may
-        also decide them. Keys are stored only as a hash.
+        also decide them, but never a request it submitted itself. A key bound to an agent id may
+        only submit as that agent. Keys are stored only as a hash.
       </p>
       <div className="mb-8">
         <ApiKeyCreateForm />
@@ -48,6 +49,9 @@ export default async function ApiKeysPage() {
                   Role
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
+                  Agent id
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
                   Created
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
@@ -69,6 +73,13 @@ export default async function ApiKeysPage() {
                   </th>
                   <td className="px-4 py-2 font-mono text-xs">{k.prefix}…</td>
                   <td className="px-4 py-2">{k.role}</td>
+                  <td className="px-4 py-2">
+                    {k.agentId ? (
+                      <span className="font-mono break-all">{k.agentId}</span>
+                    ) : (
+                      <span className="text-zinc-500">any</span>
+                    )}
+                  </td>
                   <td className="px-4 py-2">
                     <UtcTime value={k.createdAt} />
                     {k.createdBy ? (
