@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
+import { MessagePage } from "@/components/message-page";
 import { DecisionForm } from "@/components/review/decision-form";
 import { DecisionRecord } from "@/components/review/decision-record";
 import { DoneBanner } from "@/components/review/done-banner";
@@ -107,17 +108,8 @@ export function reviewPage<K extends RequestKind>(kind: K) {
 export function RequestNotFound({ kind }: { kind: RequestKind }) {
   const { noun, label } = KINDS[kind].words;
   return (
-    <div className="py-16 text-center">
-      <h1 className="text-2xl font-semibold">{label} not found</h1>
-      <p className="mt-2 text-zinc-600 dark:text-zinc-400">
-        No {noun} has this id. The link may be mistyped, or it was never submitted.
-      </p>
-      <Link
-        href="/"
-        className="mt-6 inline-block rounded bg-zinc-900 px-4 py-2 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900"
-      >
-        Back to the inbox
-      </Link>
-    </div>
+    <MessagePage title={`${label} not found`}>
+      No {noun} has this id. The link may be mistyped, or it was never submitted.
+    </MessagePage>
   );
 }

@@ -92,7 +92,8 @@ const listDescriptions = {
 };
 
 function requestPaths(kind: RequestKind) {
-  const { segment, decisionSegment, words } = KINDS[kind];
+  const { paths, words } = KINDS[kind];
+  const { segment, decision: decisionSegment } = paths;
   const { names, list } = S.REQUEST_SCHEMAS[kind];
   const one = names.output;
   const create = names.create;

@@ -170,7 +170,7 @@ export type DecisionInput = z.output<typeof DecisionInput>;
 
 export const ResponseInput = z.strictObject({
   response: capped(trimmedText(), "response")
-    .min(1, { message: "response must not be blank" })
+    .min(1, { message: "The answer (response) must not be blank." })
     .describe("Trimmed; must not be blank"),
 });
 export type ResponseInput = z.output<typeof ResponseInput>;
@@ -214,9 +214,25 @@ export const QuestionListQuery = listQuery(QUESTION_STATUSES);
 
 const time = z.iso.datetime({ offset: true });
 
-export const Approval = z.object({
-  id: z.uuid(),
-  status: z.enum(APPROVAL_STATUSES),
+/** A request of any kind as the API shows it: its own fields between these. */
+const requestOutput = <S extends readonly [string, ...string[]], Own extends z.ZodRawShape>(
+  statuses: S,
+  own: Own,
+) =>
+  z.object({
+    id: z.uuid(),
+    status: z.enum(statuses),
+    ...own,
+    submitted_by: z
+      .string()
+      .nullable()
+      .describe("`key:<name>` of the API key that submitted it (null: not recorded)"),
+    expires_at: time.nullable(),
+    created_at: time.nullable(),
+    url: z.url(),
+  });
+
+export const Approval = requestOutput(APPROVAL_STATUSES, {
   approved: z.boolean().nullable(),
   file_path: z.string(),
   diff: z.string().optional().describe("only in GET /api/v1/approvals/{id}, not in lists"),
@@ -226,19 +242,10 @@ export const Approval = z.object({
   approved_at: time.nullable(),
   comment: z.string().nullable(),
   decided_by: z.string().nullable(),
-  submitted_by: z
-    .string()
-    .nullable()
-    .describe("`key:<name>` of the API key that submitted it (null: not recorded)"),
-  expires_at: time.nullable(),
-  created_at: time.nullable(),
-  url: z.url(),
 });
 export type Approval = z.output<typeof Approval>;
 
-export const Question = z.object({
-  id: z.uuid(),
-  status: z.enum(QUESTION_STATUSES),
+export const Question = requestOutput(QUESTION_STATUSES, {
   question: z.string(),
   context: z.record(z.string(), JsonValue).nullable(),
   agent_id: z.string(),
@@ -246,24 +253,13 @@ export const Question = z.object({
   response: z.string().nullable(),
   response_at: time.nullable(),
   responded_by: z.string().nullable(),
-  submitted_by: z
-    .string()
-    .nullable()
-    .describe("`key:<name>` of the API key that submitted it (null: not recorded)"),
-  expires_at: time.nullable(),
-  created_at: time.nullable(),
-  url: z.url(),
 });
 export type Question = z.output<typeof Question>;
 
-export const ApprovalList = z.object({
-  items: z.array(Approval),
-  next_cursor: z.string().nullable(),
-});
-export const QuestionList = z.object({
-  items: z.array(Question),
-  next_cursor: z.string().nullable(),
-});
+const listOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const ApprovalList = listOf(Approval);
+export const QuestionList = listOf(Question);
 
 /** The schemas of each request kind (see lib/domain/kinds.ts for the rest of a kind). */
 export const REQUEST_SCHEMAS = {

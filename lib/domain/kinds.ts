@@ -21,60 +21,40 @@ export interface DecisionView {
 }
 
 interface KindDef<Row, Status extends string> {
-  type: string;
-  /** `/api/v1/<segment>` and the page at `/<segment>/<id>` */
-  segment: string;
-  /** `POST /api/v1/<segment>/<id>/<decisionSegment>` */
-  decisionSegment: string;
-  statuses: readonly Status[];
-  status(row: Row, now: Date): Status;
-  /** who decided, when, and what they wrote (null while pending) */
-  decision(row: Row): DecisionView;
-  /** the page heading and the history title */
-  title(row: Row): string;
-  words: {
-    /** "approval request" / "question": in messages ("This question expired …") */
-    noun: string;
-    /** "Approval" / "Question": breadcrumb, not-found page */
-    label: string;
-    /** what a reviewer does: "decide" / "answer" */
-    verb: string;
-    /** the label of the text a reviewer leaves */
-    text: string;
-  };
+  /**
+   * `segment`: `/api/v1/<segment>` and the page `/<segment>/<id>`; `decision`: the
+   * decision endpoint `POST /api/v1/<segment>/<id>/<decision>`
+   */
+  paths: { segment: string; decision: string };
+  /** every status, and a row's status at `now` */
+  status: { all: readonly Status[]; of(row: Row, now: Date): Status };
+  /** who decided (by), when (at), what they wrote (text) */
+  columns: { by: keyof Row; at: keyof Row; text: keyof Row };
+  /** noun: in messages; label: breadcrumb and headings; verb: what a reviewer does; text: the label of what they write */
+  words: { noun: string; label: string; verb: string; text: string };
 }
 
-const defineKinds = <T extends Record<string, KindDef<never, string>>>(kinds: T) => kinds;
+const defineKinds = <T extends { [K in keyof T]: KindDef<KindRows[K & keyof KindRows], string> }>(
+  kinds: T,
+) => kinds;
+
+/** The row type of each kind (the database's). */
+export interface KindRows {
+  approval: ApprovalRow;
+  question: QuestionRow;
+}
 
 export const KINDS = defineKinds({
   approval: {
-    type: "approval",
-    segment: "approvals",
-    decisionSegment: "decision",
-    statuses: APPROVAL_STATUSES,
-    status: (row: Pick<ApprovalRow, "approved" | "expiresAt">, now: Date) =>
-      approvalStatus(row, now),
-    decision: (row: ApprovalRow): DecisionView => ({
-      by: row.decidedBy,
-      at: row.approvedAt,
-      text: row.comment,
-    }),
-    title: (row: Pick<ApprovalRow, "filePath">) => row.filePath,
+    paths: { segment: "approvals", decision: "decision" },
+    status: { all: APPROVAL_STATUSES, of: approvalStatus },
+    columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
     words: { noun: "approval", label: "Approval", verb: "decide", text: "Comment" },
   },
   question: {
-    type: "question",
-    segment: "questions",
-    decisionSegment: "response",
-    statuses: QUESTION_STATUSES,
-    status: (row: Pick<QuestionRow, "response" | "expiresAt">, now: Date) =>
-      questionStatus(row, now),
-    decision: (row: QuestionRow): DecisionView => ({
-      by: row.respondedBy,
-      at: row.responseAt,
-      text: row.response,
-    }),
-    title: (row: Pick<QuestionRow, "question">) => row.question,
+    paths: { segment: "questions", decision: "response" },
+    status: { all: QUESTION_STATUSES, of: questionStatus },
+    columns: { by: "respondedBy", at: "responseAt", text: "response" },
     words: { noun: "question", label: "Question", verb: "answer", text: "Answer" },
   },
 });
@@ -82,28 +62,27 @@ export const KINDS = defineKinds({
 export type RequestKind = keyof typeof KINDS;
 export const REQUEST_KINDS = Object.keys(KINDS) as RequestKind[];
 
-/** The row type of each kind (the database's, plus the submitting key's name). */
-export interface KindRows {
-  approval: ApprovalRow;
-  question: QuestionRow;
-}
-export type KindStatus<K extends RequestKind> = (typeof KINDS)[K]["statuses"][number];
+export type KindStatus<K extends RequestKind> = (typeof KINDS)[K]["status"]["all"][number];
 
 /** A kind's row as the store reads it: with the submitting key's name (null: none). */
 export type RequestRow<K extends RequestKind> = KindRows[K] & { submittedKeyName: string | null };
 
 /** Status of any kind's row (for generic code that holds a kind as a value). */
 export function statusOf<K extends RequestKind>(kind: K, row: KindRows[K], now: Date): string {
-  return (KINDS[kind].status as (r: KindRows[K], n: Date) => string)(row, now);
+  return (KINDS[kind].status.of as (r: KindRows[K], n: Date) => string)(row, now);
 }
+
+const column = <K extends RequestKind>(row: KindRows[K], key: PropertyKey) =>
+  (row as unknown as Record<PropertyKey, unknown>)[key];
 
 export function decisionOf<K extends RequestKind>(kind: K, row: KindRows[K]): DecisionView {
-  return (KINDS[kind].decision as (r: KindRows[K]) => DecisionView)(row);
-}
-
-export function titleOf<K extends RequestKind>(kind: K, row: KindRows[K]): string {
-  return (KINDS[kind].title as (r: KindRows[K]) => string)(row);
+  const { by, at, text } = KINDS[kind].columns;
+  return {
+    by: column(row, by) as string | null,
+    at: column(row, at) as Date | null,
+    text: column(row, text) as string | null,
+  };
 }
 
 /** The dashboard page of a request. */
-export const pagePath = (kind: RequestKind, id: string) => `/${KINDS[kind].segment}/${id}`;
+export const pagePath = (kind: RequestKind, id: string) => `/${KINDS[kind].paths.segment}/${id}`;

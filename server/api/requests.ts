@@ -6,7 +6,7 @@ import { decide, isPending, list, parseId, read, submit } from "@/server/request
 import { waitUntilSettled } from "@/server/events/wait";
 import { readJsonBody } from "./body";
 import { notFound } from "./errors";
-import { authorize, NO_STORE, parseWith, queryOf } from "./route";
+import { authorize, methodNotAllowed, NO_STORE, parseWith, queryOf, route } from "./route";
 
 /*
  * The request endpoints of the agent API for any kind: app/api/v1/<segment>/** only
@@ -17,7 +17,8 @@ import { authorize, NO_STORE, parseWith, queryOf } from "./route";
 type Ctx = { params: Promise<{ id: string }> };
 
 export function requestRoutes<K extends RequestKind>(kind: K) {
-  const { segment, words } = KINDS[kind];
+  const { words } = KINDS[kind];
+  const { segment } = KINDS[kind].paths;
   return {
     /** POST /api/v1/<segment>: submit (201, or 200 for an identical retry) */
     async create(request: Request): Promise<Response> {
@@ -69,5 +70,32 @@ export function requestRoutes<K extends RequestKind>(kind: K) {
       const row = await decide(kind, principal, rawId, await readJsonBody(request));
       return Response.json(requestJson(kind, row, { withDiff: false }), { headers: NO_STORE });
     },
+  };
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
+
+/** Every method of an endpoint: the served ones behind route(), the rest a JSON 405. */
+function methods(served: Partial<Record<Method, Handler>>): Record<Method, Handler> {
+  const allow = Object.keys(served).join(", ");
+  const all = {} as Record<Method, Handler>;
+  for (const m of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+    const fn = served[m];
+    all[m] = fn ? route(fn) : methodNotAllowed(allow);
+  }
+  return all;
+}
+
+/** The route handlers of a kind's endpoints, for its app/api/v1/<segment>/** files. */
+export function requestEndpoints(kind: RequestKind) {
+  const r = requestRoutes(kind);
+  return {
+    /** `/api/v1/<segment>`: POST submits, GET lists */
+    collection: methods({ GET: r.list, POST: r.create }),
+    /** `/api/v1/<segment>/{id}`: GET reads (long poll with ?wait=) */
+    one: methods({ GET: r.get }),
+    /** `/api/v1/<segment>/{id}/<decision>`: POST decides */
+    decision: methods({ POST: r.decide }),
   };
 }

@@ -170,7 +170,7 @@ export async function decide<K extends RequestKind>(
 ): Promise<RequestRow<K>> {
   const id = parseId(rawId);
   const schema = REQUEST_SCHEMAS[kind].decide as unknown as z.ZodType<DecideInputs[K]>;
-  const input = parse(schema, body, `The ${KINDS[kind].decisionSegment} is invalid.`);
+  const input = parse(schema, body, `The ${KINDS[kind].paths.decision} is invalid.`);
   const io = INPUT[kind] as (typeof INPUT)[K];
   const result = await decideRequest(kind, {
     id,

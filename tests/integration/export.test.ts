@@ -119,7 +119,7 @@ describe.runIf(testDbKind === "embedded")("export CLI", () => {
     expect(ok.stderr).toContain("export written");
     expect(ok.code).toBe(0);
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe(
-      "id,question,context,agent_id,timestamp,response,response_at,created_at,responded_by,expires_at",
+      "id,question,context,agent_id,timestamp,response,response_at,created_at,responded_by,expires_at,submitted_key_id",
     );
     const bad = await runScript("scripts/cli.ts", ["export", "users", "--format", "csv"], env);
     expect(bad.code).toBe(1);

@@ -144,7 +144,7 @@ describe(`answer form (${testDbKind})`, () => {
     const result = await submitAnswer(ana, form({ id, response: "   " }));
     expect(result).toMatchObject({
       ok: false,
-      state: { errors: { response: "response must not be blank" } },
+      state: { errors: { response: "The answer (response) must not be blank." } },
     });
     expect(await metrics(id)).toHaveLength(0);
   });

@@ -1,12 +1,6 @@
-import { requestRoutes } from "@/server/api/requests";
-import { methodNotAllowed, route } from "@/server/api/route";
+import { requestEndpoints } from "@/server/api/requests";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/approvals/{id}[?wait=0..60] (long poll). */
-export const GET = route(requestRoutes("approval").get);
-
-export const POST = methodNotAllowed("GET");
-export const PUT = methodNotAllowed("GET");
-export const PATCH = methodNotAllowed("GET");
-export const DELETE = methodNotAllowed("GET");
+export const { GET, POST, PUT, PATCH, DELETE } = requestEndpoints("approval").one;
