@@ -66,15 +66,30 @@ export function formStateOfError(err: unknown, fields?: readonly string[]): Form
 
 type Outcome<S> = S | { redirect: string };
 
+type Options = { fields?: readonly string[]; echo?: readonly string[] };
+type Handler<S, P> = (form: FormData, principal: P) => Promise<Outcome<S>>;
+type FormActionFn<S> = (previous: S, form: FormData) => Promise<S>;
+
 /**
  * A server action: `action` is the role needed (null: anyone, e.g. first-run setup);
- * `fields` are the form's inputs, echoed back (`values`) after a failure unless secret.
+ * `fields` are the form's inputs (other error paths become the form's message), `echo`
+ * the ones put back after a failure (never a secret).
  */
 export function formAction<S extends FormState>(
+  action: Action,
+  handler: Handler<S, Principal>,
+  options?: Options,
+): FormActionFn<S>;
+export function formAction<S extends FormState>(
+  action: null,
+  handler: Handler<S, null>,
+  options?: Options,
+): FormActionFn<S>;
+export function formAction<S extends FormState>(
   action: Action | null,
-  handler: (form: FormData, principal: Principal | null) => Promise<Outcome<S>>,
-  { fields, echo = [] }: { fields?: readonly string[]; echo?: readonly string[] } = {},
-): (previous: S, form: FormData) => Promise<S> {
+  handler: Handler<S, Principal> | Handler<S, null>,
+  { fields, echo = [] }: Options = {},
+): FormActionFn<S> {
   return async (_previous, form) => {
     let principal: Principal | null = null;
     if (action) {
@@ -84,7 +99,8 @@ export function formAction<S extends FormState>(
     }
     let outcome: Outcome<S>;
     try {
-      outcome = await handler(form, principal);
+      // the overloads pair a role with a principal, and no role with none
+      outcome = await (handler as Handler<S, Principal | null>)(form, principal);
     } catch (err) {
       const state = formStateOfError(err, fields);
       const values = Object.fromEntries(echo.map((n) => [n, String(form.get(n) ?? "")]));

@@ -159,7 +159,8 @@ function withRejectRule(schemas: Record<string, Json>) {
   const name = S.REQUEST_SCHEMAS.approval.names.decide;
   const decision = schemas[name];
   if (decision) {
-    decision.description = S.REJECT_NEEDS_COMMENT;
+    decision.description =
+      "approved: true approves, false rejects. Rejecting needs a comment that is not blank: the agent needs to know why.";
     decision.if = { properties: { approved: { const: false } }, required: ["approved"] };
     decision.then = {
       required: ["comment"],

@@ -17,7 +17,7 @@ export async function decideAction(
   const run = formAction<DecisionFormState>("decide", async (form, principal) => {
     // bound by the page, but an action can be posted by hand with any arguments
     if (!REQUEST_KINDS.includes(kind)) return { message: "Unknown kind of request." };
-    const result = await decideFromForm(kind, principal!, form);
+    const result = await decideFromForm(kind, principal, form);
     return result.ok ? { redirect: result.href } : result.state;
   });
   return run(previous, form);

@@ -107,7 +107,7 @@ export async function submit<K extends RequestKind>(
   if (outcome.kind === "different") {
     throw new ApiError(
       "conflict",
-      `A ${noun(kind)} with this id already exists with different content. Use a new id for a new request.`,
+      `This id is already used by another ${noun(kind)} with different content. Use a new id for a new request.`,
       [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
     );
   }

@@ -43,7 +43,7 @@ const changePasswordForm = formAction<FormState>(
       }
       throw err;
     }
-    log().info({ user: principal!.name }, "password changed");
+    log().info({ user: principal.name }, "password changed");
     // A redirect (not a returned message): the action replaced the session cookie.
     return { redirect: "/settings/account?password=changed" };
   },

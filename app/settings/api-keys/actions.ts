@@ -29,10 +29,10 @@ const createKeyForm = formAction<CreateKeyState>(
         name: input.name,
         role: input.role,
         agentId: input.agent_id,
-        createdBy: actorName(principal!),
+        createdBy: actorName(principal),
       });
       log().info(
-        { name: row.name, role: row.role, agentId: row.agentId, by: actorName(principal!) },
+        { name: row.name, role: row.role, agentId: row.agentId, by: actorName(principal) },
         "API key created",
       );
       revalidatePath("/settings/api-keys");
@@ -56,7 +56,7 @@ export async function createApiKeyAction(
 const revokeKeyForm = formAction<FormState>("admin", async (form, principal) => {
   const { name } = formFields(form, ["name"]);
   if (!(await revokeApiKey(name))) return { message: `No active key named "${name}".` };
-  log().info({ name, by: actorName(principal!) }, "API key revoked");
+  log().info({ name, by: actorName(principal) }, "API key revoked");
   revalidatePath("/settings/api-keys");
   return { ok: true, message: `Key "${name}" revoked.` };
 });

@@ -17,7 +17,7 @@ const createUserForm = formAction<FormState>(
     const input = parseForm(newUserSchema, formFields(form, NEW_USER));
     try {
       const user = await createUser(input);
-      log().info({ email: user.email, role: user.role, by: actorName(principal!) }, "user created");
+      log().info({ email: user.email, role: user.role, by: actorName(principal) }, "user created");
       revalidatePath("/settings/users");
       return { ok: true, message: `${user.email} can now sign in as ${user.role}.` };
     } catch (err) {
@@ -44,7 +44,7 @@ const changeRoleForm = formAction<FormState>(
     try {
       const user = await updateUserRole(input.id, input.role);
       if (!user) return { message: "That user no longer exists." };
-      log().info({ email: user.email, role: user.role, by: actorName(principal!) }, "role changed");
+      log().info({ email: user.email, role: user.role, by: actorName(principal) }, "role changed");
       revalidatePath("/settings/users");
       return { ok: true, message: `${user.email} is now ${user.role}.` };
     } catch (err) {
