@@ -83,6 +83,7 @@ const FORMS: Record<
     label: "Answer",
     hint: `The agent receives this text as the answer. Ctrl+Enter (⌘+Enter) sends it. ${LIMIT}`,
     rows: 5,
+    title: "Your answer",
     pendingText: "Sending…",
     submits: [
       {

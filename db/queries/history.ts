@@ -49,6 +49,13 @@ interface TableSpec {
 
 const REQUEST_TIME = sql`COALESCE(t.timestamp, t.created_at, 'epoch'::timestamp)`;
 
+/** Undecided (`decided` IS NULL) and past expires_at: reached through the pending index. */
+const expiredPart = (decided: SQL): Part => ({
+  sortAt: sql`t.expires_at`,
+  where: sql`${decided} IS NULL AND t.expires_at <= ${nowUtc}`,
+  outcome: sql`'expired'`,
+});
+
 /** The name of the API key that submitted row `t` (null: none recorded). */
 const SUBMITTED_BY = sql`(SELECT k.name FROM api_keys k WHERE k.id = t.submitted_key_id)`;
 
@@ -86,13 +93,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
           },
         );
       }
-      if (outcome === undefined || outcome === "expired") {
-        parts.push({
-          sortAt: sql`t.expires_at`,
-          where: sql`t.approved IS NULL AND t.expires_at <= ${nowUtc}`,
-          outcome: sql`'expired'`,
-        });
-      }
+      if (outcome === undefined || outcome === "expired") parts.push(expiredPart(sql`t.approved`));
       return parts;
     },
   },
@@ -120,13 +121,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
           },
         );
       }
-      if (outcome === undefined || outcome === "expired") {
-        parts.push({
-          sortAt: sql`t.expires_at`,
-          where: sql`t.response IS NULL AND t.expires_at <= ${nowUtc}`,
-          outcome: sql`'expired'`,
-        });
-      }
+      if (outcome === undefined || outcome === "expired") parts.push(expiredPart(sql`t.response`));
       return parts;
     },
   },
