@@ -2,7 +2,7 @@
 
 import { useActionState, useRef, useState } from "react";
 import { createApiKeyAction, type CreateKeyState } from "@/app/settings/api-keys/actions";
-import { MAX_AGENT_ID } from "@/lib/api/schemas";
+import { MAX_AGENT_ID } from "@/lib/api/limits";
 import { buttonClass, Field, FormMessage, secondaryButtonClass } from "./field";
 
 function CopyButton({ value }: { value: string }) {

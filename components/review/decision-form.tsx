@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useRef, useState } from "react";
-import { MAX_TEXT } from "@/lib/api/schemas";
+import { MAX_TEXT } from "@/lib/api/limits";
 import type { RequestKind } from "@/lib/domain/kinds";
 import { ConflictNotice } from "./conflict-notice";
 import { initialDecisionState, type DecisionFormState } from "./form-state";
@@ -83,7 +83,6 @@ const FORMS: Record<
     label: "Answer",
     hint: `The agent receives this text as the answer. Ctrl+Enter (⌘+Enter) sends it. ${LIMIT}`,
     rows: 5,
-    title: "Your answer",
     pendingText: "Sending…",
     submits: [
       {

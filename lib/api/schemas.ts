@@ -8,23 +8,27 @@ import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/do
  * No server-only imports here: the TypeScript client shares the output types.
  */
 
-/** Longest `expires_in_s`: 30 days. Longer waits are better modelled as a new request. */
-export const MAX_EXPIRES_IN_S = 30 * 24 * 3600;
-export const MAX_AGENT_ID = 200;
-export const MAX_FILE_PATH = 4096;
-/**
- * Longest `question`, `description`, `comment` and `response`, in characters (UTF-16
- * code units, as JavaScript and a textarea's maxlength count them): 64 K. A diff is
- * bounded only by the body limit (NEXUS_MAX_BODY_BYTES): real ones run to megabytes.
- */
-export const MAX_TEXT = 65_536;
-/** Largest `context`, as serialized JSON (UTF-8 bytes): 1 MiB. */
-export const MAX_CONTEXT_BYTES = 1_048_576;
-/** Nesting limit for `context` (PostgreSQL's JSONB parser has a stack-depth limit). */
-export const MAX_CONTEXT_DEPTH = 64;
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 200;
-export const MAX_WAIT_S = 60;
+export {
+  DEFAULT_LIST_LIMIT,
+  MAX_AGENT_ID,
+  MAX_CONTEXT_BYTES,
+  MAX_CONTEXT_DEPTH,
+  MAX_EXPIRES_IN_S,
+  MAX_FILE_PATH,
+  MAX_LIST_LIMIT,
+  MAX_TEXT,
+  MAX_WAIT_S,
+} from "./limits";
+import {
+  MAX_AGENT_ID,
+  MAX_CONTEXT_BYTES,
+  MAX_CONTEXT_DEPTH,
+  MAX_EXPIRES_IN_S,
+  MAX_FILE_PATH,
+  MAX_LIST_LIMIT,
+  MAX_TEXT,
+  MAX_WAIT_S,
+} from "./limits";
 
 const NUL_MESSAGE = "must not contain NUL (\\u0000) characters (PostgreSQL cannot store them)";
 const SURROGATE_MESSAGE = "must be valid Unicode (no unpaired UTF-16 surrogates)";

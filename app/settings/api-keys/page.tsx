@@ -34,7 +34,7 @@ export default async function ApiKeysPage() {
           <code className="font-mono">npm run nexus -- key create --name N --role agent</code>.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">API keys</caption>
             <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
