@@ -2,7 +2,7 @@ import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
+import { KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { getDb } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
 import { apiKeys, approvalRequests, hitlMetrics, questionRequests } from "../schema";
@@ -51,10 +51,8 @@ type ColumnKey =
 
 interface TableSpec<K extends RequestKind> {
   table: AnyTable;
-  /** column keys: NULL while pending (the seed's own test of "undecided"), when, by whom */
+  /** NULL while pending (the seed's own test of "undecided"); when and by whom: KINDS' columns */
   decided: ColumnKey;
-  decidedAt: ColumnKey;
-  decidedBy: ColumnKey;
   /** left out of lists (a diff may be megabytes) */
   omitFromList: readonly string[];
   /** the statuses other than pending/expired, as conditions on a decided row */
@@ -83,8 +81,6 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
   approval: {
     table: approvalRequests,
     decided: "approved",
-    decidedAt: "approvedAt",
-    decidedBy: "decidedBy",
     omitFromList: ["diff"],
     decidedStatuses: {
       approved: eq(approvalRequests.approved, true),
@@ -101,8 +97,6 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
   question: {
     table: questionRequests,
     decided: "response",
-    decidedAt: "responseAt",
-    decidedBy: "respondedBy",
     omitFromList: [],
     decidedStatuses: { answered: sql`${questionRequests.response} IS NOT NULL` },
     values: (f) => ({ question: f.question, context: f.context }),
@@ -248,7 +242,7 @@ export interface DecideInput<K extends RequestKind> {
 
 /** decision time − request time in ms; never negative, clamped to INTEGER (24.8 days). */
 const responseTimeMs = (kind: RequestKind, id: string) => {
-  const decidedAt = sql.identifier(column(kind, STORE[kind].decidedAt).name);
+  const decidedAt = sql.identifier(column(kind, KINDS[kind].columns.at).name);
   return sql<number>`(SELECT LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${decidedAt} - COALESCE(timestamp, created_at))) * 1000)))::int FROM ${STORE[kind].table} WHERE id = ${id})`;
 };
 
@@ -267,8 +261,8 @@ export async function decideRequest<K extends RequestKind>(
   return db.transaction(async (tx) => {
     const set = {
       ...s.set(input.decision),
-      [s.decidedAt]: sql`${nowUtc}`,
-      [s.decidedBy]: input.decidedBy,
+      [KINDS[kind].columns.at]: sql`${nowUtc}`,
+      [KINDS[kind].columns.by]: input.decidedBy,
     } as Partial<typeof t.$inferInsert>;
     const [row] = (await tx
       .update(t)

@@ -20,8 +20,8 @@ import {
   REQUEST_SCHEMAS,
   ResponseInput,
 } from "@/lib/api/schemas";
-import { actorName, type Principal } from "@/lib/auth/principal";
-import { KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import { actorName, can, type Principal } from "@/lib/auth/principal";
+import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
 
@@ -93,6 +93,8 @@ export async function submit<K extends RequestKind>(
   body: unknown,
 ): Promise<{ created: boolean; row: RequestRow<K> }> {
   const schema = REQUEST_SCHEMAS[kind].create as unknown as z.ZodType<CreateInputs[K]>;
+  if (!can(principal, "submit"))
+    throw new ApiError("forbidden", "Your role cannot submit requests.");
   const input = parse(schema, body, `The ${noun(kind)} is invalid.`);
   checkAgent(principal, input.agent_id);
   const io = INPUT[kind] as (typeof INPUT)[K];
@@ -145,7 +147,7 @@ export class DecisionConflict<K extends RequestKind = RequestKind> extends ApiEr
     readonly reason: "expired" | "already_decided",
   ) {
     const current = requestJson(kind, row as unknown as ListedRow<K>, { withDiff: false });
-    const by = ("decided_by" in current ? current.decided_by : current.responded_by) ?? null;
+    const { by } = decisionOf(kind, row);
     const verb = KINDS[kind].words.verb;
     super(
       "conflict",
@@ -168,6 +170,9 @@ export async function decide<K extends RequestKind>(
   rawId: unknown,
   body: unknown,
 ): Promise<RequestRow<K>> {
+  // the doors check the role first (with their own words); this holds for any new door
+  if (!can(principal, "decide"))
+    throw new ApiError("forbidden", "Your role cannot decide requests.");
   const id = parseId(rawId);
   const schema = REQUEST_SCHEMAS[kind].decide as unknown as z.ZodType<DecideInputs[K]>;
   const input = parse(schema, body, `The ${KINDS[kind].paths.decision} is invalid.`);
