@@ -1,7 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { changeRoleAction, createUserAction } from "@/app/settings/users/actions";
+import {
+  changeRoleAction,
+  createUserAction,
+  setDisabledAction,
+} from "@/app/settings/users/actions";
 import { buttonClass, Field, FormMessage, secondaryButtonClass, type FormState } from "./field";
 
 const ROLE_HELP = {
@@ -94,6 +98,48 @@ export function UserRoleForm({ id, email, role }: { id: string; email: string; r
       <RoleSelect id={`role-${id}`} label={`Role of ${email}`} defaultValue={role} />
       <button type="submit" className={secondaryButtonClass} disabled={pending}>
         {pending ? "Saving…" : "Change role"}
+      </button>
+      {state.message ? (
+        <p
+          role={state.ok ? "status" : "alert"}
+          className={`w-full text-xs ${state.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
+        >
+          {state.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+/** Disable (or enable) a user: one button, the server decides whether it may. */
+export function UserDisableForm({
+  id,
+  email,
+  disabled,
+}: {
+  id: string;
+  email: string;
+  disabled: boolean;
+}) {
+  const [state, action, pending] = useActionState<FormState, FormData>(setDisabledAction, {});
+  return (
+    <form
+      action={action}
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        if (!disabled && !window.confirm(`Disable ${email}? They are signed out at once.`))
+          e.preventDefault();
+      }}
+    >
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="disabled" value={disabled ? "false" : "true"} />
+      <button
+        type="submit"
+        className={secondaryButtonClass}
+        disabled={pending}
+        aria-label={`${disabled ? "Enable" : "Disable"} ${email}`}
+      >
+        {pending ? "Saving…" : disabled ? "Enable" : "Disable"}
       </button>
       {state.message ? (
         <p

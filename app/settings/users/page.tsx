@@ -1,6 +1,6 @@
 import { connection } from "next/server";
 import { SettingsNav } from "@/components/auth/settings-nav";
-import { UserCreateForm, UserRoleForm } from "@/components/auth/user-forms";
+import { UserCreateForm, UserDisableForm, UserRoleForm } from "@/components/auth/user-forms";
 import { UtcTime } from "@/components/auth/utc-time";
 import { listUsers } from "@/db/queries/users";
 import { requirePagePrincipal } from "@/server/auth/session";
@@ -39,6 +39,9 @@ export default async function UsersPage() {
               <th scope="col" className="px-4 py-2 font-medium">
                 Created
               </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Access
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -49,6 +52,11 @@ export default async function UsersPage() {
                   {u.id === principal.id ? (
                     <span className="ml-2 text-xs text-zinc-500">(you)</span>
                   ) : null}
+                  {u.disabledAt ? (
+                    <span className="ml-2 rounded bg-zinc-200 px-1.5 py-0.5 text-xs font-normal text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+                      disabled
+                    </span>
+                  ) : null}
                 </th>
                 <td className="px-4 py-2">{u.name}</td>
                 <td className="px-4 py-2">
@@ -56,6 +64,13 @@ export default async function UsersPage() {
                 </td>
                 <td className="px-4 py-2">
                   <UtcTime value={u.createdAt} />
+                </td>
+                <td className="px-4 py-2">
+                  {u.id === principal.id ? (
+                    <span className="text-xs text-zinc-500">Signed in</span>
+                  ) : (
+                    <UserDisableForm id={u.id} email={u.email} disabled={!!u.disabledAt} />
+                  )}
                 </td>
               </tr>
             ))}
