@@ -32,7 +32,7 @@ function RoleSelect({
         id={id}
         name="role"
         defaultValue={defaultValue}
-        className="rounded border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        className="max-w-full rounded border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       >
         {Object.entries(ROLE_HELP).map(([value, text]) => (
           <option key={value} value={value}>
@@ -53,7 +53,7 @@ export function UserCreateForm() {
       {state.message ? (
         <FormMessage kind={state.ok ? "ok" : "error"}>{state.message}</FormMessage>
       ) : null}
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <Field
           id="email"
           label="Email"
