@@ -1,7 +1,19 @@
 import "server-only";
 import { CLIENT_ADDRESS_HEADER, clientAddress, requestIsHttps } from "@/lib/auth/client-address";
 import { env, publicUrl } from "@/lib/env";
+import { log } from "@/lib/log";
 import { getAuth } from "./auth";
+
+let warnedUntrustedProxy = false;
+
+/** Once: forwarded requests while no proxy is trusted all count as the proxy's address. */
+function warnIfUntrustedProxy(headers: Headers, trust: number) {
+  if (warnedUntrustedProxy || trust > 0 || !headers.has("x-forwarded-for")) return;
+  warnedUntrustedProxy = true;
+  log().warn(
+    "sign-in requests carry X-Forwarded-For but NEXUS_TRUST_PROXY is not set: the header is ignored and every client counts as the address of the proxy. Behind a reverse proxy, set NEXUS_TRUST_PROXY=1 (or the number of proxies).",
+  );
+}
 
 /*
  * The /api/auth/* endpoint: better-auth's handler (its per-address rate limit, and the
@@ -71,6 +83,7 @@ export async function handleAuthRequest(request: Request): Promise<Response> {
   const body = hasBody ? await readBody(request, AUTH_MAX_BODY_BYTES) : undefined;
   if (body === null) return tooLarge();
   const trust = env().NEXUS_TRUST_PROXY;
+  warnIfUntrustedProxy(request.headers, trust);
   const headers = new Headers(request.headers);
   headers.delete(CLIENT_ADDRESS_HEADER);
   const address = clientAddress(request.headers, trust);

@@ -17,10 +17,19 @@ export function setupToken(): string {
   return g.__nexusSetupToken;
 }
 
-/** Whether the request needs the setup token: it does not come from loopback. */
+/**
+ * Whether the request needs the setup token: it does not come from loopback. A request
+ * that went through a proxy no one told us to trust (it carries forwarding headers) is
+ * not taken as local either: behind a reverse proxy on this machine every visitor's
+ * socket address is loopback.
+ */
 export function setupNeedsToken(headers: Headers): boolean {
-  return !isLoopback(clientAddress(headers, env().NEXUS_TRUST_PROXY));
+  const trust = env().NEXUS_TRUST_PROXY;
+  if (trust === 0 && FORWARDING.some((h) => headers.has(h))) return true;
+  return !isLoopback(clientAddress(headers, trust));
 }
+
+const FORWARDING = ["x-forwarded-for", "forwarded", "x-real-ip"];
 
 /** Constant-time comparison with this process's token. */
 export function setupTokenMatches(given: string): boolean {

@@ -70,6 +70,9 @@ describe("first-run setup", () => {
     // A forwarded header does not make a remote visitor local (no NEXUS_TRUST_PROXY).
     request.headers = new Headers({ "x-nexus-peer": "192.0.2.77", "x-forwarded-for": "127.0.0.1" });
     expect((await setupAction({}, form(setupFields))).errors?.token).toMatch(/setup token/);
+    // Through an untrusted proxy on this machine: the socket is loopback, the visitor is not.
+    request.headers = new Headers({ "x-nexus-peer": "127.0.0.1", "x-forwarded-for": "192.0.2.77" });
+    expect((await setupAction({}, form(setupFields))).errors?.token).toMatch(/setup token/);
     expect(await hasUsers()).toBe(false);
   });
 
