@@ -24,7 +24,7 @@ function RoleSelect({
   label: string;
 }) {
   return (
-    <div className="space-y-1">
+    <div className="min-w-0 max-w-full space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
