@@ -37,6 +37,18 @@ export function clientAddress(headers: HeaderSource, trustProxyHops: number): st
 }
 
 /**
+ * Whether forwarding headers name someone other than the socket's peer: the request came
+ * through a proxy. (Next.js itself fills X-Forwarded-For with the peer when it is absent,
+ * so that alone says nothing.)
+ */
+export function cameThroughAProxy(headers: HeaderSource): boolean {
+  if (headers.get("forwarded") || headers.get("x-real-ip")) return true;
+  const chain = lastValues(headers.get("x-forwarded-for"));
+  const peer = headers.get(PEER_HEADER)?.trim() ?? "";
+  return chain.length > 0 && !(chain.length === 1 && chain[0] === peer);
+}
+
+/**
  * Whether the request reached the public end over https: X-Forwarded-Proto (the value
  * the nearest proxy wrote) when proxies are trusted, else the scheme of NEXUS_PUBLIC_URL.
  */

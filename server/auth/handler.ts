@@ -1,5 +1,10 @@
 import "server-only";
-import { CLIENT_ADDRESS_HEADER, clientAddress, requestIsHttps } from "@/lib/auth/client-address";
+import {
+  cameThroughAProxy,
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  requestIsHttps,
+} from "@/lib/auth/client-address";
 import { env, publicUrl } from "@/lib/env";
 import { log } from "@/lib/log";
 import { getAuth } from "./auth";
@@ -8,7 +13,7 @@ let warnedUntrustedProxy = false;
 
 /** Once: forwarded requests while no proxy is trusted all count as the proxy's address. */
 function warnIfUntrustedProxy(headers: Headers, trust: number) {
-  if (warnedUntrustedProxy || trust > 0 || !headers.has("x-forwarded-for")) return;
+  if (warnedUntrustedProxy || trust > 0 || !cameThroughAProxy(headers)) return;
   warnedUntrustedProxy = true;
   log().warn(
     "sign-in requests carry X-Forwarded-For but NEXUS_TRUST_PROXY is not set: the header is ignored and every client counts as the address of the proxy. Behind a reverse proxy, set NEXUS_TRUST_PROXY=1 (or the number of proxies).",

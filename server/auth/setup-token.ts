@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { clientAddress, isLoopback } from "@/lib/auth/client-address";
+import { cameThroughAProxy, clientAddress, isLoopback } from "@/lib/auth/client-address";
 import { env } from "@/lib/env";
 
 /*
@@ -25,11 +25,9 @@ export function setupToken(): string {
  */
 export function setupNeedsToken(headers: Headers): boolean {
   const trust = env().NEXUS_TRUST_PROXY;
-  if (trust === 0 && FORWARDING.some((h) => headers.has(h))) return true;
+  if (trust === 0 && cameThroughAProxy(headers)) return true;
   return !isLoopback(clientAddress(headers, trust));
 }
-
-const FORWARDING = ["x-forwarded-for", "forwarded", "x-real-ip"];
 
 /** Constant-time comparison with this process's token. */
 export function setupTokenMatches(given: string): boolean {

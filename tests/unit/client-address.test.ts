@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { addressKey, clientAddress, isLoopback, requestIsHttps } from "@/lib/auth/client-address";
+import {
+  addressKey,
+  cameThroughAProxy,
+  clientAddress,
+  isLoopback,
+  requestIsHttps,
+} from "@/lib/auth/client-address";
 import { parseEnv } from "@/lib/env";
 
 const h = (o: Record<string, string>) => new Headers(o);
@@ -22,6 +28,21 @@ describe("clientAddress()", () => {
     expect(requestIsHttps(fwd, 0, "http://localhost:3000")).toBe(false);
     expect(requestIsHttps(fwd, 1, "http://localhost:3000")).toBe(true);
     expect(requestIsHttps(h({}), 0, "https://nexus.example.com")).toBe(true);
+  });
+});
+
+describe("cameThroughAProxy()", () => {
+  it("is not fooled by the X-Forwarded-For Next.js fills in with the peer itself", () => {
+    const peer = "::ffff:127.0.0.1";
+    expect(cameThroughAProxy(h({ "x-nexus-peer": peer, "x-forwarded-for": peer }))).toBe(false);
+    expect(cameThroughAProxy(h({ "x-nexus-peer": peer }))).toBe(false);
+    expect(cameThroughAProxy(h({ "x-nexus-peer": peer, "x-forwarded-for": "192.0.2.9" }))).toBe(
+      true,
+    );
+    expect(
+      cameThroughAProxy(h({ "x-nexus-peer": peer, "x-forwarded-for": `192.0.2.9, ${peer}` })),
+    ).toBe(true);
+    expect(cameThroughAProxy(h({ "x-nexus-peer": peer, forwarded: "for=192.0.2.9" }))).toBe(true);
   });
 });
 
