@@ -3,7 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { FormState } from "@/lib/forms";
-import { EmailTaken, LastAdmin, updateUserRole } from "@/db/queries/users";
+import {
+  CannotDisable,
+  EmailTaken,
+  LastAdmin,
+  setUserDisabled,
+  updateUserRole,
+} from "@/db/queries/users";
 import { actorName } from "@/lib/auth/principal";
 import { createUser, newUserSchema, roleSchema } from "@/server/auth/users";
 import { formAction, formFields, parseForm } from "@/server/forms";
@@ -58,4 +64,41 @@ const changeRoleForm = formAction<FormState>(
 /** Change a user's role (admins). Effective on that user's next request. */
 export async function changeRoleAction(previous: FormState, form: FormData): Promise<FormState> {
   return changeRoleForm(previous, form);
+}
+
+const disableChange = z.object({ id: z.string().min(1), disabled: z.enum(["true", "false"]) });
+
+const disableForm = formAction<FormState>(
+  "admin",
+  async (form, principal) => {
+    const input = parseForm(disableChange, formFields(form, ["id", "disabled"]));
+    const disabled = input.disabled === "true";
+    try {
+      const user = await setUserDisabled(input.id, disabled, principal.id);
+      if (!user) return { message: "That user no longer exists." };
+      log().info(
+        { email: user.email, by: actorName(principal) },
+        disabled ? "user disabled" : "user enabled",
+      );
+      revalidatePath("/settings/users");
+      return {
+        ok: true,
+        message: disabled
+          ? `${user.email} is disabled and signed out everywhere.`
+          : `${user.email} can sign in again.`,
+      };
+    } catch (err) {
+      if (err instanceof CannotDisable) return { message: err.message };
+      throw err;
+    }
+  },
+  { fields: [] },
+);
+
+/**
+ * Disable or enable a user (admins). Disabling ends their sessions at once and refuses
+ * their sign-in; their name stays on what they decided. Not yourself, not the last admin.
+ */
+export async function setDisabledAction(previous: FormState, form: FormData): Promise<FormState> {
+  return disableForm(previous, form);
 }
