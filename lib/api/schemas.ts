@@ -8,17 +8,7 @@ import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/do
  * No server-only imports here: the TypeScript client shares the output types.
  */
 
-export {
-  DEFAULT_LIST_LIMIT,
-  MAX_AGENT_ID,
-  MAX_CONTEXT_BYTES,
-  MAX_CONTEXT_DEPTH,
-  MAX_EXPIRES_IN_S,
-  MAX_FILE_PATH,
-  MAX_LIST_LIMIT,
-  MAX_TEXT,
-  MAX_WAIT_S,
-} from "./limits";
+export * from "./limits";
 import {
   MAX_AGENT_ID,
   MAX_CONTEXT_BYTES,

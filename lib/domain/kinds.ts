@@ -2,11 +2,19 @@ import type { ApprovalRow, QuestionRow } from "@/db/schema";
 import { approvalStatus, questionStatus } from "./status";
 
 /*
- * The kinds of request an agent can make, described once: everything that differs
- * between an approval and a question that is not SQL (db/queries/request-store.ts) or a
- * zod schema (lib/api/schemas.ts REQUEST_SCHEMAS) lives in this table. A new kind is a new
- * entry here, there and in the store's table spec; the API routes, the service, the
- * review page and the decision forms are generic over it.
+ * The kinds of request an agent can make, described once: paths, statuses, the columns
+ * of a decision and the words pages and messages use. Everything generic (the service,
+ * the API handlers, the review page shell, the decision form, the history) reads this
+ * table. A new kind is one entry in each table of what cannot live here:
+ *   lib/api/schemas.ts REQUEST_SCHEMAS       create/decide/list/output schemas
+ *   db/queries/request-store.ts STORE        table, fields, decision columns, event
+ *   db/queries/history.ts SPECS              how its history is read
+ *   server/requests/service.ts INPUT         API input -> the store's fields
+ *   server/api/serialize.ts JSON_OF          row -> API JSON
+ *   server/requests/forms.ts FORM            the form's fields -> the decision body
+ *   components/review/decision-form.tsx      its text field and buttons
+ *   app/_review/kind-views.tsx               heading and body of its review page
+ * plus its route files (three-line re-exports of server/api/requests.ts, and the page).
  */
 
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
