@@ -7,6 +7,26 @@ export class DatabaseLockedError extends Error {
   override name = "DatabaseLockedError";
 }
 
+/**
+ * The database did not answer in time (statement timeout, an unanswered connection, a
+ * request's deadline). Unlike a refused connection, a write may or may not have happened.
+ */
+export class DatabaseTimeoutError extends Error {
+  override name = "DatabaseTimeoutError";
+  readonly code = "NEXUS_DB_TIMEOUT";
+}
+
+/** SQLSTATE 57014: canceled by statement_timeout (or a cancel request). */
+export function isTimeoutError(err: unknown): boolean {
+  if (err instanceof DatabaseTimeoutError) return true;
+  if (errorCode(err) === "57014") return true;
+  const cause =
+    err && typeof err === "object" && "cause" in err
+      ? (err as { cause: unknown }).cause
+      : undefined;
+  return cause !== undefined && cause !== err ? isTimeoutError(cause) : false;
+}
+
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",

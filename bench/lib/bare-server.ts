@@ -41,7 +41,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     req.url === "/api/health"
       ? await health(request)
       : req.method === "POST" && req.url === "/api/v1/approvals"
-        ? await submit(request, undefined)
+        ? await submit(request)
         : new Response("not found", { status: 404 });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
