@@ -83,8 +83,10 @@ export function serializeError(err: unknown, depth = 0): unknown {
   const out: Fields = { type: typeof e.name === "string" ? e.name : "Error" };
   if (query) out.statement = statementName(query);
   if (typeof e.code === "string") out.code = e.code;
-  if (e.name === "DrizzleQueryError") {
-    // its message is the statement and its parameters: say what the cause says instead
+  // A wrapper (drizzle's DrizzleQueryError, whose class name is not kept in `name`) has
+  // the statement and its parameters as its message: say what its cause says instead.
+  const wrapper = !("severity" in e) && ("query" in e || "params" in e || "parameters" in e);
+  if (wrapper) {
     if (cause?.code) out.code = cause.code;
     if (cause?.message) out.message = cause.message;
   } else if (typeof e.message === "string") out.message = scrubMessage(e.message);
@@ -98,7 +100,7 @@ export function serializeError(err: unknown, depth = 0): unknown {
     ["constraint", "constraint"],
   ] as const)
     if (typeof e[from] === "string") out[to] = e[from];
-  if (cause && e.name !== "DrizzleQueryError") out.cause = cause;
+  if (cause && !wrapper) out.cause = cause;
   return out;
 }
 const g = globalThis as unknown as { __nexusLog?: Logger; __nexusLogFd?: number };
