@@ -22,25 +22,39 @@ interface Bound {
 const g = globalThis as unknown as { __nexusDbDeadline?: AsyncLocalStorage<Bound> };
 const store = (g.__nexusDbDeadline ??= new AsyncLocalStorage<Bound>());
 
-/** Run `fn` with database calls bounded to `ms` from now (nested calls: the new bound). */
+/**
+ * Run `fn` with database calls bounded to `ms` from now (nested calls: the new bound).
+ * A thenable result (drizzle's queries are lazy) is started here, inside the bound.
+ */
 export function withDbDeadline<T>(ms: number, fn: () => T): T {
   const bound: Bound = { deadline: Date.now() + ms, open: true };
+  const close = () => {
+    bound.open = false;
+  };
   return store.run(bound, () => {
     let result: T;
     try {
       result = fn();
     } catch (err) {
-      bound.open = false;
+      close();
       throw err;
     }
-    if (result instanceof Promise) {
-      const close = () => {
-        bound.open = false;
-      };
-      result.then(close, close);
-    } else bound.open = false;
-    return result;
+    if (!isThenable(result)) {
+      close();
+      return result;
+    }
+    const started = Promise.resolve(result);
+    started.then(close, close);
+    return started as T;
   });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    !!value &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /** Milliseconds left before the current deadline, or undefined without one. */
