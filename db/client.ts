@@ -116,6 +116,10 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
       max: config.poolMax,
       onnotice: () => {},
       connect_timeout: connectMs / 1000,
+      // while the server is unreachable, retry connecting soon (postgres.js's default
+      // backoff grows to 20 s, and queued queries wait for it): each failed attempt
+      // fails a waiting query at once (503) instead of at its deadline
+      backoff: (retries: number) => Math.min(0.05 * retries, 0.25),
       idle_timeout: 60,
       // Every pooled statement is bounded on the server too. Migrations, backups
       // (pg_dump) and restores use connections of their own, without this bound.

@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
  */
 
 /** Time a request may spend waiting for the database, leaving room to answer. */
-export const REQUEST_DB_BUDGET_MS = 4500;
+export const REQUEST_DB_BUDGET_MS = 4000;
 
 interface Bound {
   deadline: number;

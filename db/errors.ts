@@ -18,8 +18,9 @@ export class DatabaseTimeoutError extends Error {
 
 /** SQLSTATE 57014: canceled by statement_timeout (or a cancel request). */
 export function isTimeoutError(err: unknown): boolean {
-  if (err instanceof DatabaseTimeoutError) return true;
-  if (errorCode(err) === "57014") return true;
+  // by code, not instanceof: Next.js bundles this module more than once
+  const code = errorCode(err);
+  if (code === "NEXUS_DB_TIMEOUT" || code === "57014") return true;
   const cause =
     err && typeof err === "object" && "cause" in err
       ? (err as { cause: unknown }).cause
