@@ -15,6 +15,7 @@ import {
   errorCode,
   isConnectionError,
 } from "./errors";
+import { dbTimeLeft } from "./deadline";
 import { guardPglite, guardPostgres, logPoolReplaced } from "./guard";
 import { migrateEmbedded, migrateServer, ensureServerDatabase } from "./migrate";
 import * as schema from "./schema";
@@ -153,7 +154,7 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
       const pending = current.sql.listen(channel, onMessage, onConnect);
       const sub = await withTimeout(
         pending,
-        connectMs + statementMs,
+        Math.max(0, dbTimeLeft() ?? connectMs + statementMs),
         (late) => void late.unlisten().catch(() => {}),
       );
       return () =>
