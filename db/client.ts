@@ -142,7 +142,11 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
   const db = new Proxy({} as Db, {
     get(_, prop) {
       const value = Reflect.get(current.db, prop) as unknown;
-      return typeof value === "function" ? value.bind(current.db) : value;
+      // methods bound to the current drizzle instance; own fields ($client: the
+      // postgres.js pool, a function with properties) as they are
+      return typeof value === "function" && !Object.hasOwn(current.db, prop)
+        ? value.bind(current.db)
+        : value;
     },
   });
   return {

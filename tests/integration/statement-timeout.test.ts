@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Database } from "@/db/client";
 import { withDbDeadline } from "@/db/deadline";
 import { isTimeoutError } from "@/db/errors";
+import { exportChunks } from "@/db/ops/export";
 import { approvalRequests } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { errorResponse } from "@/server/api/errors";
@@ -54,6 +55,24 @@ describe.runIf(testDbKind === "server")("statement timeout on the PostgreSQL ser
     await expect503(err);
     // the connection is fine afterwards
     expect(await database.db.execute(sql`SELECT 1 AS one`)).toBeTruthy();
+  });
+
+  test("the CLI export (a cursor read at the file's pace) is exempt from the statement timeout", async () => {
+    await database.db.execute(
+      sql`INSERT INTO approval_requests (id, file_path, diff, agent_id)
+          SELECT gen_random_uuid(), 'f' || g, '+x', 'bulk' FROM generate_series(1, 2500) g`,
+    );
+    const started = Date.now();
+    let rows = 0;
+    for await (const chunk of exportChunks({ database, name: "approvals", format: "csv" })) {
+      rows += chunk.split("\n").length - 1;
+      await new Promise((r) => setTimeout(r, 250)); // a slow disk
+    }
+    expect(Date.now() - started).toBeGreaterThan(STATEMENT_MS * 2);
+    expect(rows).toBeGreaterThanOrEqual(2501); // header + rows
+    // and the pooled connections still have their bound
+    const { err } = await timed(() => database.db.execute(sql`SELECT pg_sleep(3)`));
+    expect(isTimeoutError(err)).toBe(true);
   });
 
   test("a request's deadline answers before the statement timeout", async () => {
