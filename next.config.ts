@@ -1,28 +1,13 @@
 import type { NextConfig } from "next";
 
 /*
- * Security headers on every response. The CSP has no 'unsafe-eval' in production
- * (`next dev` needs it for React's debugging); 'unsafe-inline' scripts are needed by
- * Next.js's inline bootstrap without per-request nonces, 'unsafe-inline' styles by
- * emotion (the diff viewer), and `worker-src blob:` by the diff viewer's Web Worker.
+ * Security headers on every response. Pages get their Content-Security-Policy (with a
+ * per-request script nonce) and HSTS from proxy.ts; everything else (the API's JSON,
+ * static files) gets this strict one, which allows nothing to run.
  */
-const dev = process.env.NODE_ENV === "development";
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const staticContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },
@@ -48,7 +33,17 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true },
   // Server actions keep Next.js's Origin/Host check (no `serverActions.allowedOrigins`).
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: staticContentSecurityPolicy }],
+      },
+      {
+        source: "/_next/static/:path*",
+        headers: [{ key: "Content-Security-Policy", value: staticContentSecurityPolicy }],
+      },
+    ];
   },
 };
 

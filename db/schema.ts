@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -173,15 +174,24 @@ export const rateLimits = pgTable("rate_limits", {
 });
 
 /**
- * Failed sign-ins per account (lower-cased email), for the per-account limit. Kept apart
- * from better-auth's rate_limits, whose rows it prunes after its own shortest window.
+ * Failed sign-ins per account (lower-cased email) and client address (IPv6 by /64), for
+ * the sign-in throttle (db/queries/login-failures.ts). Kept apart from better-auth's
+ * rate_limits, whose rows it prunes after its own shortest window.
  */
-export const loginFailures = pgTable("login_failures", {
-  email: text("email").primaryKey(),
-  count: integer("count").notNull(),
-  firstFailedAt: timestamp("first_failed_at").notNull(),
-  lastFailedAt: timestamp("last_failed_at").notNull(),
-});
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    count: integer("count").notNull(),
+    firstFailedAt: timestamp("first_failed_at").notNull(),
+    lastFailedAt: timestamp("last_failed_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.email, t.address] }),
+    index("sign_in_failures_last_failed_idx").on(t.lastFailedAt),
+  ],
+);
 
 /** Generated secrets shared by every process on the database (the auth secret). */
 export const appSecrets = pgTable("app_secrets", {

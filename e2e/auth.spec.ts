@@ -86,6 +86,47 @@ test.describe("as admin", () => {
     await user.close();
   });
 
+  test("an admin disables a user: signed out at once, refused at sign-in, enabled again", async ({
+    browser,
+    page: adminPage,
+  }) => {
+    await adminPage.goto("/settings/users");
+    const email = `dee-${Date.now()}@nexus.test`;
+    await adminPage.getByLabel("Email").fill(email);
+    await adminPage.getByLabel("Password").fill("dee-password");
+    await adminPage.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await adminPage.getByRole("button", { name: "Create user" }).click();
+    const row = adminPage.getByRole("row", { name: new RegExp(email) });
+    await expect(row).toBeVisible();
+    // No button to disable yourself.
+    await expect(
+      adminPage.getByRole("row", { name: /\(you\)/ }).getByRole("button", { name: /^Disable/ }),
+    ).toHaveCount(0);
+
+    const user = await browser.newContext({ storageState: NO_SESSION });
+    const page = await user.newPage();
+    await page.goto("/login");
+    await signIn(page, email, "dee-password");
+    await expect(page.getByTestId("signed-in-as")).toContainText("viewer");
+
+    adminPage.once("dialog", (d) => d.accept());
+    await row.getByRole("button", { name: `Disable ${email}` }).click();
+    await expect(row.getByRole("status")).toContainText("disabled and signed out");
+    await expect(row).toContainText("disabled");
+    await page.reload();
+    await expect(page).toHaveURL(/\/login/);
+    await signIn(page, email, "dee-password");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+      "This account is disabled. Ask an admin to enable it.",
+    );
+
+    await row.getByRole("button", { name: `Enable ${email}` }).click();
+    await expect(row.getByRole("status")).toContainText("can sign in again");
+    await signIn(page, email, "dee-password");
+    await expect(page.getByRole("heading", { name: /Inbox/ })).toBeVisible();
+    await user.close();
+  });
+
   test("session cookies are HttpOnly and SameSite=Lax", async ({ playwright, baseURL }) => {
     const ctx = await playwright.request.newContext({
       baseURL,
@@ -122,7 +163,12 @@ test.describe("as admin", () => {
       const h = res.headers();
       const csp = h["content-security-policy"] ?? "";
       expect(csp, path).toContain("frame-ancestors 'none'");
-      expect(csp, path).toContain("default-src 'self'");
+      // Pages: scripts by nonce only (proxy.ts); the API's JSON: nothing at all.
+      if (path.startsWith("/api/")) expect(csp, path).toContain("default-src 'none'");
+      else {
+        expect(csp, path).toContain("default-src 'self'");
+        expect(csp, path).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic';/);
+      }
       expect(csp, path).not.toContain("unsafe-eval");
       expect(h["x-content-type-options"], path).toBe("nosniff");
       expect(h["referrer-policy"], path).toBeTruthy();

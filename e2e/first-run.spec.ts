@@ -1,3 +1,4 @@
+import os from "node:os";
 import { expect, test } from "@playwright/test";
 import { startFreshServer, type SpawnedServer } from "./helpers/spawn-server";
 
@@ -26,6 +27,8 @@ test("first run: setup → sign in → create an API key → use it → revoke i
   await page.goto(`${base}/`);
   await expect(page).toHaveURL(`${base}/setup`);
   await expect(page.getByRole("heading", { name: "Welcome to Nexus" })).toBeVisible();
+  // From the server's own machine (loopback) no setup token is asked for.
+  await expect(page.getByLabel("Setup token")).toHaveCount(0);
 
   // A mistake is reported next to its field.
   await page.getByLabel("Email").fill(email);
@@ -97,4 +100,47 @@ test("first run: setup → sign in → create an API key → use it → revoke i
   expect(await after.json()).toEqual({
     error: { code: "unauthorized", message: expect.any(String) },
   });
+});
+
+/** This machine's first non-loopback IPv4 address, if it has one. */
+function lanAddress(): string | undefined {
+  for (const list of Object.values(os.networkInterfaces()))
+    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  return undefined;
+}
+
+test("first run from another machine needs the setup token the server printed", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const lan = lanAddress();
+  test.skip(!lan, "no non-loopback interface to come from");
+  const fresh = await startFreshServer();
+  try {
+    const token = /setup token[^:]*: (\S+)/.exec(fresh.stdout())?.[1];
+    expect(token, fresh.stdout()).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    // Coming to the server's LAN address: the socket's peer is not loopback, whatever
+    // forwarding or peer headers the client sends (no NEXUS_TRUST_PROXY).
+    const context = await browser.newContext({
+      extraHTTPHeaders: { "x-forwarded-for": "127.0.0.1", "x-nexus-peer": "127.0.0.1" },
+    });
+    const page = await context.newPage();
+    const base = `http://${lan}:${fresh.port}`;
+    await page.goto(`${base}/setup`);
+    await expect(page.getByLabel("Setup token")).toBeVisible();
+    const fill = async (value: string) => {
+      await page.getByLabel("Setup token").fill(value);
+      await page.getByLabel("Email").fill("remote@example.com");
+      await page.getByLabel("Password", { exact: true }).fill("remote-password");
+      await page.getByLabel("Confirm password").fill("remote-password");
+      await page.getByRole("button", { name: "Create admin account" }).click();
+    };
+    await fill("not-the-token");
+    await expect(page.getByText("Enter the setup token printed by the server")).toBeVisible();
+    await fill(token!);
+    await expect(page).toHaveURL(/\/login\?setup=done$/);
+    await context.close();
+  } finally {
+    await fresh.stop();
+  }
 });

@@ -78,21 +78,13 @@ test.beforeAll(async () => {
     const r = spawnSync(
       path.join(root, "node_modules/.bin/tsx"),
       ["--conditions=react-server", "scripts/cli.ts", ...args],
-      { cwd: root, env, encoding: "utf8" },
+      // a password goes on stdin (--password-stdin), never in argv
+      { cwd: root, env, encoding: "utf8", input: E2E_PASSWORD },
     );
     if (r.status !== 0) throw new Error(`nexus ${args.join(" ")}: ${r.stderr}`);
     return r.stdout.trim().split("\n").pop()!;
   };
-  cli(
-    "user",
-    "create",
-    "--email",
-    E2E_USERS.reviewer,
-    "--password",
-    E2E_PASSWORD,
-    "--role",
-    "reviewer",
-  );
+  cli("user", "create", "--email", E2E_USERS.reviewer, "--role", "reviewer", "--password-stdin");
   agentKey = cli("key", "create", "--name", "live-agent", "--role", "agent");
   sql = postgres({
     host: DB_HOST,

@@ -99,6 +99,25 @@ const schema = z.object({
   NEXUS_STATEMENT_TIMEOUT_MS: positiveInt("NEXUS_STATEMENT_TIMEOUT_MS", 5000),
   /** Longest wait for a new connection to the PostgreSQL server. */
   NEXUS_DB_CONNECT_TIMEOUT_MS: positiveInt("NEXUS_DB_CONNECT_TIMEOUT_MS", 2000),
+  /**
+   * Whether Nexus sits behind reverse proxies whose X-Forwarded-For / X-Forwarded-Proto
+   * it may believe: unset, 0, false or no (default) trusts no header (the client is the
+   * socket's peer); 1, true or yes trusts one proxy; a number N trusts N proxies in a row.
+   */
+  NEXUS_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? "").trim().toLowerCase();
+      if (s === "" || s === "0" || s === "false" || s === "no") return 0;
+      if (s === "true" || s === "yes") return 1;
+      if (/^\d{1,2}$/.test(s)) return Number(s);
+      ctx.addIssue({
+        code: "custom",
+        message: `NEXUS_TRUST_PROXY must be 0/false (no proxy), 1/true (one proxy) or a number of proxies, got "${v}"`,
+      });
+      return z.NEVER;
+    }),
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway. */
   NEXUS_SHUTDOWN_TIMEOUT_SECONDS: positiveInt("NEXUS_SHUTDOWN_TIMEOUT_SECONDS", 25),
 });

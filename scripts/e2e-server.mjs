@@ -41,12 +41,11 @@ for (const [role, email] of Object.entries(known.users)) {
       "create",
       "--email",
       email,
-      "--password",
-      known.password,
       "--role",
       role,
+      "--password-stdin",
     ],
-    { cwd: root, env, stdio: "inherit" },
+    { cwd: root, env, stdio: ["pipe", "inherit", "inherit"], input: known.password },
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -1,11 +1,14 @@
 import "server-only";
 import diagnostics from "node:diagnostics_channel";
 import type { Server, ServerResponse } from "node:http";
-import { ConfigError, env } from "@/lib/env";
+import { ConfigError, env, publicUrl } from "@/lib/env";
 import { closeDatabase, getDatabase, type Database } from "@/db/client";
 import { DatabaseLockedError, DatabaseUnavailableError } from "@/db/errors";
 import { takeBackup } from "@/db/ops/backup";
+import { hasUsers } from "@/db/queries/users";
 import { log } from "@/lib/log";
+import { recordPeerAddresses } from "./auth/client-peer";
+import { setupToken } from "./auth/setup-token";
 import { startBackupScheduler } from "./backup-scheduler";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
 import { inFlightRequests } from "./request-log";
@@ -22,6 +25,7 @@ const g = globalThis as unknown as { __nexusStarted?: boolean };
 export async function startNexus() {
   if (g.__nexusStarted) return;
   g.__nexusStarted = true;
+  recordPeerAddresses(); // before the first request: pages and actions need the socket's address
   let database: Database;
   try {
     env();
@@ -36,9 +40,22 @@ export async function startNexus() {
     );
     process.exit(1);
   }
+  await announceSetupToken();
   startBackups(database);
   handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
+}
+
+/*
+ * First run: /setup from another machine needs this process's setup token. Printed on
+ * stdout only (beside the URL, like `npm start`'s own line), never logged or stored.
+ */
+async function announceSetupToken() {
+  if (await hasUsers().catch(() => true)) return;
+  console.log(
+    `\nnexus: no account yet. Create the first admin at ${publicUrl()}/setup` +
+      `\nnexus: setup token (asked for unless you open /setup on this machine): ${setupToken()}\n`,
+  );
 }
 
 function startBackups(database: Database) {

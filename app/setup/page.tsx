@@ -1,13 +1,14 @@
 import { notFound } from "next/navigation";
-import { connection } from "next/server";
+import { headers } from "next/headers";
 import { SetupForm } from "@/components/auth/setup-form";
 import { hasUsers } from "@/db/queries/users";
+import { setupNeedsToken } from "@/server/auth/setup-token";
 
 export const metadata = { title: "Set up" };
 
 /** First run only: creates the first admin. Gone (404) once any account exists. */
 export default async function SetupPage() {
-  await connection();
+  const h = await headers();
   if (await hasUsers()) notFound();
   return (
     <section aria-labelledby="setup-title" className="mx-auto mt-8 max-w-sm">
@@ -18,7 +19,7 @@ export default async function SetupPage() {
         Create the first admin account. Admins add reviewers and API keys for agents afterwards, in
         Settings.
       </p>
-      <SetupForm />
+      <SetupForm needsToken={setupNeedsToken(h)} />
     </section>
   );
 }

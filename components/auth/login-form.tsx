@@ -3,13 +3,19 @@
 import { useRef, useState } from "react";
 import { buttonClass, Field, FormMessage } from "./field";
 
-function messageFor(status: number, body: { message?: string }, retryAfter: string | null) {
+function messageFor(
+  status: number,
+  body: { code?: string; message?: string },
+  retryAfter: string | null,
+) {
   if (status === 401) return "Wrong email or password.";
   if (status === 429)
     return (
       body.message ??
       `Too many sign-in attempts from your address. Try again in ${retryAfter ?? "a few"} seconds.`
     );
+  if (status === 403 && body.code === "ACCOUNT_DISABLED")
+    return body.message ?? "This account is disabled. Ask an admin to enable it.";
   if (status === 403) return "Sign-in was refused: open Nexus at its own address and try again.";
   if (status === 400) return body.message ?? "Check the email and password.";
   return `Sign-in failed (HTTP ${status}). Try again.`;
@@ -37,8 +43,14 @@ export function LoginForm({ next }: { next: string }) {
         window.location.assign(next);
         return;
       }
-      const body = (await res.json().catch(() => ({}))) as { message?: string };
-      setError(messageFor(res.status, body, res.headers.get("x-retry-after")));
+      const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+      setError(
+        messageFor(
+          res.status,
+          body,
+          res.headers.get("retry-after") ?? res.headers.get("x-retry-after"),
+        ),
+      );
       passwordRef.current?.select();
     } catch {
       setError("Nexus could not be reached. Check your connection and try again.");

@@ -1,7 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { changeRoleAction, createUserAction } from "@/app/settings/users/actions";
+import {
+  changeRoleAction,
+  createUserAction,
+  setDisabledAction,
+} from "@/app/settings/users/actions";
 import { buttonClass, Field, FormMessage, secondaryButtonClass, type FormState } from "./field";
 
 const ROLE_HELP = {
@@ -20,7 +24,7 @@ function RoleSelect({
   label: string;
 }) {
   return (
-    <div className="space-y-1">
+    <div className="min-w-0 max-w-full space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
@@ -28,7 +32,7 @@ function RoleSelect({
         id={id}
         name="role"
         defaultValue={defaultValue}
-        className="rounded border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        className="max-w-full rounded border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       >
         {Object.entries(ROLE_HELP).map(([value, text]) => (
           <option key={value} value={value}>
@@ -49,7 +53,7 @@ export function UserCreateForm() {
       {state.message ? (
         <FormMessage kind={state.ok ? "ok" : "error"}>{state.message}</FormMessage>
       ) : null}
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <Field
           id="email"
           label="Email"
@@ -94,6 +98,48 @@ export function UserRoleForm({ id, email, role }: { id: string; email: string; r
       <RoleSelect id={`role-${id}`} label={`Role of ${email}`} defaultValue={role} />
       <button type="submit" className={secondaryButtonClass} disabled={pending}>
         {pending ? "Saving…" : "Change role"}
+      </button>
+      {state.message ? (
+        <p
+          role={state.ok ? "status" : "alert"}
+          className={`w-full text-xs ${state.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
+        >
+          {state.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+/** Disable (or enable) a user: one button, the server decides whether it may. */
+export function UserDisableForm({
+  id,
+  email,
+  disabled,
+}: {
+  id: string;
+  email: string;
+  disabled: boolean;
+}) {
+  const [state, action, pending] = useActionState<FormState, FormData>(setDisabledAction, {});
+  return (
+    <form
+      action={action}
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        if (!disabled && !window.confirm(`Disable ${email}? They are signed out at once.`))
+          e.preventDefault();
+      }}
+    >
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="disabled" value={disabled ? "false" : "true"} />
+      <button
+        type="submit"
+        className={secondaryButtonClass}
+        disabled={pending}
+        aria-label={`${disabled ? "Enable" : "Disable"} ${email}`}
+      >
+        {pending ? "Saving…" : disabled ? "Enable" : "Disable"}
       </button>
       {state.message ? (
         <p

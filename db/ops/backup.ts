@@ -36,6 +36,8 @@ export function keepFor(kind: BackupKind): number {
 }
 
 const DUMP_COMPLETE = "-- PostgreSQL database dump complete";
+/** A dump holds every request, answer and password hash: readable by its owner only. */
+export const BACKUP_FILE_MODE = 0o600;
 
 /** One simple-protocol query straight to PGlite's wire protocol (no PGlite mutex). */
 async function rawQuery(
@@ -83,7 +85,10 @@ async function dumpEmbedded(pg: PGlite, file: string) {
       await rawQuery(pg, "SET TIME ZONE 'UTC'");
     }
   });
-  await pipeline(Readable.fromWeb(dump.stream() as never), fs.createWriteStream(file));
+  await pipeline(
+    Readable.fromWeb(dump.stream() as never),
+    fs.createWriteStream(file, { mode: BACKUP_FILE_MODE }),
+  );
 }
 
 async function serverMajor(database: Database): Promise<number> {
@@ -143,8 +148,13 @@ export async function takeBackup(opts: {
   try {
     const tmpFile = path.join(tmpDir, fileName);
     if (database.config.kind === "embedded") await dumpEmbedded(pgliteOf(database), tmpFile);
-    else await runPgDump(database.config, await serverMajor(database), tmpFile);
+    else {
+      // pg_dump --file truncates an existing file and keeps its mode: create it 0600 first.
+      await fs.promises.writeFile(tmpFile, "", { mode: BACKUP_FILE_MODE, flag: "wx" });
+      await runPgDump(database.config, await serverMajor(database), tmpFile);
+    }
     if (!fs.existsSync(tmpFile)) throw new BackupError(`the dump wrote no file (${tmpFile})`);
+    await fs.promises.chmod(tmpFile, BACKUP_FILE_MODE); // whatever the umask took away
     if (!(await tail(tmpFile)).includes(DUMP_COMPLETE))
       throw new BackupError(`the dump in ${tmpFile} is incomplete (no end marker)`);
     await fsyncFile(tmpFile);

@@ -1,4 +1,7 @@
 import "server-only";
+import { once } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import {
   JSON_ARRAY_CLOSE,
@@ -121,4 +124,31 @@ async function* batches(
     yield batch;
     if (batch.length < BATCH) return;
   }
+}
+
+/** Exports and backups hold every request, diff and answer: readable by their owner only. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Write an export to `target`: beside it first, then renamed, so no half-written file
+ * ever has the real name; created with mode 0600 whatever the umask (and chmod'ed, for
+ * a umask that would take bits away… or a file system that ignores the mode at open).
+ */
+export async function writeExportFile(chunks: AsyncIterable<string>, target: string) {
+  const file = path.resolve(target);
+  const tmp = `${file}.tmp-${process.pid}`;
+  const out = fs.createWriteStream(tmp, { mode: PRIVATE_FILE_MODE, flags: "wx" });
+  try {
+    await once(out, "open");
+    await fs.promises.chmod(tmp, PRIVATE_FILE_MODE);
+    for await (const chunk of chunks) if (!out.write(chunk)) await once(out, "drain");
+    out.end();
+    await once(out, "finish");
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    out.destroy();
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  return file;
 }

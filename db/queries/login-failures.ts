@@ -1,50 +1,83 @@
 import "server-only";
-import { eq, lt, sql } from "drizzle-orm";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { SIGN_IN_THROTTLE as T, throttleDelaySeconds } from "@/lib/auth/sign-in-throttle";
 import { getDb } from "../client";
-import { loginFailures } from "../schema";
+import { signInFailures } from "../schema";
 
 /*
- * Per-account sign-in limit: after MAX failed attempts within WINDOW of the first one,
- * the account refuses further attempts until WINDOW has passed since the last failure.
- * A successful sign-in clears the count. Stored in the database, so it holds across
- * processes sharing it.
+ * Sign-in throttle storage (policy: lib/auth/sign-in-throttle.ts). An attempt is counted
+ * as a failure when it is let through (one atomic upsert that also checks the delay, so
+ * parallel attempts cannot slip through together); a successful sign-in deletes that
+ * account-and-address count again. Stored in the database: it holds across processes.
  */
-export const LOGIN_FAILURE_MAX = 5;
-export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 
-/** Seconds until this account may try again, or 0 when it may try now. */
-export async function loginLockedForSeconds(email: string, now = new Date()): Promise<number> {
-  const db = await getDb();
-  const [row] = await db.select().from(loginFailures).where(eq(loginFailures.email, email));
-  if (!row || row.count < LOGIN_FAILURE_MAX) return 0;
-  const until = row.lastFailedAt.getTime() + LOGIN_FAILURE_WINDOW_MS;
-  return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
-}
+const ts = (d: Date) => sql`${d.toISOString()}::timestamp`;
 
-/** Count one failed attempt (a count older than the window starts over). */
-export async function recordLoginFailure(email: string, now = new Date()) {
+export type SignInClaim = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Let one sign-in attempt for `email` from `address` through, or say how long to wait. */
+export async function claimSignInAttempt(
+  email: string,
+  address: string,
+  now = new Date(),
+): Promise<SignInClaim> {
   const db = await getDb();
-  // Raw SQL parameters as UTC ISO text cast to TIMESTAMP: the same on both drivers.
-  const windowStart = sql`${new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS).toISOString()}::timestamp`;
-  const nowSql = sql`${now.toISOString()}::timestamp`;
-  await db
-    .insert(loginFailures)
-    .values({ email, count: 1, firstFailedAt: now, lastFailedAt: now })
+  const resetBefore = new Date(now.getTime() - T.resetSeconds * 1000);
+  const ceilingSince = new Date(now.getTime() - T.ceilingWindowSeconds * 1000);
+  const [{ total } = { total: 0 }] = await db
+    .select({ total: sql<number>`coalesce(sum(${signInFailures.count}), 0)::int` })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.email, email), gte(signInFailures.lastFailedAt, ceilingSince)));
+  const free = Number(total) >= T.accountCeiling ? T.freeFailuresOverCeiling : T.freeFailures;
+  const f = signInFailures;
+  // The delay after `count` failures, as SQL: throttleDelaySeconds in the database.
+  const delay = sql`LEAST(${T.baseDelaySeconds} * power(2, LEAST(${f.count} - ${free}, 20)), ${T.maxDelaySeconds})`;
+  const stale = sql`${f.lastFailedAt} < ${ts(resetBefore)}`;
+  const claimed = await db
+    .insert(f)
+    .values({ email, address, count: 1, firstFailedAt: now, lastFailedAt: now })
     .onConflictDoUpdate({
-      target: loginFailures.email,
+      target: [f.email, f.address],
       set: {
-        count: sql`CASE WHEN ${loginFailures.lastFailedAt} < ${windowStart} THEN 1 ELSE ${loginFailures.count} + 1 END`,
-        firstFailedAt: sql`CASE WHEN ${loginFailures.lastFailedAt} < ${windowStart} THEN ${nowSql} ELSE ${loginFailures.firstFailedAt} END`,
+        count: sql`CASE WHEN ${stale} THEN 1 ELSE ${f.count} + 1 END`,
+        firstFailedAt: sql`CASE WHEN ${stale} THEN ${ts(now)} ELSE ${f.firstFailedAt} END`,
         lastFailedAt: now,
       },
-    });
-  // Forget counts nobody added to for a whole window (keeps the table small).
-  await db
-    .delete(loginFailures)
-    .where(lt(loginFailures.lastFailedAt, new Date(now.getTime() - 2 * LOGIN_FAILURE_WINDOW_MS)));
+      setWhere: sql`${stale} OR ${f.count} < ${free} OR ${f.lastFailedAt} + make_interval(secs => ${delay}) <= ${ts(now)}`,
+    })
+    .returning({ count: f.count });
+  if (claimed.length > 0) return { allowed: true };
+  const [row] = await db
+    .select()
+    .from(f)
+    .where(and(eq(f.email, email), eq(f.address, address)));
+  const until = row
+    ? row.lastFailedAt.getTime() + throttleDelaySeconds(row.count, free) * 1000
+    : now.getTime();
+  return {
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)),
+  };
 }
 
-export async function clearLoginFailures(email: string) {
+/** A successful sign-in: forget this address's failures for the account. */
+export async function clearSignInFailures(email: string, address: string) {
   const db = await getDb();
-  await db.delete(loginFailures).where(eq(loginFailures.email, email));
+  await db
+    .delete(signInFailures)
+    .where(and(eq(signInFailures.email, email), eq(signInFailures.address, address)));
+}
+
+/** A new password (CLI, admin): forget every failure for the account. */
+export async function clearAccountSignInFailures(email: string) {
+  const db = await getDb();
+  await db.delete(signInFailures).where(eq(signInFailures.email, email));
+}
+
+/** Forget counts nobody added to for a whole reset period (keeps the table small). */
+export async function pruneSignInFailures(now = new Date()) {
+  const db = await getDb();
+  await db
+    .delete(signInFailures)
+    .where(lt(signInFailures.lastFailedAt, new Date(now.getTime() - T.resetSeconds * 1000)));
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { getDb, rows, type Executor } from "../client";
-import { accounts, users, type Role, type UserRow } from "../schema";
+import { accounts, sessions, users, type Role, type UserRow } from "../schema";
 
 /*
  * People who sign in. Rows follow better-auth's shapes (a `users` row plus a
@@ -28,7 +28,19 @@ export interface NewAccount {
   passwordHash: string;
 }
 
-export type UserSummary = Pick<UserRow, "id" | "email" | "name" | "role" | "createdAt">;
+export type UserSummary = Pick<
+  UserRow,
+  "id" | "email" | "name" | "role" | "createdAt" | "disabledAt"
+>;
+
+const summary = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  createdAt: users.createdAt,
+  disabledAt: users.disabledAt,
+};
 
 async function insertUser(tx: Executor, a: NewAccount): Promise<UserSummary> {
   const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, a.email));
@@ -45,13 +57,7 @@ async function insertUser(tx: Executor, a: NewAccount): Promise<UserSummary> {
       createdAt: now,
       updatedAt: now,
     })
-    .returning({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
-    });
+    .returning(summary);
   await tx.insert(accounts).values({
     id: a.accountId,
     accountId: a.id,
@@ -111,30 +117,12 @@ export async function hasUsers(): Promise<boolean> {
 
 export async function listUsers(): Promise<UserSummary[]> {
   const db = await getDb();
-  return db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
-    })
-    .from(users)
-    .orderBy(asc(users.createdAt), asc(users.email));
+  return db.select(summary).from(users).orderBy(asc(users.createdAt), asc(users.email));
 }
 
 export async function findUserByEmail(email: string): Promise<UserSummary | null> {
   const db = await getDb();
-  const [row] = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
-    })
-    .from(users)
-    .where(eq(users.email, email));
+  const [row] = await db.select(summary).from(users).where(eq(users.email, email));
   return row ?? null;
 }
 
@@ -149,23 +137,74 @@ export async function updateUserRole(id: string, role: Role): Promise<UserSummar
     const [current] = await tx.select().from(users).where(eq(users.id, id));
     if (!current) return null;
     if (current.role === "admin" && role !== "admin") {
-      const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, "admin"));
-      if (admins.length <= 1)
+      const admins = await enabledAdminsExcept(tx, id);
+      if (admins === 0 && !current.disabledAt)
         throw new LastAdmin("This is the only admin: make another user admin first");
     }
     const [row] = await tx
       .update(users)
       .set({ role, updatedAt: new Date() })
       .where(eq(users.id, id))
-      .returning({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        role: users.role,
-        createdAt: users.createdAt,
-      });
+      .returning(summary);
     return row ?? null;
   });
+}
+
+/** Enabled admins other than `id`. */
+async function enabledAdminsExcept(tx: Executor, id: string): Promise<number> {
+  const others = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, "admin"), isNull(users.disabledAt), ne(users.id, id)));
+  return others.length;
+}
+
+export class CannotDisable extends Error {
+  override name = "CannotDisable";
+}
+
+/**
+ * Disable (or enable) a user: a disabled user's sessions are deleted in the same
+ * transaction and no new one is created (server/auth/auth.ts); their rows and the name
+ * on their decisions stay. Refuses to disable `byId` (yourself) and the last enabled
+ * admin. Returns null when the user does not exist.
+ */
+export async function setUserDisabled(
+  id: string,
+  disabled: boolean,
+  byId?: string,
+): Promise<UserSummary | null> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await lockUsers(tx);
+    const [current] = await tx.select().from(users).where(eq(users.id, id));
+    if (!current) return null;
+    if (disabled) {
+      if (byId === id) throw new CannotDisable("You cannot disable your own account");
+      if (current.role === "admin" && (await enabledAdminsExcept(tx, id)) === 0)
+        throw new CannotDisable("This is the only enabled admin: make another user admin first");
+    }
+    const [row] = await tx
+      .update(users)
+      .set({
+        disabledAt: disabled ? (current.disabledAt ?? new Date()) : null,
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, id))
+      .returning(summary);
+    if (disabled) await tx.delete(sessions).where(eq(sessions.userId, id));
+    return row ?? null;
+  });
+}
+
+/** Whether the user is disabled (a user that does not exist counts as disabled). */
+export async function isUserDisabled(id: string): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, id));
+  return !row || row.disabledAt !== null;
 }
 
 function isUniqueViolation(err: unknown) {

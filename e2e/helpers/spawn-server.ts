@@ -24,6 +24,9 @@ async function freePort(): Promise<number> {
 
 export interface SpawnedServer {
   baseURL: string;
+  port: number;
+  /** what the server printed on stdout so far (the first-run setup token, for one) */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -43,8 +46,10 @@ export async function startFreshServer(): Promise<SpawnedServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
-    { cwd: ROOT, env, detached: true, stdio: ["ignore", "ignore", "pipe"] },
+    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
+  let stdout = "";
+  child.stdout?.on("data", (d) => (stdout += d));
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += d));
   const baseURL = `http://localhost:${port}`;
@@ -61,6 +66,8 @@ export async function startFreshServer(): Promise<SpawnedServer> {
   }
   return {
     baseURL,
+    port,
+    stdout: () => stdout,
     async stop() {
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((r) => child.once("exit", r));

@@ -1,7 +1,9 @@
 /*
  * Row formatting for every export (the dashboard's history download and the CLI's table
  * export), with PostgreSQL's own conventions so a file matches what
- * `COPY <table> TO STDOUT WITH CSV HEADER` and `SELECT json_agg(row_to_json(t))` give.
+ * `COPY <table> TO STDOUT WITH CSV HEADER` and `SELECT json_agg(row_to_json(t))` give,
+ * except for one deliberate difference in CSV: a text cell a spreadsheet would run as a
+ * formula is neutralised (see neutraliseFormula). JSON is exactly json_agg's.
  * Values normally arrive as PostgreSQL's text output (see db/queries/export-columns.ts:
  * booleans t/f, timestamps `2026-01-01 12:00:00.123456`, jsonb as its text).
  * Pure: no I/O.
@@ -27,17 +29,37 @@ export function pgTimestamp(d: Date): string {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
+/* ---- CSV formula injection (OWASP "CSV Injection") -------------------------------- */
+
+/** What a spreadsheet reads as the start of a formula (tab and CR too: some strip them). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number (`-5`, `+1.5e3`) is data, not a formula: kept as it is. */
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * An agent writes the texts Nexus exports (a description, a question, a diff that starts
+ * with `---`): opened in a spreadsheet, a cell starting with `=`, `+`, `-`, `@`, tab or
+ * CR would run as a formula (`=HYPERLINK(…)`, DDE). OWASP's remedy: prefix such a cell
+ * with a single quote (and quote the field, which csvField then does).
+ */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
 /**
  * One CSV field: NULL written as nothing, an empty string as `""`, a field quoted (with
  * `"` doubled) when it holds a delimiter, a quote, CR or LF. A lone `\.` is quoted only
  * in a single-column file, where it would read as the end-of-data marker. Booleans are
- * t/f, numbers plain, Dates as pgTimestamp.
+ * t/f, numbers plain, Dates as pgTimestamp. A text that would run as a spreadsheet
+ * formula is written `"'…"` (neutraliseFormula).
  */
 export function csvField(value: CsvValue, singleColumn = false): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "boolean") return value ? "t" : "f";
   if (typeof value === "number") return String(value);
   if (value instanceof Date) return pgTimestamp(value);
+  const safe = neutraliseFormula(value);
+  if (safe !== value) return `"${safe.replaceAll('"', '""')}"`;
   if (value === "" || NEEDS_QUOTES.test(value) || (singleColumn && value === "\\.")) {
     return `"${value.replaceAll('"', '""')}"`;
   }

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { getDatabase } from "@/db/client";
@@ -7,6 +5,7 @@ import {
   EXPORT_FORMATS,
   EXPORTS,
   exportChunks,
+  writeExportFile,
   type ExportFormat,
   type ExportName,
 } from "@/db/ops/export";
@@ -48,20 +47,8 @@ export const exportGroup: CommandGroup = {
       for await (const chunk of chunks) await write(process.stdout, chunk);
       return;
     }
-    // Write beside the target, then rename: no half-written file under the real name.
-    const target = path.resolve(output);
-    const tmp = `${target}.tmp-${process.pid}`;
-    const out = fs.createWriteStream(tmp);
-    try {
-      for await (const chunk of chunks) await write(out, chunk);
-      out.end();
-      await once(out, "finish");
-      await fs.promises.rename(tmp, target);
-    } catch (err) {
-      out.destroy();
-      await fs.promises.rm(tmp, { force: true });
-      throw err;
-    }
+    // Mode 0600, written beside the target then renamed (db/ops/export.ts).
+    const target = await writeExportFile(chunks, output);
     console.error(`export written: ${target}`);
   },
 };

@@ -15,6 +15,8 @@ export function runScript(
   args: string[],
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
+  /** written to the child's stdin, which is then closed (left open and empty if absent) */
+  input?: string,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -30,6 +32,7 @@ export function runScript(
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    if (input !== undefined) child.stdin.end(input);
     child.on("error", reject);
     child.on("exit", (code) => {
       clearTimeout(timer);

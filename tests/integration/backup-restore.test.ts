@@ -76,6 +76,8 @@ describe(`backup and restore (${testDbKind})`, () => {
     expect(path.relative(root, r.file)).toMatch(
       new RegExp(`^hourly/backup_\\d{8}_\\d{6}/${dbName}\\.sql$`),
     );
+    // A dump holds every diff, answer and password hash: owner-only, whatever the umask.
+    expect((fs.statSync(r.file).mode & 0o777).toString(8)).toBe("600");
     const text = fs.readFileSync(r.file, "utf8");
     expect(text).toContain("CREATE TABLE public.approval_requests");
     expect(text.trimEnd()).toMatch(/PostgreSQL database dump complete$/m);

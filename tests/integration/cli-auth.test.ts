@@ -29,6 +29,23 @@ afterAll(async () => {
 });
 
 const nexus = (...args: string[]) => runScript("scripts/cli.ts", args, env, 90_000);
+/** The same, with `input` piped to its stdin (passwords: --password-stdin). */
+const nexusWithInput = (input: string, ...args: string[]) =>
+  runScript("scripts/cli.ts", args, env, 90_000, input);
+
+function signIn(email: string, password: string, peer: string) {
+  return handleAuthRequest(
+    new Request("http://localhost:3000/api/auth/sign-in/email", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: "http://localhost:3000",
+        "x-nexus-peer": peer,
+      },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+}
 
 /** Run `fn` with this process holding the database, then let go of it. */
 async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
@@ -43,27 +60,21 @@ async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
 // Each command is a fresh process (tsx + database start): slow on a loaded machine.
 describe(`admin CLI (${testDbKind})`, { timeout: 300_000 }, () => {
   it("rejects bad input with one line and exit code 1", async () => {
-    const cases: [string[], string][] = [
+    const cases: [string[], string, string?][] = [
       [
-        ["user", "create", "--email", "nope", "--password", "long-enough", "--role", "admin"],
+        ["user", "create", "--email", "nope", "--role", "admin", "--password-stdin"],
         "nexus: --email: Enter a valid email address, like name@example.com",
+        "long-enough\n",
       ],
       [
-        ["user", "create", "--email", "a@example.com", "--password", "short", "--role", "admin"],
-        "nexus: --password: Password must be at least 8 characters",
+        ["user", "create", "--email", "a@example.com", "--role", "admin", "--password-stdin"],
+        "nexus: password: Password must be at least 8 characters",
+        "short\n",
       ],
       [
-        [
-          "user",
-          "create",
-          "--email",
-          "a@example.com",
-          "--password",
-          "long-enough",
-          "--role",
-          "boss",
-        ],
+        ["user", "create", "--email", "a@example.com", "--role", "boss", "--password-stdin"],
         'nexus: --role must be one of admin, reviewer, viewer; got "boss"',
+        "long-enough\n",
       ],
       [
         ["key", "create", "--name", "ci", "--role", "admin"],
@@ -71,36 +82,64 @@ describe(`admin CLI (${testDbKind})`, { timeout: 300_000 }, () => {
       ],
       [["key", "create", "--role", "agent"], "nexus: missing --name"],
     ];
-    const results = await Promise.all(cases.map(([args]) => nexus(...args)));
+    const results = await Promise.all(
+      cases.map(([args, , input]) =>
+        input === undefined ? nexus(...args) : nexusWithInput(input, ...args),
+      ),
+    );
     results.forEach((r, i) => {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.trim()).toBe(cases[i]![1]);
     });
   });
 
+  it("never takes a password from the command line", async () => {
+    const results = await Promise.all([
+      nexus(
+        "user",
+        "create",
+        "--email",
+        "a@example.com",
+        "--password",
+        "long-enough-pw",
+        "--role",
+        "admin",
+      ),
+      nexus("user", "set-password", "--email", "a@example.com", "--password=long-enough-pw"),
+      // no terminal and nothing piped: says how, instead of waiting
+      nexus("user", "create", "--email", "a@example.com", "--role", "admin"),
+    ]);
+    for (const r of results.slice(0, 2)) {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/--password is not accepted: .*--password-stdin/);
+    }
+    expect(results[2]!.code).toBe(1);
+    expect(results[2]!.stderr).toMatch(/--password-stdin/);
+  });
+
   it("creates and lists users who can then sign in", async () => {
-    const created = await nexus(
+    const created = await nexusWithInput(
+      "ops-password\n",
       "user",
       "create",
       "--email",
       "Ops@Example.com",
-      "--password",
-      "ops-password",
       "--role",
       "admin",
+      "--password-stdin",
     );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain("created user ops@example.com (admin)");
 
-    const dup = await nexus(
+    const dup = await nexusWithInput(
+      "ops-password",
       "user",
       "create",
       "--email",
       "ops@example.com",
-      "--password",
-      "ops-password",
       "--role",
       "viewer",
+      "--password-stdin",
     );
     expect(dup.code).toBe(1);
     expect(dup.stderr.trim()).toBe("nexus: A user with the email ops@example.com already exists");
@@ -126,6 +165,67 @@ describe(`admin CLI (${testDbKind})`, { timeout: 300_000 }, () => {
         .map((c) => c.split(";")[0])
         .join("; ");
       expect(await principalFromHeaders(new Headers({ cookie }))).toMatchObject({ role: "admin" });
+    });
+  });
+
+  it("set-password lets a throttled owner back in; disable and enable take effect at once", async () => {
+    const attacker = "198.51.100.23";
+    await withDatabase(async () => {
+      for (let i = 0; i < 7; i++) await signIn("ops@example.com", "guessed-password", attacker);
+      expect((await signIn("ops@example.com", "ops-password", attacker)).status).toBe(429);
+    });
+    const changed = await nexusWithInput(
+      "new-ops-password\n",
+      "user",
+      "set-password",
+      "ops@example.com",
+      "--password-stdin",
+    );
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain("password of ops@example.com changed");
+    await withDatabase(async () => {
+      expect((await signIn("ops@example.com", "new-ops-password", attacker)).status).toBe(200);
+    });
+
+    // The only enabled admin cannot be disabled; a reviewer can, and back.
+    const last = await nexus("user", "disable", "ops@example.com");
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/only enabled admin/);
+    expect(
+      (
+        await nexusWithInput(
+          "rev-password",
+          "user",
+          "create",
+          "--email",
+          "rev@example.com",
+          "--role",
+          "reviewer",
+          "--password-stdin",
+        )
+      ).code,
+    ).toBe(0);
+    let cookie = "";
+    await withDatabase(async () => {
+      const res = await signIn("rev@example.com", "rev-password", "198.51.100.24");
+      cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      expect(await principalFromHeaders(new Headers({ cookie }))).not.toBeNull();
+    });
+    const disabled = await nexus("user", "disable", "rev@example.com");
+    expect(disabled.code, disabled.stderr).toBe(0);
+    expect((await nexus("user", "list")).stdout).toMatch(/rev@example\.com\s+reviewer\s+disabled/);
+    await withDatabase(async () => {
+      expect(await principalFromHeaders(new Headers({ cookie }))).toBeNull();
+      const refused = await signIn("rev@example.com", "rev-password", "198.51.100.24");
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/disabled/);
+    });
+    expect((await nexus("user", "enable", "rev@example.com")).code).toBe(0);
+    await withDatabase(async () => {
+      expect((await signIn("rev@example.com", "rev-password", "198.51.100.24")).status).toBe(200);
     });
   });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database } from "@/db/client";
 import { exportChunks } from "@/db/ops/export";
 import { approvalRequests } from "@/db/schema";
-import { pgTimestamp } from "@/lib/export/format";
+import { pgTimestamp, neutraliseFormula } from "@/lib/export/format";
 import { parseCsv } from "../helpers/csv";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
 
@@ -95,10 +95,11 @@ describe(`streaming export of ${N} rows (${testDbKind})`, () => {
         mismatches.push(`${r.id} missing from the export`);
         continue;
       }
-      check(r.id, "file_path", c[col("file_path")], r.filePath);
-      check(r.id, "diff", c[col("diff")], r.diff);
-      check(r.id, "description", c[col("description")], r.description ?? "");
-      check(r.id, "agent_id", c[col("agent_id")], r.agentId);
+      check(r.id, "file_path", c[col("file_path")], neutraliseFormula(r.filePath));
+      // text cells come out as a spreadsheet-safe text (a diff starts with `---`)
+      check(r.id, "diff", c[col("diff")], neutraliseFormula(r.diff));
+      check(r.id, "description", c[col("description")], neutraliseFormula(r.description ?? ""));
+      check(r.id, "agent_id", c[col("agent_id")], neutraliseFormula(r.agentId));
       check(
         r.id,
         "approved",

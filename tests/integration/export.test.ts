@@ -24,6 +24,14 @@ beforeAll(async () => {
     { id: randomUUID(), filePath: "empty-description", diff: "d", description: "", agentId: "x" },
     // a lone \. is quoted by COPY only in a single-column file: bare here
     { id: randomUUID(), filePath: "\\.", diff: "\\.", description: "\\.", agentId: "x" },
+    // a formula for whoever opens the CSV in a spreadsheet
+    {
+      id: randomUUID(),
+      filePath: "formula.ts",
+      diff: "d",
+      description: '=HYPERLINK("http://evil.example","click")',
+      agentId: "@agent",
+    },
   ]);
   await decideApproval({ id: a, approved: true, comment: null, decidedBy: "r" });
   const qid = randomUUID();
@@ -59,11 +67,28 @@ async function copyCsv(table: string): Promise<string> {
 
 describe(`export (${testDbKind})`, () => {
   for (const [name, { table }] of Object.entries(EXPORTS) as [ExportName, { table: string }][]) {
-    test(`${name} as CSV is byte for byte PostgreSQL's COPY ${table} … CSV HEADER`, async () => {
+    test(`${name} as CSV is PostgreSQL's COPY ${table} … CSV HEADER, formulas neutralised`, async () => {
       const ours = await collect(name, "csv");
       expect(ours.split("\n").length).toBeGreaterThan(3);
-      expect(ours).toBe(await copyCsv(table));
+      // Cell for cell COPY's, except that a text starting with = + - @ tab or CR (and not
+      // a plain number) gets a leading ' (OWASP's CSV injection remedy).
+      const neutralised = parseCsv(await copyCsv(table)).map((row) =>
+        row.map((cell) =>
+          /^[=+\-@\t\r]/.test(cell) && !/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(cell)
+            ? `'${cell}`
+            : cell,
+        ),
+      );
+      expect(parseCsv(ours)).toEqual(neutralised);
     });
+
+    if (name === "approvals")
+      test("a formula in a text cell is written as text, prefixed with '", async () => {
+        const ours = await collect(name, "csv");
+        expect(ours).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+        expect(ours).toContain(`"'@agent"`);
+        expect(ours).not.toMatch(/(^|,)=HYPERLINK/m);
+      });
 
     test(`${name} as JSON is byte for byte json_agg(row_to_json(t))`, async () => {
       const ours = await collect(name, "json");
@@ -100,8 +125,10 @@ describe.runIf(testDbKind === "embedded")("export CLI", () => {
     expect(ok.stderr).toContain("export written");
     expect(ok.code).toBe(0);
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe(
-      "id,question,context,agent_id,timestamp,response,response_at,created_at,responded_by,expires_at",
+      "id,question,context,agent_id,timestamp,response,response_at,created_at,responded_by,expires_at,submitted_key_id",
     );
+    // Every request and answer: readable by the owner only, whatever the umask.
+    expect((fs.statSync(out).mode & 0o777).toString(8)).toBe("600");
     const bad = await runScript("scripts/cli.ts", ["export", "users", "--format", "csv"], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe("nexus: export what? one of approvals, questions, metrics");

@@ -47,6 +47,23 @@ describe("CSV in PostgreSQL's COPY … CSV conventions", () => {
     expect(csvRow(["1", null, "", "a,b", "f"])).toBe('1,,"","a,b",f\n');
   });
 
+  test("a text a spreadsheet would run as a formula is prefixed with ' and quoted (OWASP)", () => {
+    expect(csvField('=HYPERLINK("http://evil.example","x")')).toBe(
+      '"\'=HYPERLINK(""http://evil.example"",""x"")"',
+    );
+    expect(csvField("+cmd|' /C calc'!A0")).toBe("\"'+cmd|' /C calc'!A0\"");
+    expect(csvField("-2+3")).toBe('"\'-2+3"');
+    expect(csvField("@SUM(A1)")).toBe('"\'@SUM(A1)"');
+    expect(csvField("\t=1")).toBe('"\'\t=1"');
+    expect(csvField("\r=1")).toBe('"\'\r=1"');
+    expect(csvField("--- a/src/x.ts\n+++ b/src/x.ts")).toBe('"\'--- a/src/x.ts\n+++ b/src/x.ts"');
+    // Plain numbers are data; a formula character elsewhere is harmless.
+    expect(csvField("-5")).toBe("-5");
+    expect(csvField("+1.5e3")).toBe("+1.5e3");
+    expect(csvField("a=b")).toBe("a=b");
+    expect(csvRow(["=1", "x"])).toBe('"\'=1",x\n');
+  });
+
   test("booleans are t/f, numbers plain", () => {
     expect(csvRow([true, false, 42, 1.5])).toBe("t,f,42,1.5\n");
   });
