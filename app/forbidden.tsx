@@ -1,18 +1,9 @@
-import Link from "next/link";
+import { MessagePage } from "@/components/message-page";
 
 export default function Forbidden() {
   return (
-    <div className="py-16 text-center">
-      <h1 className="text-2xl font-semibold">Not allowed</h1>
-      <p className="mt-2 text-zinc-600 dark:text-zinc-400">
-        Your role does not allow this page. Ask an admin if you need access.
-      </p>
-      <Link
-        href="/"
-        className="mt-6 inline-block rounded bg-zinc-900 px-4 py-2 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900"
-      >
-        Back to the inbox
-      </Link>
-    </div>
+    <MessagePage title="Not allowed">
+      Your role does not allow this page. Ask an admin if you need access.
+    </MessagePage>
   );
 }

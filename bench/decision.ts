@@ -27,7 +27,7 @@ export async function benchDecision() {
   pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
-  const { decideApproval } = await import("@/db/queries/decisions");
+  const { decideRequest } = await import("@/db/queries/request-store");
   await getDatabase();
   const agent = (await createApiKey({ name: "bench-agent", role: "agent" })).key;
   const reviewer = (await createApiKey({ name: "bench-reviewer", role: "reviewer" })).key;
@@ -103,10 +103,9 @@ export async function benchDecision() {
     for (let i = half; i < ids.length; i++) {
       const id = ids[i]!;
       const t0 = now();
-      await decideApproval({
+      await decideRequest("approval", {
         id,
-        approved: true,
-        comment: "bench",
+        decision: { approved: true, comment: "bench" },
         decidedBy: "bench@example.com",
       });
       committed.set(id, now());

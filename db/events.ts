@@ -1,11 +1,13 @@
 import "server-only";
+import type { RequestKind } from "@/lib/domain/kinds";
 import { sql } from "drizzle-orm";
 import type { Executor } from "./client";
 
 /** The one NOTIFY channel: every process LISTENs on it and fans out in memory. */
 export const EVENTS_CHANNEL = "nexus_events";
 
-export type RequestType = "approval" | "question";
+/** A kind of request (lib/domain/kinds.ts). */
+export type RequestType = RequestKind;
 
 /**
  * api.md "Live events": payload of request.created / request.decided. A created event

@@ -146,7 +146,7 @@ test("answer a question with Ctrl+Enter; the question then shows the answer and 
   await expect(page.getByLabel("Context as JSON text")).toContainText('"current_minutes": 14');
   await page.getByRole("button", { name: "Send answer" }).click();
   await expect(
-    page.getByRole("alert").filter({ hasText: "Write an answer before sending." }),
+    page.getByRole("alert").filter({ hasText: "The answer (response) must not be blank." }),
   ).toBeVisible();
   await page.getByLabel("Answer").fill("Yes, split it into 4 jobs.");
   await page.getByLabel("Answer").press("Control+Enter");

@@ -26,8 +26,7 @@ test.describe("viewer", () => {
 
   for (const path of ["/settings/api-keys", "/settings/users"]) {
     test(`gets 403 on ${path}`, async ({ page }) => {
-      // Pages stream (app/loading.tsx), so the 403 page arrives with HTTP 200.
-      await page.goto(path);
+      expect((await page.goto(path))?.status()).toBe(403);
       await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
     });
   }

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/components/auth/field";
 import { hasUsers } from "@/db/queries/users";
+import { zodFormState } from "@/server/forms";
 import { emailSchema, passwordSchema, createFirstAdmin } from "@/server/auth/users";
 import { setupNeedsToken, setupTokenMatches } from "@/server/auth/setup-token";
 import { log } from "@/lib/log";
@@ -43,9 +44,7 @@ export async function setupAction(_prev: FormState, form: FormData): Promise<For
     confirm: form.get("confirm") ?? "",
   });
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { errors, values };
+    return { ...zodFormState(parsed.error), values };
   }
   const result = await createFirstAdmin(parsed.data);
   if (!result.created) return { message: DONE };

@@ -7,11 +7,10 @@
 import http from "node:http";
 import { GET as health } from "@/app/api/health/route";
 import { getDatabase } from "@/db/client";
-import { postApproval } from "@/server/api/approvals";
-import { route } from "@/server/api/route";
+import { requestEndpoints } from "@/server/api/requests";
 
 const port = Number(process.env.PORT);
-const submit = route(postApproval);
+const submit = requestEndpoints("approval").collection.POST;
 
 async function main() {
   await getDatabase();
@@ -41,7 +40,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     req.url === "/api/health"
       ? await health(request)
       : req.method === "POST" && req.url === "/api/v1/approvals"
-        ? await submit(request)
+        ? await submit(request, { params: Promise.resolve({ id: "" }) })
         : new Response("not found", { status: 404 });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));

@@ -2,6 +2,7 @@
 
 import { useActionState, useRef, useState } from "react";
 import { createApiKeyAction, type CreateKeyState } from "@/app/settings/api-keys/actions";
+import { MAX_AGENT_ID } from "@/lib/api/limits";
 import { buttonClass, Field, FormMessage, secondaryButtonClass } from "./field";
 
 function CopyButton({ value }: { value: string }) {
@@ -36,8 +37,9 @@ export function ApiKeyCreateForm() {
           className="space-y-2 rounded border border-amber-300 bg-amber-50 p-4 dark:border-amber-700 dark:bg-amber-950"
         >
           <p className="text-sm font-medium">
-            Key “{state.created.name}” ({state.created.role}) created. Copy it now: it is shown only
-            once and cannot be retrieved later.
+            Key “{state.created.name}” ({state.created.role}
+            {state.created.agentId ? `, only for agent_id “${state.created.agentId}”` : ""})
+            created. Copy it now: it is shown only once and cannot be retrieved later.
           </p>
           <div className="flex gap-2">
             <label htmlFor="new-api-key" className="sr-only">
@@ -65,6 +67,17 @@ export function ApiKeyCreateForm() {
             defaultValue={state.values?.name}
             error={e.name}
             placeholder="ci-agent"
+          />
+        </div>
+        <div className="min-w-48 flex-1">
+          <Field
+            id="agent_id"
+            label="Agent id (optional)"
+            maxLength={MAX_AGENT_ID}
+            defaultValue={state.values?.agent_id}
+            error={e.agent_id}
+            hint="Set it to let this key submit only as that agent_id."
+            placeholder="any agent"
           />
         </div>
         <div className="space-y-1">

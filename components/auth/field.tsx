@@ -72,11 +72,4 @@ export const buttonClass =
 export const secondaryButtonClass =
   "rounded border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800";
 
-/** Result of a server action behind a form: field errors and/or one message. */
-export interface FormState {
-  ok?: boolean;
-  message?: string;
-  errors?: Record<string, string>;
-  /** Non-secret values to put back after a failed submission (React resets the form). */
-  values?: Record<string, string>;
-}
+export type { FormState } from "@/lib/forms";

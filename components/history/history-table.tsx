@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { HistoryItem } from "@/db/queries/history";
+import { KINDS, pagePath } from "@/lib/domain/kinds";
 import { formatDuration } from "@/lib/format";
 
 const OUTCOME_STYLE: Record<HistoryItem["outcome"], string> = {
@@ -46,7 +47,7 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
                   {item.type}
                 </span>
                 <Link
-                  href={`/${item.type === "approval" ? "approvals" : "questions"}/${item.id}`}
+                  href={pagePath(item.type, item.id)}
                   className={`break-words font-medium hover:underline ${item.type === "approval" ? "font-mono" : ""}`}
                 >
                   {item.title}
@@ -58,8 +59,7 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
                 ) : null}
                 {item.detail ? (
                   <p className="line-clamp-2 text-zinc-600 italic dark:text-zinc-400">
-                    {item.type === "approval" ? "Comment: " : "Answer: "}
-                    {item.detail}
+                    {KINDS[item.type].words.text}: {item.detail}
                   </p>
                 ) : null}
               </td>
@@ -70,7 +70,14 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
                   {item.outcome}
                 </span>
               </td>
-              <td className="px-3 py-2 whitespace-nowrap">{item.agentId}</td>
+              <td className="px-3 py-2">
+                <span className="whitespace-nowrap">{item.agentId}</span>
+                {item.submittedBy ? (
+                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                    key {item.submittedBy}
+                  </span>
+                ) : null}
+              </td>
               <td className="px-3 py-2">
                 <time dateTime={item.decidedAt.toISOString()} className="whitespace-nowrap">
                   {utc(item.decidedAt)}

@@ -1,9 +1,7 @@
-/** What a decision server action returns for expected failures (design.md: `{ errors, message }`). */
-export interface DecisionFormState {
-  /** field → messages, shown next to the field */
-  errors?: Partial<Record<"comment" | "response" | "decision" | "id", string[]>>;
-  /** a message for the whole form */
-  message?: string;
+import type { FormState } from "@/lib/forms";
+
+/** What a decision server action returns for expected failures: FormState, or a conflict. */
+export interface DecisionFormState extends FormState {
   /** someone else decided first (or it expired): what happened, shown instead of the form */
   conflict?: {
     outcome: "approved" | "rejected" | "answered" | "expired";

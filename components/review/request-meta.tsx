@@ -3,12 +3,15 @@ import { TimeAgo } from "./time-ago";
 /** Agent, times and expiry of a request, as a description list. */
 export function RequestMeta({
   agentId,
+  submittedBy,
   requestedAt,
   expiresAt,
   now,
   children,
 }: {
   agentId: string;
+  /** the name of the API key that submitted it (undefined: not shown; null: not recorded) */
+  submittedBy?: string | null;
   requestedAt: Date | null;
   expiresAt: Date | null;
   now: Date;
@@ -22,6 +25,20 @@ export function RequestMeta({
         <dt className={dt}>Agent</dt>
         <dd className="font-mono">{agentId}</dd>
       </div>
+      {submittedBy !== undefined ? (
+        <div className={row}>
+          <dt className={dt}>Submitted by</dt>
+          <dd className="break-all">
+            {submittedBy === null ? (
+              <span className="text-zinc-500">not recorded</span>
+            ) : (
+              <>
+                key <span className="font-mono">{submittedBy}</span>
+              </>
+            )}
+          </dd>
+        </div>
+      ) : null}
       {children}
       <div className={row}>
         <dt className={dt}>Requested</dt>

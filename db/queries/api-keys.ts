@@ -23,6 +23,8 @@ export async function createApiKey(input: {
   name: string;
   role: ApiKeyRole;
   createdBy?: string | null;
+  /** bind the key to this agent_id (null: it may submit as any agent) */
+  agentId?: string | null;
 }) {
   const db = await getDb();
   const key = PREFIX + randomBytes(32).toString("base64url");
@@ -35,6 +37,7 @@ export async function createApiKey(input: {
         keyHash: hashApiKey(key),
         prefix: key.slice(0, 10),
         createdBy: input.createdBy ?? null,
+        agentId: input.agentId ?? null,
       })
       .returning();
     return { key, row: row! };

@@ -49,6 +49,16 @@ interface TableSpec {
 
 const REQUEST_TIME = sql`COALESCE(t.timestamp, t.created_at, 'epoch'::timestamp)`;
 
+/** Undecided (`decided` IS NULL) and past expires_at: reached through the pending index. */
+const expiredPart = (decided: SQL): Part => ({
+  sortAt: sql`t.expires_at`,
+  where: sql`${decided} IS NULL AND t.expires_at <= ${nowUtc}`,
+  outcome: sql`'expired'`,
+});
+
+/** The name of the API key that submitted row `t` (null: none recorded). */
+const SUBMITTED_BY = sql`(SELECT k.name FROM api_keys k WHERE k.id = t.submitted_key_id)`;
+
 const SPECS: Record<HistoryType, TableSpec> = {
   approval: {
     table: approvalRequests,
@@ -83,13 +93,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
           },
         );
       }
-      if (outcome === undefined || outcome === "expired") {
-        parts.push({
-          sortAt: sql`t.expires_at`,
-          where: sql`t.approved IS NULL AND t.expires_at <= ${nowUtc}`,
-          outcome: sql`'expired'`,
-        });
-      }
+      if (outcome === undefined || outcome === "expired") parts.push(expiredPart(sql`t.approved`));
       return parts;
     },
   },
@@ -117,13 +121,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
           },
         );
       }
-      if (outcome === undefined || outcome === "expired") {
-        parts.push({
-          sortAt: sql`t.expires_at`,
-          where: sql`t.response IS NULL AND t.expires_at <= ${nowUtc}`,
-          outcome: sql`'expired'`,
-        });
-      }
+      if (outcome === undefined || outcome === "expired") parts.push(expiredPart(sql`t.response`));
       return parts;
     },
   },
@@ -158,6 +156,8 @@ export interface HistoryItem {
   decidedBy: string | null;
   /** comment of an approval or answer to a question */
   detail: string | null;
+  /** name of the API key that submitted it (null: not recorded) */
+  submittedBy: string | null;
   /** decision − request time (never negative); null when it expired */
   responseTimeMs: number | null;
   /** keyset position of this row */
@@ -186,7 +186,7 @@ export async function listHistory(
       (part) => sql`(SELECT ${type}::text AS type, t.id, t.agent_id, ${s.title} AS title,
         ${s.description} AS description, ${part.outcome} AS outcome, t.timestamp,
         ${part.sortAt} AS sort_at, ${part.sortAt}::text AS sort_at_text,
-        ${s.decidedBy} AS decided_by, ${s.detail} AS detail
+        ${s.decidedBy} AS decided_by, ${s.detail} AS detail, ${SUBMITTED_BY} AS submitted_by
       FROM ${s.name} t WHERE ${whereFor(type, part, query, query.cursor)}
       ORDER BY ${part.sortAt} ${order}, t.id ${order} LIMIT ${limit + 1})`,
     );
@@ -204,6 +204,7 @@ export async function listHistory(
     sort_at_text: string;
     decided_by: string | null;
     detail: string | null;
+    submitted_by: string | null;
   }>(
     db,
     sql`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) h
@@ -226,6 +227,7 @@ export async function listHistory(
       decidedAt,
       decidedBy: r.decided_by,
       detail: r.detail,
+      submittedBy: r.submitted_by,
       responseTimeMs:
         r.outcome === "expired" ? null : Math.max(0, decidedAt.getTime() - timestamp.getTime()),
       position: { at: r.sort_at_text, type: r.type, id: r.id },
@@ -244,12 +246,18 @@ export async function listHistory(
 
 /* ---- Export ------------------------------------------------------------------------ */
 
-/** The table's columns in table order (what `COPY table TO STDOUT` writes). */
+/**
+ * The table's columns in table order (what `COPY table TO STDOUT` writes), then
+ * `submitted_by`: the name of the API key that submitted the request.
+ */
 export function exportColumns(type: HistoryType): ExportColumn[] {
-  return Object.values(getTableColumns(SPECS[type].table)).map((c) => ({
-    name: c.name,
-    boolean: c.columnType === "PgBoolean",
-  }));
+  return [
+    ...Object.values(getTableColumns(SPECS[type].table)).map((c) => ({
+      name: c.name,
+      boolean: c.columnType === "PgBoolean",
+    })),
+    { name: "submitted_by", boolean: false },
+  ];
 }
 
 /** Rows per export batch: starts small, doubles while batches stay under ~4 MB of text. */
@@ -260,7 +268,7 @@ export const EXPORT_BATCH = { first: 100, min: 20, max: 2000, targetBytes: 4 * 1
  * flat however many rows match; the batch size adapts to the rows' size, since one
  * diff may be megabytes). `batch` fixes the size (tests). Each CSV row is the columns as
  * PostgreSQL's own text output (booleans t/f, NULL as null); each JSON row is
- * row_to_json(t). Batches are separate statements: rows decided while an export runs
+ * row_to_json(t); both end with submitted_by (the submitting key's name). Batches are separate statements: rows decided while an export runs
  * may or may not be included, none twice.
  */
 export async function* exportHistory(
@@ -293,7 +301,7 @@ export async function* exportHistory(
       sql`SELECT ${payload} AS v, k.sort_at::text AS sort_at_text, k.id
           FROM (SELECT * FROM (${sql.join(keys, sql` UNION ALL `)}) u
                 ORDER BY sort_at DESC, id DESC LIMIT ${batch}) k
-          JOIN ${s.name} t ON t.id = k.id
+          JOIN (SELECT t.*, ${SUBMITTED_BY} AS submitted_by FROM ${s.name} t) t ON t.id = k.id
           ORDER BY k.sort_at DESC, k.id DESC`,
     );
     if (result.length === 0) return;

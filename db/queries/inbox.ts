@@ -1,9 +1,11 @@
 import "server-only";
+import type { RequestKind } from "@/lib/domain/kinds";
 import { sql, type SQL } from "drizzle-orm";
 import { cache } from "react";
 import { getDb, rows } from "../client";
 
-export type RequestType = "approval" | "question";
+/** A kind of request (lib/domain/kinds.ts). */
+export type RequestType = RequestKind;
 
 export interface PendingItem {
   type: RequestType;

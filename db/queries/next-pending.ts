@@ -1,4 +1,5 @@
 import "server-only";
+import { pagePath } from "@/lib/domain/kinds";
 import { listPending, type RequestType } from "./inbox";
 
 /** The oldest pending approval or question (the next thing a reviewer should look at), or null. */
@@ -11,5 +12,5 @@ export async function nextPending(): Promise<{ type: RequestType; id: string } |
 export async function nextPendingHref(done: "approved" | "rejected" | "answered"): Promise<string> {
   const next = await nextPending();
   if (!next) return `/?done=${done}`;
-  return `/${next.type === "approval" ? "approvals" : "questions"}/${next.id}?done=${done}`;
+  return `${pagePath(next.type, next.id)}?done=${done}`;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KINDS, REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import {
   BUCKETS,
   DEFAULT_PERIOD,
@@ -17,15 +18,21 @@ import * as S from "./schemas";
 
 type Json = Record<string, unknown>;
 
-const INPUTS = {
-  ApprovalCreate: S.CreateApprovalInput,
-  QuestionCreate: S.CreateQuestionInput,
-  Decision: S.DecisionInput,
-  QuestionResponse: S.ResponseInput,
-};
+const kindSchemas = (pick: (k: RequestKind) => [string, z.ZodType][]) =>
+  Object.fromEntries(REQUEST_KINDS.flatMap(pick));
+
+const INPUTS = kindSchemas((k) => {
+  const s = S.REQUEST_SCHEMAS[k];
+  return [
+    [s.names.create, s.create],
+    [s.names.decide, s.decide],
+  ];
+});
 const OUTPUTS = {
-  Approval: S.Approval,
-  Question: S.Question,
+  ...kindSchemas((k) => {
+    const s = S.REQUEST_SCHEMAS[k];
+    return [[s.names.output, s.output]];
+  }),
   ApprovalList: S.ApprovalList,
   QuestionList: S.QuestionList,
   Error: S.ErrorBody,
@@ -103,23 +110,25 @@ const listDescriptions = {
   cursor: "next_cursor of the previous page",
 };
 
-function requestPaths(kind: "approvals" | "questions") {
-  const one = kind === "approvals" ? "Approval" : "Question";
-  const create = kind === "approvals" ? "ApprovalCreate" : "QuestionCreate";
-  const list = kind === "approvals" ? S.ApprovalListQuery : S.QuestionListQuery;
-  const decide = kind === "approvals" ? "decision" : "response";
-  const decideBody = kind === "approvals" ? "Decision" : "QuestionResponse";
+function requestPaths(kind: RequestKind) {
+  const { paths, words } = KINDS[kind];
+  const { segment, decision: decisionSegment } = paths;
+  const { names, list } = S.REQUEST_SCHEMAS[kind];
+  const one = names.output;
+  const create = names.create;
+  const decide = decisionSegment;
+  const decideBody = names.decide;
   const created = {
     description: "Created",
     headers: { Location: { schema: { type: "string" } } },
     content: json(ref(one)),
   };
   return {
-    [`/api/v1/${kind}`]: {
+    [`/api/v1/${segment}`]: {
       post: {
         operationId: `create${one}`,
         security: KEY_ONLY,
-        summary: `Submit ${kind === "approvals" ? "an approval request" : "a question"}`,
+        summary: `Submit a new ${words.noun}`,
         requestBody: { required: true, content: json(ref(create)) },
         responses: {
           201: created,
@@ -130,7 +139,7 @@ function requestPaths(kind: "approvals" | "questions") {
       get: {
         operationId: `list${one}s`,
         security: KEY_OR_SESSION,
-        summary: `List ${kind}, newest first`,
+        summary: `List ${segment}, newest first`,
         parameters: queryParameters(list, listDescriptions),
         responses: {
           200: { description: "A page", content: json(ref(`${one}List`)) },
@@ -138,7 +147,7 @@ function requestPaths(kind: "approvals" | "questions") {
         },
       },
     },
-    [`/api/v1/${kind}/{id}`]: {
+    [`/api/v1/${segment}/{id}`]: {
       get: {
         operationId: `get${one}`,
         security: KEY_OR_SESSION,
@@ -149,11 +158,11 @@ function requestPaths(kind: "approvals" | "questions") {
         },
       },
     },
-    [`/api/v1/${kind}/{id}/${decide}`]: {
+    [`/api/v1/${segment}/{id}/${decide}`]: {
       post: {
-        operationId: kind === "approvals" ? "decideApproval" : "answerQuestion",
+        operationId: `${words.verb}${one}`,
         security: KEY_ONLY,
-        summary: "Decide (reviewer keys only); the loser of a race gets 409 with the winner",
+        summary: `${words.verb[0]!.toUpperCase()}${words.verb.slice(1)} (reviewer keys only; never a key's own request: 403); the loser of a race gets 409 with the winner`,
         parameters: [idParam],
         requestBody: { required: true, content: json(ref(decideBody)) },
         responses: {
@@ -163,6 +172,25 @@ function requestPaths(kind: "approvals" | "questions") {
       },
     },
   };
+}
+
+/**
+ * zod's refinement (a reason is required to reject) has no JSON Schema of its own: say
+ * it in the schema's terms, so a generated client knows it too.
+ */
+function withRejectRule(schemas: Record<string, Json>) {
+  const name = S.REQUEST_SCHEMAS.approval.names.decide;
+  const decision = schemas[name];
+  if (decision) {
+    decision.description =
+      "approved: true approves, false rejects. Rejecting needs a comment that is not blank: the agent needs to know why.";
+    decision.if = { properties: { approved: { const: false } }, required: ["approved"] };
+    decision.then = {
+      required: ["comment"],
+      properties: { comment: { type: "string", pattern: "\\S" } },
+    };
+  }
+  return schemas;
 }
 
 export function openApiDocument(serverUrl?: string) {
@@ -177,8 +205,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths: {
-      ...requestPaths("approvals"),
-      ...requestPaths("questions"),
+      ...Object.assign({}, ...REQUEST_KINDS.map(requestPaths)),
       "/api/v1/events": {
         get: {
           operationId: "events",
@@ -296,7 +323,7 @@ export function openApiDocument(serverUrl?: string) {
             "A signed-in dashboard session (read operations only; __Secure-nexus.session_token over https)",
         },
       },
-      schemas: { ...components(INPUTS, "input"), ...components(OUTPUTS, "output") },
+      schemas: { ...withRejectRule(components(INPUTS, "input")), ...components(OUTPUTS, "output") },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/domain/kinds";
 
 /*
  * The agent API's shapes (shared/spec/api.md), one zod schema per input and output.
@@ -7,15 +8,17 @@ import { z } from "zod";
  * No server-only imports here: the TypeScript client shares the output types.
  */
 
-/** Longest `expires_in_s`: 30 days. Longer waits are better modelled as a new request. */
-export const MAX_EXPIRES_IN_S = 30 * 24 * 3600;
-export const MAX_AGENT_ID = 200;
-export const MAX_FILE_PATH = 4096;
-/** Nesting limit for `context` (PostgreSQL's JSONB parser has a stack-depth limit). */
-export const MAX_CONTEXT_DEPTH = 64;
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 200;
-export const MAX_WAIT_S = 60;
+export * from "./limits";
+import {
+  MAX_AGENT_ID,
+  MAX_CONTEXT_BYTES,
+  MAX_CONTEXT_DEPTH,
+  MAX_EXPIRES_IN_S,
+  MAX_FILE_PATH,
+  MAX_LIST_LIMIT,
+  MAX_TEXT,
+  MAX_WAIT_S,
+} from "./limits";
 
 const NUL_MESSAGE = "must not contain NUL (\\u0000) characters (PostgreSQL cannot store them)";
 const SURROGATE_MESSAGE = "must be valid Unicode (no unpaired UTF-16 surrogates)";
@@ -63,10 +66,29 @@ function checkJson(value: unknown, depth: number): string | null {
 
 export const JsonValue = z.json();
 
-const context = z.record(z.string(), JsonValue).superRefine((v, ctx) => {
-  const why = checkJson(v, 1);
-  if (why) ctx.addIssue({ code: "custom", message: `context ${why}` });
-});
+const utf8 = new TextEncoder();
+
+const context = z
+  .record(z.string(), JsonValue)
+  .superRefine((v, ctx) => {
+    const why = checkJson(v, 1);
+    if (why) ctx.addIssue({ code: "custom", message: `context ${why}` });
+    else if (utf8.encode(JSON.stringify(v)).byteLength > MAX_CONTEXT_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `context must be at most ${MAX_CONTEXT_BYTES.toLocaleString("en")} bytes as JSON (1 MiB)`,
+      });
+    }
+  })
+  .describe(
+    `At most ${MAX_CONTEXT_BYTES} bytes as serialized JSON, nested at most ${MAX_CONTEXT_DEPTH} deep`,
+  );
+
+/** A capped text field: MAX_TEXT characters. */
+const capped = <S extends z.ZodString>(schema: S, what: string) =>
+  schema.max(MAX_TEXT, {
+    message: `${what} must be at most ${MAX_TEXT.toLocaleString("en")} characters`,
+  });
 
 const agentId = nonBlank("agent_id").max(MAX_AGENT_ID, {
   message: `agent_id must be at most ${MAX_AGENT_ID} characters`,
@@ -94,7 +116,7 @@ export const CreateApprovalInput = z.strictObject({
   id: requestId.optional(),
   file_path: nonBlank("file_path").max(MAX_FILE_PATH),
   diff: nonBlank("diff"),
-  description: text().nullish(),
+  description: capped(text(), "description").nullish(),
   agent_id: agentId,
   timestamp: isoTime.optional(),
   expires_in_s: expiresInS.optional(),
@@ -103,7 +125,7 @@ export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
 
 export const CreateQuestionInput = z.strictObject({
   id: requestId.optional(),
-  question: nonBlank("question"),
+  question: capped(nonBlank("question"), "question"),
   context: context.nullish(),
   agent_id: agentId,
   timestamp: isoTime.optional(),
@@ -111,13 +133,40 @@ export const CreateQuestionInput = z.strictObject({
 });
 export type CreateQuestionInput = z.output<typeof CreateQuestionInput>;
 
-export const DecisionInput = z.strictObject({
-  approved: z.boolean(),
-  comment: text().nullish(),
-});
+/** Trimmed first (at every door), then checked: "  " is blank, NUL is refused. */
+const trimmedText = () =>
+  z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const why = unstorableText(v);
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    });
+
+export const REJECT_NEEDS_COMMENT =
+  "A comment is required to reject: tell the agent what to change.";
+
+export const DecisionInput = z
+  .strictObject({
+    approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
+    comment: capped(trimmedText(), "comment")
+      .nullish()
+      .describe(
+        "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.approved === false && !v.comment) {
+      ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
+    }
+  });
 export type DecisionInput = z.output<typeof DecisionInput>;
 
-export const ResponseInput = z.strictObject({ response: nonBlank("response") });
+export const ResponseInput = z.strictObject({
+  response: capped(trimmedText(), "response")
+    .min(1, { message: "The answer (response) must not be blank." })
+    .describe("Trimmed; must not be blank"),
+});
 export type ResponseInput = z.output<typeof ResponseInput>;
 
 /** Path parameter: any canonical UUID PostgreSQL could hold. */
@@ -151,8 +200,7 @@ const listQuery = <S extends readonly [string, ...string[]]>(statuses: S) =>
     cursor: z.string().max(500).optional(),
   });
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
-export const QUESTION_STATUSES = ["pending", "answered", "expired"] as const;
+export { APPROVAL_STATUSES, QUESTION_STATUSES };
 export const ApprovalListQuery = listQuery(APPROVAL_STATUSES);
 export const QuestionListQuery = listQuery(QUESTION_STATUSES);
 
@@ -160,9 +208,25 @@ export const QuestionListQuery = listQuery(QUESTION_STATUSES);
 
 const time = z.iso.datetime({ offset: true });
 
-export const Approval = z.object({
-  id: z.uuid(),
-  status: z.enum(APPROVAL_STATUSES),
+/** A request of any kind as the API shows it: its own fields between these. */
+const requestOutput = <S extends readonly [string, ...string[]], Own extends z.ZodRawShape>(
+  statuses: S,
+  own: Own,
+) =>
+  z.object({
+    id: z.uuid(),
+    status: z.enum(statuses),
+    ...own,
+    submitted_by: z
+      .string()
+      .nullable()
+      .describe("`key:<name>` of the API key that submitted it (null: not recorded)"),
+    expires_at: time.nullable(),
+    created_at: time.nullable(),
+    url: z.url(),
+  });
+
+export const Approval = requestOutput(APPROVAL_STATUSES, {
   approved: z.boolean().nullable(),
   file_path: z.string(),
   diff: z.string().optional().describe("only in GET /api/v1/approvals/{id}, not in lists"),
@@ -172,15 +236,10 @@ export const Approval = z.object({
   approved_at: time.nullable(),
   comment: z.string().nullable(),
   decided_by: z.string().nullable(),
-  expires_at: time.nullable(),
-  created_at: time.nullable(),
-  url: z.url(),
 });
 export type Approval = z.output<typeof Approval>;
 
-export const Question = z.object({
-  id: z.uuid(),
-  status: z.enum(QUESTION_STATUSES),
+export const Question = requestOutput(QUESTION_STATUSES, {
   question: z.string(),
   context: z.record(z.string(), JsonValue).nullable(),
   agent_id: z.string(),
@@ -188,20 +247,31 @@ export const Question = z.object({
   response: z.string().nullable(),
   response_at: time.nullable(),
   responded_by: z.string().nullable(),
-  expires_at: time.nullable(),
-  created_at: time.nullable(),
-  url: z.url(),
 });
 export type Question = z.output<typeof Question>;
 
-export const ApprovalList = z.object({
-  items: z.array(Approval),
-  next_cursor: z.string().nullable(),
-});
-export const QuestionList = z.object({
-  items: z.array(Question),
-  next_cursor: z.string().nullable(),
-});
+const listOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const ApprovalList = listOf(Approval);
+export const QuestionList = listOf(Question);
+
+/** The schemas of each request kind (see lib/domain/kinds.ts for the rest of a kind). */
+export const REQUEST_SCHEMAS = {
+  approval: {
+    create: CreateApprovalInput,
+    decide: DecisionInput,
+    list: ApprovalListQuery,
+    output: Approval,
+    names: { create: "ApprovalCreate", decide: "Decision", output: "Approval" },
+  },
+  question: {
+    create: CreateQuestionInput,
+    decide: ResponseInput,
+    list: QuestionListQuery,
+    output: Question,
+    names: { create: "QuestionCreate", decide: "QuestionResponse", output: "Question" },
+  },
+} as const satisfies Record<RequestKind, unknown>;
 
 export const ERROR_CODES = [
   "invalid_request",

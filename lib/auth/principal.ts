@@ -6,7 +6,14 @@ import type { ApiKeyRole, Role } from "@/db/schema";
  */
 export type Principal =
   | { kind: "user"; id: string; email: string; name: string; role: Role }
-  | { kind: "key"; id: string; name: string; role: ApiKeyRole };
+  | {
+      kind: "key";
+      id: string;
+      name: string;
+      role: ApiKeyRole;
+      /** the only agent_id this key may submit as (null/absent: any) */
+      agentId?: string | null;
+    };
 
 export type Action =
   | "read" // inbox, history, metrics, request details, events

@@ -4,8 +4,10 @@
  * query string for links. Pure: shared by the page, the export route and tests.
  */
 
-export const HISTORY_TYPES = ["approval", "question"] as const;
-export type HistoryType = (typeof HISTORY_TYPES)[number];
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
+
+export const HISTORY_TYPES: readonly RequestKind[] = REQUEST_KINDS;
+export type HistoryType = RequestKind;
 export const OUTCOMES = ["approved", "rejected", "answered", "expired"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

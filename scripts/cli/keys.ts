@@ -1,9 +1,9 @@
 import { ZodError } from "zod";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
 import { API_KEY_ROLES } from "@/db/schema";
-import { apiKeyNameSchema, apiKeyRoleSchema } from "@/server/auth/api-keys";
+import { apiKeyAgentSchema, apiKeyNameSchema, apiKeyRoleSchema } from "@/server/auth/api-keys";
 import { firstIssue } from "@/server/auth/users";
-import { requireFlag, UsageError, type CommandGroup, type ParsedArgs } from "./args";
+import { optionalFlag, requireFlag, UsageError, type CommandGroup, type ParsedArgs } from "./args";
 
 function valid<T>(schema: { parse(v: unknown): T }, value: unknown, flag: string): T {
   try {
@@ -19,8 +19,10 @@ const time = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", 
 async function create(args: ParsedArgs) {
   const name = valid(apiKeyNameSchema, requireFlag(args, "name"), "name");
   const role = valid(apiKeyRoleSchema, requireFlag(args, "role", API_KEY_ROLES), "role");
-  const { key } = await createApiKey({ name, role, createdBy: "cli" });
-  console.log(`created API key "${name}" (${role}). It is shown only once; store it now:`);
+  const agentId = valid(apiKeyAgentSchema, optionalFlag(args, "agent-id"), "agent-id");
+  const { key } = await createApiKey({ name, role, agentId, createdBy: "cli" });
+  const bound = agentId ? `, may only submit as agent_id "${agentId}"` : "";
+  console.log(`created API key "${name}" (${role}${bound}). It is shown only once; store it now:`);
   console.log(key); // alone on the last line, for scripts: `| tail -n1`
 }
 
@@ -31,12 +33,13 @@ async function list() {
     return;
   }
   const width = Math.max(4, ...keys.map((k) => k.name.length));
+  const agentWidth = Math.max(8, ...keys.map((k) => (k.agentId ?? "any").length));
   console.log(
-    `${"NAME".padEnd(width)}  PREFIX      ROLE      CREATED (UTC)     LAST USED (UTC)   STATUS`,
+    `${"NAME".padEnd(width)}  PREFIX      ROLE      ${"AGENT_ID".padEnd(agentWidth)}  CREATED (UTC)     LAST USED (UTC)   STATUS`,
   );
   for (const k of keys)
     console.log(
-      `${k.name.padEnd(width)}  ${k.prefix.padEnd(10)}  ${k.role.padEnd(8)}  ${time(k.createdAt)}  ${time(k.lastUsedAt).padEnd(16)}  ${k.revokedAt ? `revoked ${time(k.revokedAt)}` : "active"}`,
+      `${k.name.padEnd(width)}  ${k.prefix.padEnd(10)}  ${k.role.padEnd(8)}  ${(k.agentId ?? "any").padEnd(agentWidth)}  ${time(k.createdAt)}  ${time(k.lastUsedAt).padEnd(16)}  ${k.revokedAt ? `revoked ${time(k.revokedAt)}` : "active"}`,
     );
 }
 
@@ -50,7 +53,7 @@ export const keysGroup: CommandGroup = {
   name: "key",
   summary: "API keys for agents and integrations (roles: agent, reviewer)",
   usage: [
-    `key create --name N --role ${API_KEY_ROLES.join("|")}   (prints the key alone on the last line)`,
+    `key create --name N --role ${API_KEY_ROLES.join("|")} [--agent-id A]   (prints the key alone on the last line; --agent-id: it may only submit as A)`,
     "key list",
     "key revoke --name N",
   ],

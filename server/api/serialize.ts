@@ -1,7 +1,8 @@
 import "server-only";
 import { isValidCursor, type Cursor } from "@/db/queries/requests";
-import type { ApprovalRow, QuestionRow } from "@/db/schema";
+import type { ListedRow } from "@/db/queries/request-store";
 import { approvalStatus, questionStatus } from "@/lib/domain/status";
+import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
 import type { Approval, Question } from "@/lib/api/schemas";
@@ -10,8 +11,12 @@ import type { Approval, Question } from "@/lib/api/schemas";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** `key:<name>`, as decided_by names a key (null: no key recorded). */
+export const submittedBy = (row: { submittedKeyName: string | null }) =>
+  row.submittedKeyName === null ? null : `key:${row.submittedKeyName}`;
+
 export function approvalJson(
-  row: Omit<ApprovalRow, "diff"> & { diff?: string },
+  row: ListedRow<"approval"> & { diff?: string },
   { withDiff = true, now = new Date() } = {},
 ): Approval {
   return {
@@ -26,13 +31,14 @@ export function approvalJson(
     approved_at: iso(row.approvedAt),
     comment: row.comment,
     decided_by: row.decidedBy,
+    submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),
-    url: `${publicUrl()}/approvals/${row.id}`,
+    url: `${publicUrl()}${pagePath("approval", row.id)}`,
   };
 }
 
-export function questionJson(row: QuestionRow, { now = new Date() } = {}): Question {
+export function questionJson(row: RequestRow<"question">, { now = new Date() } = {}): Question {
   return {
     id: row.id,
     status: questionStatus(row, now),
@@ -43,10 +49,30 @@ export function questionJson(row: QuestionRow, { now = new Date() } = {}): Quest
     response: row.response,
     response_at: iso(row.responseAt),
     responded_by: row.respondedBy,
+    submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),
-    url: `${publicUrl()}/questions/${row.id}`,
+    url: `${publicUrl()}${pagePath("question", row.id)}`,
   };
+}
+
+/** Each kind's row → its API shape (`withDiff`: approvals leave the diff out of lists). */
+const JSON_OF: {
+  [K in RequestKind]: (
+    row: ListedRow<K>,
+    opts: { now?: Date; withDiff?: boolean },
+  ) => Approval | Question;
+} = {
+  approval: (row, opts) => approvalJson(row, opts),
+  question: (row, opts) => questionJson(row, opts),
+};
+
+export function requestJson<K extends RequestKind>(
+  kind: K,
+  row: ListedRow<K>,
+  opts: { now?: Date; withDiff?: boolean } = {},
+): Approval | Question {
+  return (JSON_OF[kind] as (r: ListedRow<K>, o: typeof opts) => Approval | Question)(row, opts);
 }
 
 /** Opaque to clients: base64url of the keyset position. */

@@ -19,7 +19,15 @@ export async function apiPrincipal(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) return null;
     const row = await verifyApiKey(match[1]!);
-    return row ? { kind: "key", id: row.id, name: row.name, role: row.role as ApiKeyRole } : null;
+    return row
+      ? {
+          kind: "key",
+          id: row.id,
+          name: row.name,
+          role: row.role as ApiKeyRole,
+          agentId: row.agentId,
+        }
+      : null;
   }
   return allowSession ? principalFromHeaders(request.headers) : null;
 }

@@ -264,7 +264,7 @@ describe(`approvals API over HTTP (${testDbKind})`, () => {
     const t0 = performance.now();
     const other = await submit(body());
     expect(other.status).toBe(201);
-    expect((await decide(id, { approved: false })).status).toBe(200);
+    expect((await decide(id, { approved: false, comment: "no" })).status).toBe(200);
     const results = await Promise.all(polls);
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(results.every((r) => r.body.status === "rejected")).toBe(true);

@@ -8,7 +8,7 @@ import { openDatabase, rows, type Database } from "@/db/client";
 import { pgliteOf } from "@/db/ops/clients";
 import { takeBackup } from "@/db/ops/backup";
 import { restoreDump } from "@/db/ops/restore";
-import { decideApproval } from "@/db/queries/decisions";
+import { decideRequest } from "@/db/queries/request-store";
 import { createApiKey } from "@/db/queries/api-keys";
 import { approvalRequests, hitlMetrics } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
@@ -22,6 +22,19 @@ import {
   uniqueName,
 } from "../helpers/db";
 import { snapshotAll } from "../helpers/snapshot";
+
+/** The store's decision for an approval, in the shape these tests were written for. */
+const decideApproval = (i: {
+  id: string;
+  approved: boolean;
+  comment?: string | null;
+  decidedBy: string;
+}) =>
+  decideRequest("approval", {
+    id: i.id,
+    decision: { approved: i.approved, comment: i.comment ?? null },
+    decidedBy: i.decidedBy,
+  });
 
 let database: Database;
 let root: string;

@@ -260,4 +260,27 @@ describe(`admin CLI (${testDbKind})`, { timeout: 300_000 }, () => {
     });
     expect((await nexus("key", "list")).stdout).toMatch(/ci-agent .* revoked/);
   });
+
+  it("binds a key to one agent_id with --agent-id, and lists the binding", async () => {
+    const created = await nexus(
+      "key",
+      "create",
+      "--name",
+      "bound-bot",
+      "--role",
+      "agent",
+      "--agent-id",
+      "deploy-bot",
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('may only submit as agent_id "deploy-bot"');
+    const key = created.stdout.trimEnd().split("\n").at(-1)!;
+    await withDatabase(async () => {
+      expect(await verifyApiKey(key)).toMatchObject({ name: "bound-bot", agentId: "deploy-bot" });
+    });
+    expect((await nexus("key", "list")).stdout).toMatch(/bound-bot\s+\S+\s+agent\s+deploy-bot\s/);
+    const empty = await nexus("key", "create", "--name", "x", "--role", "agent", "--agent-id");
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("--agent-id needs a value");
+  });
 });

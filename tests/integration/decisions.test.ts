@@ -3,9 +3,28 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
 import { EVENTS_CHANNEL } from "@/db/events";
-import { decideApproval, respondToQuestion } from "@/db/queries/decisions";
+import { decideRequest } from "@/db/queries/request-store";
 import { approvalRequests, hitlMetrics, questionRequests } from "@/db/schema";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
+
+/** The store's decision for an approval, in the shape these tests were written for. */
+const decideApproval = (i: {
+  id: string;
+  approved: boolean;
+  comment?: string | null;
+  decidedBy: string;
+}) =>
+  decideRequest("approval", {
+    id: i.id,
+    decision: { approved: i.approved, comment: i.comment ?? null },
+    decidedBy: i.decidedBy,
+  });
+const respondToQuestion = (i: { id: string; response: string; respondedBy: string }) =>
+  decideRequest("question", {
+    id: i.id,
+    decision: { response: i.response },
+    decidedBy: i.respondedBy,
+  });
 
 let database: Database;
 beforeAll(async () => {
@@ -36,7 +55,7 @@ describe(`recording a decision (${testDbKind})`, () => {
     const result = await decideApproval({
       id,
       approved: true,
-      comment: "  looks right ",
+      comment: "looks right", // trimming is the schema's job (tests/integration/doors.test.ts)
       decidedBy: "ana@example.com",
     });
     expect(result.ok).toBe(true);

@@ -7,12 +7,31 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
 import { pgliteOf, postgresOf } from "@/db/ops/clients";
 import { EXPORTS, exportChunks, type ExportFormat, type ExportName } from "@/db/ops/export";
-import { decideApproval, respondToQuestion } from "@/db/queries/decisions";
+import { decideRequest } from "@/db/queries/request-store";
 import { approvalRequests, questionRequests } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { parseCsv } from "../helpers/csv";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
 import { baseEnv, runScript } from "../helpers/run";
+
+/** The store's decision for an approval, in the shape these tests were written for. */
+const decideApproval = (i: {
+  id: string;
+  approved: boolean;
+  comment?: string | null;
+  decidedBy: string;
+}) =>
+  decideRequest("approval", {
+    id: i.id,
+    decision: { approved: i.approved, comment: i.comment ?? null },
+    decidedBy: i.decidedBy,
+  });
+const respondToQuestion = (i: { id: string; response: string; respondedBy: string }) =>
+  decideRequest("question", {
+    id: i.id,
+    decision: { response: i.response },
+    decidedBy: i.respondedBy,
+  });
 
 let database: Database;
 beforeAll(async () => {

@@ -71,7 +71,8 @@ describe(`GET /history/export (${testDbKind})`, () => {
     const [agg] = await rows<{ j: string }>(
       database.db,
       sql`SELECT json_agg(row_to_json(t) ORDER BY approved_at DESC, id DESC)::text AS j
-          FROM approval_requests t WHERE approved AND file_path LIKE 'special/%'`,
+          FROM (SELECT r.*, NULL::text AS submitted_by FROM approval_requests r) t
+          WHERE approved AND file_path LIKE 'special/%'`,
     );
     expect(body).toBe(agg!.j);
     expect(JSON.parse(body)).toHaveLength(13); // 0, 100, … 1200: all even, so approved
@@ -91,13 +92,15 @@ describe(`GET /history/export (${testDbKind})`, () => {
       "created_at",
       "responded_by",
       "expires_at",
+      "submitted_key_id",
+      "submitted_by",
     ]);
     expect(row!.context).toEqual({ deep: [1, { x: null }] });
   });
 
   test("nothing matching gives a header-only CSV and an empty JSON array", async () => {
     expect(await (await get("type=approval&format=csv&agent=nobody")).text()).toBe(
-      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at\n",
+      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,submitted_by\n",
     );
     expect(await (await get("type=question&format=json&agent=nobody")).text()).toBe("[]");
   });

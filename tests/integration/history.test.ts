@@ -216,9 +216,12 @@ const DONE: Record<HistoryType, string> = {
   approval: "approved IS NOT NULL OR expires_at <= (now() AT TIME ZONE 'UTC')",
   question: "response IS NOT NULL OR expires_at <= (now() AT TIME ZONE 'UTC')",
 };
+/** A table's rows as the export writes them: its columns, then submitted_by. */
+const withKey = (table: string) =>
+  `(SELECT r.*, (SELECT k.name FROM api_keys k WHERE k.id = r.submitted_key_id) AS submitted_by FROM ${table} r)`;
 const TABLE: Record<HistoryType, string> = {
-  approval: "approval_requests",
-  question: "question_requests",
+  approval: withKey("approval_requests"),
+  question: withKey("question_requests"),
 };
 
 describe(`export (${testDbKind})`, () => {
@@ -243,7 +246,7 @@ describe(`export (${testDbKind})`, () => {
     "%s CSV equals PostgreSQL's COPY … TO STDOUT WITH CSV HEADER, formula cells neutralised",
     async (type) => {
       const copy = await copyCsv(
-        `SELECT * FROM ${TABLE[type]} WHERE ${DONE[type]} ORDER BY ${ORDER[type]}`,
+        `SELECT * FROM ${TABLE[type]} t WHERE ${DONE[type]} ORDER BY ${ORDER[type]}`,
       );
       expect(copy.length).toBeGreaterThan(100);
       // Cell for cell COPY's, except that a text starting with = + - @ tab or CR (not a
@@ -263,7 +266,7 @@ describe(`export (${testDbKind})`, () => {
   test("CSV quotes commas, quotes, CR/LF and empty strings; NULL stays empty; booleans t/f", async () => {
     const csv = await collect("approval", {}, "csv", 500);
     expect(csv.split("\n")[0]).toBe(
-      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at",
+      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,submitted_by",
     );
     expect(csv).toContain('"line ""quoted"", with comma\r\nand CRLF\n"');
     expect(csv).toMatch(/,"",agent-odd,/); // description "" (row 5)

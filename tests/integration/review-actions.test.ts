@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { submitApprovalDecision } from "@/app/approvals/[id]/decide";
-import { submitAnswer } from "@/app/questions/[id]/respond";
 import type { Database } from "@/db/client";
 import { nextPending } from "@/db/queries/next-pending";
 import { approvalRequests, hitlMetrics, questionRequests } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
+import { decideFromForm } from "@/server/requests/forms";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
+
+const submitApprovalDecision = (p: Principal, f: FormData) => decideFromForm("approval", p, f);
+const submitAnswer = (p: Principal, f: FormData) => decideFromForm("question", p, f);
 
 let database: Database;
 beforeAll(async () => {
@@ -74,7 +76,7 @@ describe(`approval form (${testDbKind})`, () => {
     expect(result).toEqual({
       ok: false,
       state: {
-        errors: { comment: [expect.stringMatching(/comment is required to reject/i)] },
+        errors: { comment: expect.stringMatching(/comment is required to reject/i) },
         message: undefined,
       },
     });
@@ -126,13 +128,13 @@ describe(`approval form (${testDbKind})`, () => {
   test("a malformed id or decision is refused with a message", async () => {
     expect(
       await submitApprovalDecision(ana, form({ id: "nope", decision: "approve" })),
-    ).toMatchObject({ ok: false, state: { message: "This request id is not valid." } });
+    ).toMatchObject({ ok: false, state: { message: "id must be a UUID" } });
     expect(
       await submitApprovalDecision(ana, form({ id: randomUUID(), decision: "maybe" })),
     ).toMatchObject({ ok: false, state: { message: "Choose Approve or Reject." } });
     expect(
       await submitApprovalDecision(ana, form({ id: randomUUID(), decision: "approve" })),
-    ).toMatchObject({ ok: false, state: { message: "This request no longer exists." } });
+    ).toMatchObject({ ok: false, state: { message: "Approval not found." } });
   });
 });
 
@@ -142,7 +144,7 @@ describe(`answer form (${testDbKind})`, () => {
     const result = await submitAnswer(ana, form({ id, response: "   " }));
     expect(result).toMatchObject({
       ok: false,
-      state: { errors: { response: ["Write an answer before sending."] } },
+      state: { errors: { response: "The answer (response) must not be blank." } },
     });
     expect(await metrics(id)).toHaveLength(0);
   });

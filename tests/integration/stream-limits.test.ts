@@ -52,6 +52,7 @@ async function submit(): Promise<string> {
       headers: { ...auth(agentKey), "content-type": "application/json" },
       body: JSON.stringify({ file_path: "a.ts", diff: DIFF, agent_id: "limits" }),
     }),
+    { params: Promise.resolve({ id: "" }) },
   );
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;

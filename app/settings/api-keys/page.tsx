@@ -22,7 +22,8 @@ export default async function ApiKeysPage() {
       <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
         Agents send <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. An{" "}
         <strong>agent</strong> key submits and reads requests; a <strong>reviewer</strong> key may
-        also decide them. Keys are stored only as a hash.
+        also decide them, but never a request it submitted itself. A key bound to an agent id may
+        only submit as that agent. Keys are stored only as a hash.
       </p>
       <div className="mb-8">
         <ApiKeyCreateForm />
@@ -33,7 +34,7 @@ export default async function ApiKeysPage() {
           <code className="font-mono">npm run nexus -- key create --name N --role agent</code>.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">API keys</caption>
             <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
@@ -46,6 +47,9 @@ export default async function ApiKeysPage() {
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
                   Role
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Agent id
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
                   Created
@@ -69,6 +73,13 @@ export default async function ApiKeysPage() {
                   </th>
                   <td className="px-4 py-2 font-mono text-xs">{k.prefix}…</td>
                   <td className="px-4 py-2">{k.role}</td>
+                  <td className="px-4 py-2">
+                    {k.agentId ? (
+                      <span className="font-mono break-all">{k.agentId}</span>
+                    ) : (
+                      <span className="text-zinc-500">any</span>
+                    )}
+                  </td>
                   <td className="px-4 py-2">
                     <UtcTime value={k.createdAt} />
                     {k.createdBy ? (

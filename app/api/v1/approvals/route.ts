@@ -1,12 +1,6 @@
-import { getApprovals, postApproval } from "@/server/api/approvals";
-import { methodNotAllowed, route } from "@/server/api/route";
+import { requestEndpoints } from "@/server/api/requests";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/approvals (submit), GET /api/v1/approvals (list). */
-export const POST = route(postApproval);
-export const GET = route(getApprovals);
-
-export const PUT = methodNotAllowed("GET, POST");
-export const PATCH = methodNotAllowed("GET, POST");
-export const DELETE = methodNotAllowed("GET, POST");
+/** POST /api/v1/approvals (submit), GET /api/v1/approvals (list); see server/api/requests.ts. */
+export const { GET, POST, PUT, PATCH, DELETE } = requestEndpoints("approval").collection;

@@ -1,12 +1,6 @@
-import { getQuestions, postQuestion } from "@/server/api/questions";
-import { methodNotAllowed, route } from "@/server/api/route";
+import { requestEndpoints } from "@/server/api/requests";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/questions (ask), GET /api/v1/questions (list). */
-export const POST = route(postQuestion);
-export const GET = route(getQuestions);
-
-export const PUT = methodNotAllowed("GET, POST");
-export const PATCH = methodNotAllowed("GET, POST");
-export const DELETE = methodNotAllowed("GET, POST");
+/** POST /api/v1/questions (submit), GET /api/v1/questions (list); see server/api/requests.ts. */
+export const { GET, POST, PUT, PATCH, DELETE } = requestEndpoints("question").collection;

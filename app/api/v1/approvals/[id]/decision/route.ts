@@ -1,14 +1,6 @@
-import { postDecision } from "@/server/api/approvals";
-import { methodNotAllowed, route } from "@/server/api/route";
+import { requestEndpoints } from "@/server/api/requests";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: POST /api/v1/approvals/{id}/decision (reviewer keys only). */
-export const POST = route(async (request, ctx: { params: Promise<{ id: string }> }) =>
-  postDecision(request, (await ctx.params).id),
-);
-
-export const GET = methodNotAllowed("POST");
-export const PUT = methodNotAllowed("POST");
-export const PATCH = methodNotAllowed("POST");
-export const DELETE = methodNotAllowed("POST");
+/** POST /api/v1/approvals/{id}/decision (reviewer keys only). */
+export const { GET, POST, PUT, PATCH, DELETE } = requestEndpoints("approval").decision;

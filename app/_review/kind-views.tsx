@@ -1,0 +1,67 @@
+import { DiffView } from "@/components/diff/diff-view";
+import { JsonView } from "@/components/review/json-view";
+import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
+
+/*
+ * What the review page shows of each kind, beside what every kind shows (breadcrumb,
+ * status, agent and times, who submitted, the decision form or record): the heading,
+ * what goes under it, and what goes below the page's two columns.
+ */
+export interface KindView<K extends RequestKind> {
+  /** the tab's title */
+  metaTitle(row: RequestRow<K>): string;
+  heading(row: RequestRow<K>): React.ReactNode;
+  /** under the heading, above the agent and times */
+  lead?(row: RequestRow<K>): React.ReactNode;
+  /** under the agent and times */
+  aside?(row: RequestRow<K>): React.ReactNode;
+  /** full width, under both columns */
+  below?(row: RequestRow<K>): React.ReactNode;
+}
+
+const shorten = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 3)}…` : text;
+
+export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
+  approval: {
+    metaTitle: (row) => `Review ${row.filePath}`,
+    heading: (row) => (
+      <h1 id="request-title" className="break-all font-mono text-xl font-semibold">
+        {row.filePath}
+      </h1>
+    ),
+    lead: (row) =>
+      row.description ? (
+        <p className="max-w-prose whitespace-pre-wrap break-words text-zinc-800 dark:text-zinc-200">
+          {row.description}
+        </p>
+      ) : (
+        <p className="text-zinc-500 italic">No description.</p>
+      ),
+    below: (row) => (
+      <section aria-labelledby="changes-title">
+        <h2 id="changes-title" className="sr-only">
+          Changes
+        </h2>
+        <DiffView diff={row.diff} fallbackPath={row.filePath} />
+      </section>
+    ),
+  },
+  question: {
+    metaTitle: (row) => `Question: ${shorten(row.question, 60)}`,
+    heading: (row) => (
+      <h1
+        id="request-title"
+        className="min-w-0 flex-1 whitespace-pre-wrap break-words text-xl font-semibold"
+      >
+        {row.question}
+      </h1>
+    ),
+    aside: (row) =>
+      row.context !== null && row.context !== undefined ? (
+        <JsonView value={row.context} label="Context" />
+      ) : (
+        <p className="text-sm text-zinc-500 italic">The agent sent no context.</p>
+      ),
+  },
+};

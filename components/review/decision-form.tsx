@@ -1,0 +1,240 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState } from "react";
+import { MAX_TEXT } from "@/lib/api/limits";
+import type { RequestKind } from "@/lib/domain/kinds";
+import { ConflictNotice } from "./conflict-notice";
+import { initialDecisionState, type DecisionFormState } from "./form-state";
+import { ShortcutsDialog, useShortcuts, type Shortcut } from "./shortcuts";
+
+type Action = (state: DecisionFormState, formData: FormData) => Promise<DecisionFormState>;
+
+const button =
+  "rounded-md px-4 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60";
+const LIMIT = `Up to ${MAX_TEXT.toLocaleString("en")} characters.`;
+
+/** A shortcut's effect: press the i-th button, focus the text field, or start a reject. */
+type Does = { press: number } | "focus" | "reject";
+
+interface Submit {
+  /** the decision field's value (approval buttons), if any */
+  value?: string;
+  label: string;
+  key?: string;
+  className: string;
+}
+
+/** What differs between the kinds' forms: the text field, its words, the buttons. */
+const FORMS: Record<
+  RequestKind,
+  {
+    field: string;
+    inputId: string;
+    label: string;
+    hint: string;
+    rows: number;
+    title?: string;
+    pendingText: string;
+    submits: Submit[];
+    /** keys beside `?` (no `does`: a key the text field handles itself) */
+    shortcuts: { key: string; description: string; does?: Does }[];
+    /** Ctrl/⌘+Enter in the text field presses this button (if only while rejecting: then) */
+    ctrlEnter: { press: number; onlyWhileRejecting?: boolean };
+  }
+> = {
+  approval: {
+    field: "comment",
+    inputId: "comment",
+    label: "Comment",
+    hint: `Optional when approving; required to reject. The agent receives it. ${LIMIT}`,
+    rows: 3,
+    title: "Your decision",
+    pendingText: "Saving…",
+    submits: [
+      {
+        value: "approve",
+        label: "Approve",
+        key: "a",
+        className:
+          "bg-green-700 text-white hover:bg-green-800 dark:bg-green-600 dark:hover:bg-green-500",
+      },
+      {
+        value: "reject",
+        label: "Reject",
+        key: "r",
+        className:
+          "border border-red-300 bg-white text-red-800 hover:bg-red-50 dark:border-red-800 dark:bg-zinc-900 dark:text-red-300 dark:hover:bg-red-950",
+      },
+    ],
+    shortcuts: [
+      { key: "a", description: "Approve", does: { press: 0 } },
+      {
+        key: "r",
+        description: "Reject: focuses the comment; write the reason, then Ctrl+Enter or Reject",
+        does: "reject",
+      },
+    ],
+    // only a reject is sent from the keyboard here: never approve by accident
+    ctrlEnter: { press: 1, onlyWhileRejecting: true },
+  },
+  question: {
+    field: "response",
+    inputId: "answer",
+    label: "Answer",
+    hint: `The agent receives this text as the answer. Ctrl+Enter (⌘+Enter) sends it. ${LIMIT}`,
+    rows: 5,
+    pendingText: "Sending…",
+    submits: [
+      {
+        label: "Send answer",
+        className:
+          "bg-zinc-900 text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300",
+      },
+    ],
+    shortcuts: [
+      { key: "a", description: "Focus the answer", does: "focus" },
+      { key: "Ctrl+Enter", description: "Send the answer (⌘+Enter on macOS)" },
+    ],
+    ctrlEnter: { press: 0 },
+  },
+};
+
+/**
+ * The decision form of every kind: one text field (comment or answer) and its submit
+ * buttons, keyboard shortcuts (`?` lists them), errors at the field, a conflict in place
+ * of the form. Approval: a approves, r focuses the comment to reject (Ctrl+Enter then
+ * sends the reject, never an approve). Question: a focuses the answer, Ctrl+Enter sends.
+ */
+export function DecisionForm({
+  kind,
+  id,
+  action,
+}: {
+  kind: RequestKind;
+  id: string;
+  action: Action;
+}) {
+  const spec = FORMS[kind];
+  const [state, formAction, pending] = useActionState(action, initialDecisionState);
+  const [text, setText] = useState("");
+  const [rejecting, setRejecting] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const buttonRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const helpRef = useRef<HTMLDialogElement>(null);
+  const error = state.errors?.[spec.field];
+  const hintId = `${spec.inputId}-hint`;
+  const errorId = `${spec.inputId}-error`;
+
+  useEffect(() => {
+    if (error) textRef.current?.focus();
+  }, [state, error]);
+
+  const press = (i: number) => {
+    if (!pending) formRef.current?.requestSubmit(buttonRefs.current[i] ?? undefined);
+  };
+  const run = (does: Does) => () => {
+    if (does === "focus") textRef.current?.focus();
+    else if (does === "reject") {
+      setRejecting(true);
+      textRef.current?.focus();
+    } else press(does.press);
+  };
+  const shortcuts: Shortcut[] = [
+    ...spec.shortcuts.map(({ key, description, does }) => ({
+      key,
+      description,
+      run: does ? run(does) : undefined,
+    })),
+    { key: "?", description: "Show these shortcuts", run: () => helpRef.current?.showModal() },
+  ];
+  useShortcuts(shortcuts);
+
+  if (state.conflict) return <ConflictNotice conflict={state.conflict} kind={kind} />;
+
+  return (
+    <>
+      <ShortcutsDialog shortcuts={shortcuts} dialogRef={helpRef} />
+      <form
+        ref={formRef}
+        action={formAction}
+        aria-labelledby={spec.title ? "decision-title" : undefined}
+        noValidate
+      >
+        {spec.title ? (
+          <h2 id="decision-title" className="mb-2 text-base font-semibold">
+            {spec.title}
+          </h2>
+        ) : null}
+        <input type="hidden" name="id" value={id} />
+        <label htmlFor={spec.inputId} className="block text-sm font-medium">
+          {spec.label}
+        </label>
+        <p id={hintId} className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
+          {spec.hint}
+        </p>
+        <textarea
+          ref={textRef}
+          id={spec.inputId}
+          name={spec.field}
+          rows={spec.rows}
+          maxLength={MAX_TEXT}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              const { press: i, onlyWhileRejecting } = spec.ctrlEnter;
+              if (!onlyWhileRejecting || rejecting || error) press(i);
+            }
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+          className={`w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-950 ${error ? "border-red-500 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
+        />
+        {error ? (
+          <p
+            id={errorId}
+            role="alert"
+            className="mt-1 text-sm font-medium text-red-700 dark:text-red-400"
+          >
+            {error}
+          </p>
+        ) : null}
+        {state.message ? (
+          <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">
+            {state.message}
+          </p>
+        ) : null}
+        <div className="mt-3 flex flex-wrap items-center gap-2">
+          {spec.submits.map((s, i) => (
+            <button
+              key={s.label}
+              ref={(el) => {
+                buttonRefs.current[i] = el;
+              }}
+              type="submit"
+              name={s.value ? "decision" : undefined}
+              value={s.value}
+              disabled={pending}
+              aria-keyshortcuts={s.key}
+              className={`${button} ${s.className}`}
+            >
+              {s.label}
+            </button>
+          ))}
+          <span aria-live="polite" className="text-sm text-zinc-600 dark:text-zinc-400">
+            {pending ? spec.pendingText : ""}
+          </span>
+          <button
+            type="button"
+            onClick={() => helpRef.current?.showModal()}
+            className="ml-auto text-xs text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400"
+          >
+            Keyboard shortcuts <kbd>?</kbd>
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,310 @@
+import "server-only";
+import { isDeepStrictEqual } from "node:util";
+import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import { getDb } from "../client";
+import { createdEvent, notifyEvent, type NexusEvent } from "../events";
+import { apiKeys, approvalRequests, hitlMetrics, questionRequests } from "../schema";
+import {
+  afterCursor,
+  expiresAtIn,
+  nowUtc,
+  pageOf,
+  storedExpiresInS,
+  type CreateOutcome,
+  type Page,
+  type PageQuery,
+} from "./requests";
+
+/*
+ * The requests of every kind in the database: idempotent create, read, keyset list and
+ * the one decision transaction, driven by a table spec per kind (STORE). Each kind's SQL
+ * is what its own file used to run; only the table and columns differ.
+ */
+
+/** What an agent sends, per kind (beside the fields every kind has). */
+export interface KindFields {
+  approval: { filePath: string; diff: string; description: string | null };
+  question: { question: string; context: Record<string, unknown> | null };
+}
+
+/** What a reviewer decides, per kind. */
+export interface KindDecisions {
+  approval: { approved: boolean; comment: string | null };
+  question: { response: string };
+}
+
+export type NewRequest<K extends RequestKind> = KindFields[K] & {
+  id: string;
+  agentId: string;
+  /** when the agent made the request; null = now */
+  timestamp: Date | null;
+  expiresInS: number | null;
+  /** the API key that submits it (null: not through a key) */
+  submittedKeyId: string | null;
+};
+
+type AnyTable = typeof approvalRequests | typeof questionRequests;
+type ColumnKey =
+  keyof typeof approvalRequests.$inferSelect | keyof typeof questionRequests.$inferSelect;
+
+interface TableSpec<K extends RequestKind> {
+  table: AnyTable;
+  /** NULL while pending (the seed's own test of "undecided"); when and by whom: KINDS' columns */
+  decided: ColumnKey;
+  /** left out of lists (a diff may be megabytes) */
+  omitFromList: readonly string[];
+  /** the statuses other than pending/expired, as conditions on a decided row */
+  decidedStatuses: Record<string, SQL>;
+  values(input: KindFields[K]): Record<string, unknown>;
+  /** an identical retry repeats these (beside agent_id, timestamp, expires_in_s) */
+  sameFields(row: RequestRow<K>, input: KindFields[K]): boolean;
+  set(decision: KindDecisions[K]): Record<string, unknown>;
+  createdEvent(row: RequestRow<K>): NexusEvent;
+}
+
+/** JSONB reorders keys: compare parsed values, key order ignored. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+const STORE: { [K in RequestKind]: TableSpec<K> } = {
+  approval: {
+    table: approvalRequests,
+    decided: "approved",
+    omitFromList: ["diff"],
+    decidedStatuses: {
+      approved: eq(approvalRequests.approved, true),
+      rejected: eq(approvalRequests.approved, false),
+    },
+    values: (f) => ({ filePath: f.filePath, diff: f.diff, description: f.description }),
+    sameFields: (row, f) =>
+      row.filePath === f.filePath &&
+      row.diff === f.diff &&
+      (row.description ?? null) === f.description,
+    set: (d) => ({ approved: d.approved, comment: d.comment }),
+    createdEvent: (row) => createdEvent({ type: "approval", row }),
+  },
+  question: {
+    table: questionRequests,
+    decided: "response",
+    omitFromList: [],
+    decidedStatuses: { answered: sql`${questionRequests.response} IS NOT NULL` },
+    values: (f) => ({ question: f.question, context: f.context }),
+    sameFields: (row, f) =>
+      row.question === f.question &&
+      isDeepStrictEqual(canonical(row.context ?? null), canonical(f.context)),
+    set: (d) => ({ response: d.response }),
+    createdEvent: (row) => createdEvent({ type: "question", row }),
+  },
+};
+
+/*
+ * Drizzle types each table's builders apart; the generic code below works on the columns
+ * every request table has, so it holds the table as one of them (the SQL is the same).
+ */
+const tableOf = (kind: RequestKind) => STORE[kind].table as typeof approvalRequests;
+const specOf = <K extends RequestKind>(kind: K) => STORE[kind] as TableSpec<K>;
+const column = (kind: RequestKind, key: ColumnKey) =>
+  (getTableColumns(STORE[kind].table) as Record<string, PgColumn>)[key]!;
+
+/** The submitting key's name, read beside the row (a correlated lookup by primary key). */
+const keyName = (t: AnyTable) =>
+  sql<
+    string | null
+  >`(SELECT ${apiKeys.name} FROM ${apiKeys} WHERE ${apiKeys.id} = ${t.submittedKeyId})`.as(
+    "submitted_key_name",
+  );
+
+const withKey = (t: AnyTable) => ({ ...getTableColumns(t), submittedKeyName: keyName(t) });
+
+/**
+ * INSERT … ON CONFLICT (id) DO NOTHING: a racing identical POST waits for the first
+ * transaction and then finds the row, so only one is ever created. NOTIFY
+ * request.created in the same transaction.
+ */
+export async function createRequest<K extends RequestKind>(
+  kind: K,
+  input: NewRequest<K>,
+): Promise<CreateOutcome<RequestRow<K>>> {
+  const s = specOf(kind);
+  const t = tableOf(kind);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const values = {
+      ...s.values(input),
+      id: input.id,
+      agentId: input.agentId,
+      timestamp: input.timestamp ?? sql`${nowUtc}`,
+      createdAt: sql`${nowUtc}`,
+      expiresAt: expiresAtIn(input.expiresInS),
+      submittedKeyId: input.submittedKeyId,
+    } as unknown as typeof t.$inferInsert;
+    const [created] = (await tx
+      .insert(t)
+      .values(values)
+      .onConflictDoNothing({ target: t.id })
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    if (created) {
+      await notifyEvent(tx, s.createdEvent(created));
+      return { kind: "created", row: created };
+    }
+    const [existing] = (await tx
+      .select({ row: withKey(t), expiresInS: storedExpiresInS(t.expiresAt, t.createdAt) })
+      .from(t)
+      .where(eq(t.id, input.id))) as unknown as { row: RequestRow<K>; expiresInS: unknown }[];
+    if (!existing) throw new Error(`${kind} ${input.id} vanished during create`);
+    const expiresInS = existing.expiresInS === null ? null : Number(existing.expiresInS);
+    const row = existing.row;
+    const same =
+      s.sameFields(row, input) &&
+      row.agentId === input.agentId &&
+      (input.timestamp === null || row.timestamp?.getTime() === input.timestamp.getTime()) &&
+      expiresInS === input.expiresInS;
+    return { kind: same ? "identical" : "different", row };
+  });
+}
+
+export async function getRequest<K extends RequestKind>(
+  kind: K,
+  id: string,
+): Promise<RequestRow<K> | null> {
+  const t = tableOf(kind);
+  const db = await getDb();
+  const [row] = await db.select(withKey(t)).from(t).where(eq(t.id, id));
+  return (row as unknown as RequestRow<K> | undefined) ?? null;
+}
+
+const stillOpen = (t: AnyTable) => or(isNull(t.expiresAt), sql`${t.expiresAt} > ${nowUtc}`);
+
+function statusCondition(kind: RequestKind, status: string): SQL | undefined {
+  const s = STORE[kind];
+  const t = s.table;
+  const decided = column(kind, s.decided);
+  if (status === "pending") return and(isNull(decided), stillOpen(t));
+  if (status === "expired") return and(isNull(decided), lte(t.expiresAt, sql`${nowUtc}`));
+  return s.decidedStatuses[status];
+}
+
+/** A row as listed: without the columns a list leaves out (the diff). */
+export type ListedRow<K extends RequestKind> = Omit<RequestRow<K>, "diff">;
+
+/** Newest first (created_at, then id). */
+export async function listRequests<K extends RequestKind>(
+  kind: K,
+  query: PageQuery<string>,
+): Promise<Page<ListedRow<K>>> {
+  const s = STORE[kind];
+  const t = tableOf(kind);
+  const db = await getDb();
+  const created = sql`COALESCE(${t.createdAt}, '-infinity'::timestamp)`;
+  const columns: Record<string, unknown> = { ...withKey(t) };
+  for (const name of s.omitFromList) delete columns[name];
+  const found = await db
+    .select({
+      ...(columns as ReturnType<typeof withKey>),
+      cursorTime: sql<string>`${created}::text`,
+    })
+    .from(t)
+    .where(
+      and(
+        query.status ? statusCondition(kind, query.status) : undefined,
+        query.agentId ? eq(t.agentId, query.agentId) : undefined,
+        query.cursor ? afterCursor(created, t.id, query.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(created), desc(t.id))
+    .limit(query.limit + 1);
+  return pageOf(found, query.limit) as unknown as Page<ListedRow<K>>;
+}
+
+export type DecisionFailure = "not_found" | "already_decided" | "expired" | "own_request";
+export type DecisionResult<Row> =
+  { ok: true; row: Row } | { ok: false; reason: DecisionFailure; row: Row | null };
+
+export interface DecideInput<K extends RequestKind> {
+  id: string;
+  decision: KindDecisions[K];
+  /** reviewer email, or `key:<name>` for programmatic decisions */
+  decidedBy: string;
+  /** the deciding API key: it may not decide a request it submitted */
+  keyId?: string | null;
+}
+
+/** decision time − request time in ms; never negative, clamped to INTEGER (24.8 days). */
+const responseTimeMs = (kind: RequestKind, id: string) => {
+  const decidedAt = sql.identifier(column(kind, KINDS[kind].columns.at).name);
+  return sql<number>`(SELECT LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${decidedAt} - COALESCE(timestamp, created_at))) * 1000)))::int FROM ${STORE[kind].table} WHERE id = ${id})`;
+};
+
+/**
+ * Record a decision, the one function behind both doors. One transaction: set the
+ * decision only if the request is still pending, not expired and not submitted by the
+ * deciding key; add exactly one hitl_metrics row; NOTIFY waiters.
+ */
+export async function decideRequest<K extends RequestKind>(
+  kind: K,
+  input: DecideInput<K>,
+): Promise<DecisionResult<RequestRow<K>>> {
+  const s = specOf(kind);
+  const t = tableOf(kind);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const set = {
+      ...s.set(input.decision),
+      [KINDS[kind].columns.at]: sql`${nowUtc}`,
+      [KINDS[kind].columns.by]: input.decidedBy,
+    } as Partial<typeof t.$inferInsert>;
+    const [row] = (await tx
+      .update(t)
+      .set(set)
+      .where(
+        and(
+          eq(t.id, input.id),
+          isNull(column(kind, s.decided)),
+          stillOpen(t),
+          input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
+        ),
+      )
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    if (!row) {
+      const [current] = (await tx
+        .select(withKey(t))
+        .from(t)
+        .where(eq(t.id, input.id))) as unknown as RequestRow<K>[];
+      if (!current) return { ok: false, reason: "not_found", row: null } as const;
+      const decided = (current as Record<string, unknown>)[s.decided] !== null;
+      const reason: DecisionFailure = decided
+        ? "already_decided"
+        : input.keyId && current.submittedKeyId === input.keyId
+          ? "own_request"
+          : "expired";
+      return { ok: false, reason, row: current } as const;
+    }
+    await tx
+      .insert(hitlMetrics)
+      .values({
+        requestType: kind,
+        requestId: row.id,
+        responseTimeMs: responseTimeMs(kind, row.id),
+        userId: input.decidedBy,
+      })
+      .onConflictDoNothing();
+    await notifyEvent(tx, {
+      type: "request.decided",
+      request_type: kind,
+      id: row.id,
+      agent_id: row.agentId,
+    });
+    return { ok: true, row } as const;
+  });
+}

@@ -1,0 +1,96 @@
+import type { ApprovalRow, QuestionRow } from "@/db/schema";
+import { approvalStatus, questionStatus } from "./status";
+
+/*
+ * The kinds of request an agent can make, described once: paths, statuses, the columns
+ * of a decision and the words pages and messages use. Everything generic (the service,
+ * the API handlers, the review page shell, the decision form, the history) reads this
+ * table. A new kind is one entry in each table of what cannot live here:
+ *   lib/api/schemas.ts REQUEST_SCHEMAS       create/decide/list/output schemas
+ *   db/queries/request-store.ts STORE        table, fields, decision columns, event
+ *   db/queries/history.ts SPECS              how its history is read
+ *   server/requests/service.ts INPUT         API input -> the store's fields
+ *   server/api/serialize.ts JSON_OF          row -> API JSON
+ *   server/requests/forms.ts FORM            the form's fields -> the decision body
+ *   components/review/decision-form.tsx      its text field and buttons
+ *   app/_review/kind-views.tsx               heading and body of its review page
+ * plus its route files (three-line re-exports of server/api/requests.ts, and the page).
+ */
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
+export const QUESTION_STATUSES = ["pending", "answered", "expired"] as const;
+
+/** What a decided request records, whatever its kind. */
+export interface DecisionView {
+  by: string | null;
+  at: Date | null;
+  /** the comment of an approval, the answer to a question */
+  text: string | null;
+}
+
+interface KindDef<Row, Status extends string> {
+  /**
+   * `segment`: `/api/v1/<segment>` and the page `/<segment>/<id>`; `decision`: the
+   * decision endpoint `POST /api/v1/<segment>/<id>/<decision>`
+   */
+  paths: { segment: string; decision: string };
+  /** every status, and a row's status at `now` */
+  status: { all: readonly Status[]; of(row: Row, now: Date): Status };
+  /** who decided (by), when (at), what they wrote (text) */
+  columns: { by: keyof Row; at: keyof Row; text: keyof Row };
+  /** noun: in messages; label: breadcrumb and headings; verb: what a reviewer does; text: the label of what they write */
+  words: { noun: string; label: string; verb: string; text: string };
+}
+
+const defineKinds = <T extends { [K in keyof T]: KindDef<KindRows[K & keyof KindRows], string> }>(
+  kinds: T,
+) => kinds;
+
+/** The row type of each kind (the database's). */
+export interface KindRows {
+  approval: ApprovalRow;
+  question: QuestionRow;
+}
+
+export const KINDS = defineKinds({
+  approval: {
+    paths: { segment: "approvals", decision: "decision" },
+    status: { all: APPROVAL_STATUSES, of: approvalStatus },
+    columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
+    words: { noun: "approval", label: "Approval", verb: "decide", text: "Comment" },
+  },
+  question: {
+    paths: { segment: "questions", decision: "response" },
+    status: { all: QUESTION_STATUSES, of: questionStatus },
+    columns: { by: "respondedBy", at: "responseAt", text: "response" },
+    words: { noun: "question", label: "Question", verb: "answer", text: "Answer" },
+  },
+});
+
+export type RequestKind = keyof typeof KINDS;
+export const REQUEST_KINDS = Object.keys(KINDS) as RequestKind[];
+
+export type KindStatus<K extends RequestKind> = (typeof KINDS)[K]["status"]["all"][number];
+
+/** A kind's row as the store reads it: with the submitting key's name (null: none). */
+export type RequestRow<K extends RequestKind> = KindRows[K] & { submittedKeyName: string | null };
+
+/** Status of any kind's row (for generic code that holds a kind as a value). */
+export function statusOf<K extends RequestKind>(kind: K, row: KindRows[K], now: Date): string {
+  return (KINDS[kind].status.of as (r: KindRows[K], n: Date) => string)(row, now);
+}
+
+const column = <K extends RequestKind>(row: KindRows[K], key: PropertyKey) =>
+  (row as unknown as Record<PropertyKey, unknown>)[key];
+
+export function decisionOf<K extends RequestKind>(kind: K, row: KindRows[K]): DecisionView {
+  const { by, at, text } = KINDS[kind].columns;
+  return {
+    by: column(row, by) as string | null,
+    at: column(row, at) as Date | null,
+    text: column(row, text) as string | null,
+  };
+}
+
+/** The dashboard page of a request. */
+export const pagePath = (kind: RequestKind, id: string) => `/${KINDS[kind].paths.segment}/${id}`;

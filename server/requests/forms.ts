@@ -1,0 +1,73 @@
+import "server-only";
+import { nextPendingHref } from "@/db/queries/next-pending";
+import type { DecisionFormState } from "@/components/review/form-state";
+import type { Principal } from "@/lib/auth/principal";
+import { decisionOf, statusOf, type RequestKind } from "@/lib/domain/kinds";
+import { formFields, formStateOfError } from "@/server/forms";
+import { decide, DecisionConflict } from "./service";
+
+/*
+ * The dashboard's door to decisions: a form's fields → the API's decision body → the
+ * service's decide(), the very function behind POST /api/v1/<kind>/{id}/<decision>.
+ * Testable without Next's request context (the action in server/requests/actions.ts
+ * adds the session and the redirect).
+ */
+
+/** How each kind's form encodes the API's decision body. */
+const FORM: {
+  [K in RequestKind]: {
+    fields: readonly string[];
+    body(f: Record<string, string>): unknown;
+    /** a message when the form itself was tampered with (not a field error) */
+    refuse?(f: Record<string, string>): string | null;
+  };
+} = {
+  approval: {
+    fields: ["decision", "comment"],
+    body: (f) => ({ approved: f.decision === "approve", comment: f.comment }),
+    // the two buttons send decision=approve|reject; anything else is not a decision
+    refuse: (f) =>
+      f.decision === "approve" || f.decision === "reject" ? null : "Choose Approve or Reject.",
+  },
+  question: { fields: ["response"], body: (f) => ({ response: f.response }) },
+};
+
+export type FormDecision = { ok: true; href: string } | { ok: false; state: DecisionFormState };
+
+export async function decideFromForm(
+  kind: RequestKind,
+  principal: Principal,
+  form: FormData,
+): Promise<FormDecision> {
+  const spec = FORM[kind];
+  const f = formFields(form, ["id", ...spec.fields]);
+  const refused = spec.refuse?.(f);
+  if (refused) return { ok: false, state: { message: refused } };
+  try {
+    const row = await decide(kind, principal, f.id, spec.body(f));
+    const done = statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered";
+    return { ok: true, href: await nextPendingHref(done) };
+  } catch (err) {
+    if (err instanceof DecisionConflict) return { ok: false, state: { conflict: conflictOf(err) } };
+    return { ok: false, state: formStateOfError(err, spec.fields) };
+  }
+}
+
+function conflictOf(err: DecisionConflict): NonNullable<DecisionFormState["conflict"]> {
+  const { row, kind } = err;
+  if (err.reason === "expired") {
+    return {
+      outcome: "expired",
+      by: null,
+      at: row.expiresAt?.toISOString() ?? null,
+      comment: null,
+    };
+  }
+  const d = decisionOf(kind, row);
+  return {
+    outcome: statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered",
+    by: d.by,
+    at: d.at?.toISOString() ?? null,
+    comment: d.text,
+  };
+}

@@ -1,0 +1,195 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { Page } from "@/db/queries/requests";
+import {
+  createRequest,
+  decideRequest,
+  getRequest,
+  listRequests,
+  type KindDecisions,
+  type KindFields,
+  type ListedRow,
+} from "@/db/queries/request-store";
+import {
+  CreateApprovalInput,
+  CreateQuestionInput,
+  DecisionInput,
+  DEFAULT_LIST_LIMIT,
+  IdParam,
+  REQUEST_SCHEMAS,
+  ResponseInput,
+} from "@/lib/api/schemas";
+import { actorName, can, type Principal } from "@/lib/auth/principal";
+import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import { ApiError, invalid, notFound } from "@/server/api/errors";
+import { decodeCursor, requestJson } from "@/server/api/serialize";
+
+/*
+ * The requests of every kind, as both doors use them: the agent API (server/api/
+ * requests.ts) and the dashboard's server actions (server/requests/forms.ts). Validation
+ * and normalisation are the zod schemas of lib/api/schemas.ts, applied here and only
+ * here; who may do what beyond the role (a bound key, a key deciding its own request) is
+ * checked here too. Failures are ApiErrors: the API answers them as they are, the forms
+ * show them at their fields.
+ */
+
+type CreateInputs = {
+  approval: z.output<typeof CreateApprovalInput>;
+  question: z.output<typeof CreateQuestionInput>;
+};
+type DecideInputs = {
+  approval: z.output<typeof DecisionInput>;
+  question: z.output<typeof ResponseInput>;
+};
+
+/** API input (validated) → the store's fields and decision, per kind. */
+const INPUT: {
+  [K in RequestKind]: {
+    fields(input: CreateInputs[K]): KindFields[K];
+    decision(input: DecideInputs[K]): KindDecisions[K];
+  };
+} = {
+  approval: {
+    fields: (i) => ({ filePath: i.file_path, diff: i.diff, description: i.description ?? null }),
+    decision: (i) => ({ approved: i.approved, comment: i.comment || null }),
+  },
+  question: {
+    fields: (i) => ({
+      question: i.question,
+      context: (i.context ?? null) as Record<string, unknown> | null,
+    }),
+    decision: (i) => ({ response: i.response }),
+  },
+};
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, message: string, prefix?: string) {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(result.error, message, prefix);
+  return result.data as z.output<S>;
+}
+
+const noun = (kind: RequestKind) => KINDS[kind].words.noun;
+
+export function parseId(raw: unknown): string {
+  return parse(IdParam, raw, "The id is invalid.", "id");
+}
+
+/** A key bound to an agent_id may only submit as that agent. */
+function checkAgent(principal: Principal, agentId: string) {
+  if (principal.kind === "key" && principal.agentId && principal.agentId !== agentId) {
+    throw new ApiError(
+      "forbidden",
+      `This key is bound to agent_id "${principal.agentId}"; it cannot submit as "${agentId}".`,
+      [{ path: "agent_id", message: `Must be "${principal.agentId}" for this key` }],
+    );
+  }
+}
+
+/** Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id. */
+export async function submit<K extends RequestKind>(
+  kind: K,
+  principal: Principal,
+  body: unknown,
+): Promise<{ created: boolean; row: RequestRow<K> }> {
+  const schema = REQUEST_SCHEMAS[kind].create as unknown as z.ZodType<CreateInputs[K]>;
+  if (!can(principal, "submit"))
+    throw new ApiError("forbidden", "Your role cannot submit requests.");
+  const input = parse(schema, body, `The ${noun(kind)} is invalid.`);
+  checkAgent(principal, input.agent_id);
+  const io = INPUT[kind] as (typeof INPUT)[K];
+  const outcome = await createRequest(kind, {
+    ...io.fields(input),
+    id: input.id ?? randomUUID(),
+    agentId: input.agent_id,
+    timestamp: input.timestamp ? new Date(input.timestamp) : null,
+    expiresInS: input.expires_in_s ?? null,
+    submittedKeyId: principal.kind === "key" ? principal.id : null,
+  });
+  if (outcome.kind === "different") {
+    throw new ApiError(
+      "conflict",
+      `This id is already used by another ${noun(kind)} with different content. Use a new id for a new request.`,
+      [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
+    );
+  }
+  return { created: outcome.kind === "created", row: outcome.row };
+}
+
+export async function read<K extends RequestKind>(
+  kind: K,
+  id: string,
+): Promise<RequestRow<K> | null> {
+  return getRequest(kind, id);
+}
+
+export const isPending = <K extends RequestKind>(kind: K, row: RequestRow<K>, now: Date) =>
+  statusOf(kind, row, now) === "pending";
+
+export async function list<K extends RequestKind>(
+  kind: K,
+  query: unknown,
+): Promise<Page<ListedRow<K>>> {
+  const q = parse(REQUEST_SCHEMAS[kind].list, query, "The query is invalid.");
+  return listRequests(kind, {
+    status: q.status,
+    agentId: q.agent_id,
+    limit: q.limit ?? DEFAULT_LIST_LIMIT,
+    cursor: decodeCursor(q.cursor),
+  });
+}
+
+/** Someone decided first, or the request expired: 409 with the request as it is now. */
+export class DecisionConflict<K extends RequestKind = RequestKind> extends ApiError {
+  constructor(
+    readonly kind: K,
+    readonly row: RequestRow<K>,
+    readonly reason: "expired" | "already_decided",
+  ) {
+    const current = requestJson(kind, row as unknown as ListedRow<K>, { withDiff: false });
+    const { by } = decisionOf(kind, row);
+    const verb = KINDS[kind].words.verb;
+    super(
+      "conflict",
+      reason === "expired"
+        ? `This ${noun(kind)} expired before it was ${verb}d; it can no longer be ${verb}d.`
+        : `This ${noun(kind)} was already ${current.status} by ${by ?? "someone else"}.`,
+      undefined,
+      current,
+    );
+  }
+}
+
+/**
+ * Decide (approve/reject, answer): the one path of both doors. `body` is the API's
+ * decision body ({approved, comment} / {response}); the forms send the same fields.
+ */
+export async function decide<K extends RequestKind>(
+  kind: K,
+  principal: Principal,
+  rawId: unknown,
+  body: unknown,
+): Promise<RequestRow<K>> {
+  // the doors check the role first (with their own words); this holds for any new door
+  if (!can(principal, "decide"))
+    throw new ApiError("forbidden", "Your role cannot decide requests.");
+  const id = parseId(rawId);
+  const schema = REQUEST_SCHEMAS[kind].decide as unknown as z.ZodType<DecideInputs[K]>;
+  const input = parse(schema, body, `The ${KINDS[kind].paths.decision} is invalid.`);
+  const io = INPUT[kind] as (typeof INPUT)[K];
+  const result = await decideRequest(kind, {
+    id,
+    decision: io.decision(input),
+    decidedBy: actorName(principal),
+    keyId: principal.kind === "key" ? principal.id : null,
+  });
+  if (result.ok) return result.row;
+  if (result.reason === "not_found" || !result.row) throw notFound(KINDS[kind].words.label);
+  if (result.reason === "own_request") {
+    throw new ApiError(
+      "forbidden",
+      `This key submitted this ${noun(kind)}, so it cannot ${KINDS[kind].words.verb} it: a person or another reviewer key must.`,
+    );
+  }
+  throw new DecisionConflict(kind, result.row, result.reason);
+}
