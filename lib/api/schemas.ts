@@ -2,7 +2,7 @@ import { z } from "zod";
 import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/domain/kinds";
 
 /*
- * The agent API's shapes (shared/spec/api.md), one zod schema per input and output.
+ * The agent API's shapes (docs/api.md), one zod schema per input and output.
  * Route handlers validate with them, serializers are typed by them, and the OpenAPI
  * document (lib/api/openapi.ts) is generated from them: there is no second copy.
  * No server-only imports here: the TypeScript client shares the output types.
