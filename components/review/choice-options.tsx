@@ -45,11 +45,7 @@ export function ChoiceOptions({
   const keyOf = (i: number) => (i < numberKeys ? i + 1 : null);
   const errorId = "choice-error";
   return (
-    <fieldset
-      className="mb-4"
-      aria-describedby={error ? `choice-hint ${errorId}` : "choice-hint"}
-      aria-invalid={error ? true : undefined}
-    >
+    <fieldset className="mb-4" aria-describedby={error ? `choice-hint ${errorId}` : "choice-hint"}>
       <legend className="text-sm font-medium">
         {choice.multiSelect ? "Choose one or more" : "Choose one"}
       </legend>

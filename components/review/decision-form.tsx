@@ -271,7 +271,7 @@ export function DecisionForm({
               value={s.value}
               disabled={pending}
               aria-keyshortcuts={s.key}
-              className={`${button} ${s.className}`}
+              className={`${button} ${choice ? "min-h-11" : ""} ${s.className}`}
             >
               {s.label}
             </button>
