@@ -6,10 +6,15 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { dbConfig, type DbConfig } from "@/lib/env";
+import { dbConfig, env, type DbConfig } from "@/lib/env";
 import { log } from "@/lib/log";
 import { acquireDataDirLock } from "./lock";
-import { DatabaseUnavailableError, errorCode, isConnectionError } from "./errors";
+import {
+  DatabaseLockedError,
+  DatabaseUnavailableError,
+  errorCode,
+  isConnectionError,
+} from "./errors";
 import { migrateEmbedded, migrateServer, ensureServerDatabase } from "./migrate";
 import * as schema from "./schema";
 
@@ -93,8 +98,12 @@ function describeConnectionError(config: Extract<DbConfig, { kind: "server" }>, 
 
 async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promise<Database> {
   try {
-    await ensureServerDatabase(config);
-    await migrateServer(config, MIGRATIONS_DIR);
+    // The running server migrated its embedded database already (and it has no
+    // database of our name to create).
+    if (!config.viaSocketOf) {
+      await ensureServerDatabase(config);
+      await migrateServer(config, MIGRATIONS_DIR);
+    }
   } catch (err) {
     if (isConnectionError(err)) throw describeConnectionError(config, err);
     throw err;
@@ -106,6 +115,7 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
     idle_timeout: 60,
     connection: { TimeZone: "UTC", application_name: "nexus" },
   });
+  if (config.viaSocketOf) await sql`SELECT 1`; // fail here, not at the first command
   const db = drizzlePostgres(sql, { schema }) as unknown as Db;
   return {
     db,
@@ -123,14 +133,66 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
   };
 }
 
-/** Open a database (and migrate it). Tests and scripts use this; the app uses getDatabase(). */
-export async function openDatabase(config: DbConfig = dbConfig()): Promise<Database> {
-  const database =
-    config.kind === "embedded" ? await openEmbedded(config) : await openServer(config);
-  return database;
+/**
+ * The embedded database held by a running server, through that server's psql socket
+ * (server/pglite-socket.ts): a one-connection postgres.js "server" database.
+ */
+export function socketConfigFor(
+  config: Extract<DbConfig, { kind: "embedded" }>,
+  pid: number,
+  port: number,
+): Extract<DbConfig, { kind: "server" }> {
+  const base = `postgres://postgres@127.0.0.1:${port}`;
+  return {
+    kind: "server",
+    url: `${base}/nexus`,
+    host: "127.0.0.1",
+    port,
+    database: "nexus",
+    user: "postgres",
+    maintenanceUrl: `${base}/postgres`,
+    label: `the embedded database of the running server (pid ${pid}) through 127.0.0.1:${port}`,
+    poolMax: 1,
+    viaSocketOf: { pid, dataDir: config.dataDir },
+  };
 }
 
-const g = globalThis as unknown as { __nexusDatabase?: Promise<Database> };
+/** Open a database (and migrate it). Tests and scripts use this; the app uses getDatabase(). */
+export async function openDatabase(config: DbConfig = dbConfig()): Promise<Database> {
+  if (config.kind === "embedded") {
+    try {
+      return await openEmbedded(config);
+    } catch (err) {
+      const port = env().NEXUS_PGLITE_PORT;
+      if (!(err instanceof DatabaseLockedError) || !err.pid || !g.__nexusUseSocket) throw err;
+      if (port === "off")
+        throw new DatabaseLockedError(
+          `${err.message}\nWith NEXUS_PGLITE_PORT set (default 5433) the CLI reaches it through the server's psql socket.`,
+        );
+      try {
+        return await openServer(socketConfigFor(config, err.pid, port));
+      } catch (cause) {
+        throw new DatabaseLockedError(
+          `${err.message}\nIts psql socket on 127.0.0.1:${port} did not answer (${(cause as Error).message}); is NEXUS_PGLITE_PORT the same as the server's?`,
+        );
+      }
+    }
+  }
+  return openServer(config);
+}
+
+const g = globalThis as unknown as {
+  __nexusDatabase?: Promise<Database>;
+  __nexusUseSocket?: boolean;
+};
+
+/**
+ * The admin CLI: when a running server holds the embedded folder, reach the database
+ * through that server's psql socket instead of failing.
+ */
+export function reachRunningServerThroughSocket() {
+  g.__nexusUseSocket = true;
+}
 
 /**
  * The process's one database. Kept on globalThis because Next.js loads server modules

@@ -32,10 +32,12 @@ export function acquireDataDirLock(dataDir: string): () => void {
       const pid = Number(fs.readFileSync(lockPath, "utf8").trim());
       if (pid === process.pid) break;
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        throw new DatabaseLockedError(
+        const err = new DatabaseLockedError(
           `The embedded database in ${dataDir} is in use by another process (pid ${pid}). ` +
             `Stop it first, or run Nexus on a PostgreSQL server (DATABASE_URL or DB_HOST) to share data between processes.`,
         );
+        err.pid = pid;
+        throw err;
       }
       fs.rmSync(lockPath, { force: true }); // stale: its owner is gone
     }

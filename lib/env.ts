@@ -163,6 +163,8 @@ export type DbConfig =
       maintenanceUrl: string;
       label: string;
       poolMax: number;
+      /** the embedded database of a running server, reached through its psql socket (CLI) */
+      viaSocketOf?: { pid: number; dataDir: string };
     };
 
 let cached: Env | undefined;

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { apiPrincipal } from "@/server/auth/api-auth";
 import { can, type Action, type Principal } from "@/lib/auth/principal";
+import { observeHttp } from "@/server/metrics";
 import { errorResponse, forbidden, invalid, jsonError, unauthorized } from "./errors";
 
 /* Helpers every /api/v1 route handler uses: errors, auth, validation. */
@@ -11,11 +12,15 @@ type Handler<C> = (request: Request, context: C) => Promise<Response>;
 /** Wrap a route handler so that every failure becomes the error JSON (never a stack). */
 export function route<C>(fn: Handler<C>): Handler<C> {
   return async (request, context) => {
+    const started = performance.now();
+    let res: Response;
     try {
-      return await fn(request, context);
+      res = await fn(request, context);
     } catch (err) {
-      return errorResponse(err);
+      res = errorResponse(err);
     }
+    observeHttp(request, res.status, (performance.now() - started) / 1000);
+    return res;
   };
 }
 
@@ -24,6 +29,7 @@ const ACTION_TEXT: Record<Action, string> = {
   submit: "submitting requests",
   decide: "deciding requests (use a reviewer key)",
   admin: "administration",
+  monitor: "reading the status (use an admin session or a monitor key)",
 };
 
 /** The caller, or 401 (no/bad credentials) / 403 (role lacks `action`). */

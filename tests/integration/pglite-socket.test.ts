@@ -93,10 +93,7 @@ describe.skipIf(testDbKind !== "embedded")("psql into the embedded database", ()
   });
 
   it("exports with COPY … TO STDOUT CSV", async () => {
-    const r = await psql(socket.port, [
-      "-c",
-      "COPY approval_requests TO STDOUT WITH CSV HEADER",
-    ]);
+    const r = await psql(socket.port, ["-c", "COPY approval_requests TO STDOUT WITH CSV HEADER"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toContain("agent_id");
@@ -112,9 +109,7 @@ describe.skipIf(testDbKind !== "embedded")("psql into the embedded database", ()
       ["-h", "127.0.0.1", "-p", String(socket.port), "-U", "postgres", "-d", "nexus", "-X"],
       { timeout: 20_000 },
     );
-    child.stdin!.write(
-      "BEGIN;\nCREATE TABLE psql_tx_probe (x int);\nSELECT 'in-tx-ready';\n",
-    );
+    child.stdin!.write("BEGIN;\nCREATE TABLE psql_tx_probe (x int);\nSELECT 'in-tx-ready';\n");
     await new Promise<void>((resolve) =>
       child.stdout!.on("data", (d: Buffer) => {
         if (d.toString().includes("in-tx-ready")) resolve();
@@ -140,8 +135,26 @@ describe.skipIf(testDbKind !== "embedded")("psql into the embedded database", ()
     child.kill();
   });
 
+  it("a long psql query holds the whole process up for its duration (measured, documented)", async () => {
+    // PGlite runs a statement synchronously (WASM) and does not enforce statement_timeout:
+    // the event loop, and with it every HTTP request of the process, waits for it.
+    const pg = pgliteOf(database);
+    const long = psql(socket.port, ["-c", "SELECT pg_sleep(3)"]);
+    while (socket.sessions() === 0) await new Promise((r) => setTimeout(r, 5));
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 200)); // a request arriving 200 ms into it
+    await pg.query("SELECT 1");
+    const appMs = Date.now() - t0 - 200;
+    expect((await long).code).toBe(0);
+    console.log(`app query 200 ms into a 3 s psql query answered ${appMs} ms late`);
+    expect(appMs).toBeGreaterThan(2000);
+  });
+
   it("leaves the app's session settings as they were", async () => {
-    await psql(socket.port, ["-c", "SET TIME ZONE 'America/New_York'; SET search_path = pg_catalog"]);
+    await psql(socket.port, [
+      "-c",
+      "SET TIME ZONE 'America/New_York'; SET search_path = pg_catalog",
+    ]);
     const pg = pgliteOf(database);
     const tz = await pg.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz");
     expect(tz.rows[0]!.tz).toBe("UTC");
