@@ -47,6 +47,13 @@ const routePatterns = () =>
 function build(): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  // gauges named like counters: `promtool check metrics` rejects them
+  for (const name of [
+    "nodejs_active_handles_total",
+    "nodejs_active_requests_total",
+    "nodejs_active_resources_total",
+  ])
+    registry.removeSingleMetric(name);
   const created = new client.Counter({
     name: "nexus_requests_created_total",
     help: "Requests created by agents through this process, by kind",
