@@ -91,6 +91,7 @@ export async function readStatus(): Promise<Status> {
           ? config.dataDir
           : `${config.host}:${config.port}/${config.database}`,
       sizeBytes: figures.sizeBytes,
+      sizesAt: figures.sizesAt,
       tables: figures.tables,
       migrationsApplied: figures.migrations.applied,
       lastMigrationAt: figures.migrations.last,

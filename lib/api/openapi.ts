@@ -188,6 +188,7 @@ const STATUS_SCHEMA = obj({
     kind: { enum: ["embedded", "server"] },
     where: str,
     sizeBytes: int,
+    sizesAt: str,
     tables: {
       type: "array",
       items: obj({

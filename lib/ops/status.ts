@@ -11,6 +11,8 @@ export interface Status {
     kind: "embedded" | "server";
     where: string;
     sizeBytes: number;
+    /** when the sizes were read (they are kept 30 s) */
+    sizesAt: string;
     tables: TableFigure[];
     migrationsApplied: number;
     lastMigrationAt: string | null;

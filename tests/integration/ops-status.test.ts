@@ -18,6 +18,7 @@ import { resetEnvCache } from "@/lib/env";
 import { REQUEST_KINDS } from "@/lib/domain/kinds";
 import type { Status } from "@/lib/ops/status";
 import { RESPONSE_BUCKETS_S } from "@/server/metrics";
+import { responseHistogram } from "@/db/queries/status";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
 import { DIFF } from "../helpers/api";
 
@@ -328,5 +329,31 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     }
     expect(promtool.stdout + promtool.stderr).toBe("");
     expect(promtool.status).toBe(0);
+  });
+
+  it("the response histogram stays equal to hitl_metrics as rows arrive (cached part + fresh part)", async () => {
+    const bounds = [1000, 60_000, 3_600_000];
+    const direct = async () => {
+      const r = await rows<{ t: string; n: number; s: number; b0: number; b1: number; b2: number }>(
+        database.db,
+        sql`SELECT request_type AS t, count(*)::int AS n, sum(response_time_ms)::float8 AS s,
+                   count(*) FILTER (WHERE response_time_ms <= 1000)::int AS b0,
+                   count(*) FILTER (WHERE response_time_ms <= 60000)::int AS b1,
+                   count(*) FILTER (WHERE response_time_ms <= 3600000)::int AS b2
+              FROM hitl_metrics WHERE response_time_ms IS NOT NULL GROUP BY 1`,
+      );
+      return new Map(r.map((x) => [x.t, { buckets: [x.b0, x.b1, x.b2], sumMs: x.s, count: x.n }]));
+    };
+    const insert = (n: number, from: number) =>
+      database.db.execute(
+        sql`INSERT INTO hitl_metrics (request_type, request_id, response_time_ms, user_id)
+            SELECT CASE WHEN g % 3 = 0 THEN 'question' ELSE 'approval' END, gen_random_uuid(),
+                   (g * 7919) % 7200000, 'bulk@example.com'
+              FROM generate_series(${from}::int, ${from + n - 1}::int) g`,
+      );
+    await insert(2500, 1);
+    expect(await responseHistogram(["approval", "question"], bounds)).toEqual(await direct());
+    await insert(300, 10_000); // after the cached horizon moved
+    expect(await responseHistogram(["approval", "question"], bounds)).toEqual(await direct());
   });
 });
