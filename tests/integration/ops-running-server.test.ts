@@ -102,7 +102,7 @@ describe.skipIf(testDbKind !== "embedded")("a running server on the embedded dat
     expect(u.code).toBe(0);
     const list = await runScript("scripts/cli.ts", ["user", "list"], env, 90_000);
     expect(list.stdout).toContain("ops@example.com");
-  });
+  }, 300_000);
 
   it("the CLI's backup asks the server (SIGUSR2) and reports the file", async () => {
     const b = await runScript("scripts/cli.ts", ["backup"], env, 150_000);
@@ -117,7 +117,7 @@ describe.skipIf(testDbKind !== "embedded")("a running server on the embedded dat
     expect(status.status).toBe(200);
     expect(status.body.backups.last?.path).toBe(file);
     expect(status.body.connections.psqlPort).toBe(psqlPort);
-  });
+  }, 200_000);
 
   it("an app request waits for a transaction psql opened, never runs inside it", async () => {
     const child = execFile(
