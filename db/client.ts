@@ -6,9 +6,9 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { dbConfig, env, type DbConfig } from "@/lib/env";
+import { dbConfig, type DbConfig } from "@/lib/env";
 import { log } from "@/lib/log";
-import { acquireDataDirLock } from "./lock";
+import { acquireDataDirLock, readSocketNote } from "./lock";
 import {
   DatabaseLockedError,
   DatabaseUnavailableError,
@@ -163,17 +163,18 @@ export async function openDatabase(config: DbConfig = dbConfig()): Promise<Datab
     try {
       return await openEmbedded(config);
     } catch (err) {
-      const port = env().NEXUS_PGLITE_PORT;
       if (!(err instanceof DatabaseLockedError) || !err.pid || !g.__nexusUseSocket) throw err;
-      if (port === "off")
+      // the port that server noted (not ours: another server may hold the default port)
+      const port = readSocketNote(config.dataDir, err.pid);
+      if (port === undefined)
         throw new DatabaseLockedError(
-          `${err.message}\nWith NEXUS_PGLITE_PORT set (default 5433) the CLI reaches it through the server's psql socket.`,
+          `${err.message}\nIt serves no psql socket (NEXUS_PGLITE_PORT=off, or its port was taken): stop it to use the CLI.`,
         );
       try {
         return await openServer(socketConfigFor(config, err.pid, port));
       } catch (cause) {
         throw new DatabaseLockedError(
-          `${err.message}\nIts psql socket on 127.0.0.1:${port} did not answer (${(cause as Error).message}); is NEXUS_PGLITE_PORT the same as the server's?`,
+          `${err.message}\nIts psql socket on 127.0.0.1:${port} did not answer (${(cause as Error).message}).`,
         );
       }
     }

@@ -12,6 +12,7 @@ import { setupToken } from "./auth/setup-token";
 import { startBackupScheduler } from "./backup-scheduler";
 import { startPgliteSocket } from "./pglite-socket";
 import { pgliteOf } from "@/db/ops/clients";
+import { writeSocketNote } from "@/db/lock";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
 import { inFlightRequests } from "./request-log";
 
@@ -75,7 +76,11 @@ async function servePsql(database: Database) {
       statementTimeoutMs: e.NEXUS_PGLITE_SOCKET_STATEMENT_TIMEOUT_MS,
       idleTransactionMs: e.NEXUS_PGLITE_SOCKET_IDLE_TRANSACTION_MS,
     });
-    onShutdown(() => socket.stop());
+    const unnote = writeSocketNote(database.config.dataDir, socket.port);
+    onShutdown(async () => {
+      unnote();
+      await socket.stop();
+    });
     console.log(`nexus: psql -h 127.0.0.1 -p ${socket.port} -U postgres -d nexus`);
   } catch (err) {
     console.log(

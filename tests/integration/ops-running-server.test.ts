@@ -56,7 +56,9 @@ describe.skipIf(testDbKind !== "embedded")("a running server on the embedded dat
     psqlPort = await freePort();
     const extra = { NEXUS_PGLITE_PORT: String(psqlPort), NEXUS_BACKUP_DIR: backupDir };
     server = await startServer(await freePort(), database, extra);
-    env = baseEnv({ ...database.env, ...extra });
+    // the CLI is not told the port: it reads the one the server noted beside its folder
+    // (another server may hold the default 5433)
+    env = baseEnv({ ...database.env, NEXUS_BACKUP_DIR: backupDir, NEXUS_PGLITE_PORT: "5433" });
   }, 600_000);
 
   afterAll(async () => {
