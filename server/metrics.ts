@@ -7,7 +7,7 @@ import { openApiDocument } from "@/lib/api/openapi";
 import { routePattern } from "@/lib/api/route-pattern";
 import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { lastBackup } from "./backup-status";
-import { openSlots } from "./live-counts";
+import { slotsOpen as openSlots } from "./events/limits";
 import { pgliteSocket } from "./pglite-socket";
 
 /*

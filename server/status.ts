@@ -9,7 +9,7 @@ import type { Status } from "@/lib/ops/status";
 import { env } from "@/lib/env";
 import { REQUEST_KINDS } from "@/lib/domain/kinds";
 import { lastBackup, nextBackups } from "./backup-status";
-import { openSlots } from "./live-counts";
+import { slotsOpen as openSlots } from "./events/limits";
 import { pgliteSocket } from "./pglite-socket";
 
 export type { Status };

@@ -8,6 +8,7 @@ import { GET as status } from "@/app/api/v1/status/route";
 import { GET as prometheus } from "@/app/api/prometheus/route";
 import { GET as approvalGet } from "@/app/api/v1/approvals/[id]/route";
 import { POST as approvalCreate } from "@/app/api/v1/approvals/route";
+import { GET as events } from "@/app/api/v1/events/route";
 import { POST as approvalDecide } from "@/app/api/v1/approvals/[id]/decision/route";
 import { rows, type Database } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
@@ -39,7 +40,7 @@ const req = (url: string, headers: Record<string, string> = {}, init: RequestIni
 const bearer = (k: string) => ({ authorization: `Bearer ${keys[k]}` });
 
 async function readStatus(): Promise<Status> {
-  const res = await status(req("/api/v1/status", bearer("monitor")), ctx() as never);
+  const res = await status(req("/api/v1/status", bearer("monitor")));
   expect(res.status).toBe(200);
   return (await res.json()) as Status;
 }
@@ -66,12 +67,10 @@ afterAll(async () => {
 
 describe(`status and Prometheus (${testDbKind})`, () => {
   it("status: a monitor key reads it; agent and reviewer keys get 403, nobody 401", async () => {
-    expect((await status(req("/api/v1/status"), ctx() as never)).status).toBe(401);
+    expect((await status(req("/api/v1/status"))).status).toBe(401);
     for (const k of ["agent", "reviewer"])
-      expect((await status(req("/api/v1/status", bearer(k)), ctx() as never)).status).toBe(403);
-    expect((await status(req("/api/v1/status", bearer("monitor")), ctx() as never)).status).toBe(
-      200,
-    );
+      expect((await status(req("/api/v1/status", bearer(k)))).status).toBe(403);
+    expect((await status(req("/api/v1/status", bearer("monitor")))).status).toBe(200);
   });
 
   it("a monitor key reads nothing else: requests, metrics, events, openapi", async () => {
@@ -171,29 +170,20 @@ describe(`status and Prometheus (${testDbKind})`, () => {
   });
 
   it("prometheus: loopback without a token, else 401; a monitor key always", async () => {
-    const loop = await prometheus(
-      req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1" }),
-      ctx() as never,
-    );
+    const loop = await prometheus(req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1" }));
     expect(loop.status).toBe(200);
-    const far = await prometheus(
-      req("/api/prometheus", { [PEER_HEADER]: "203.0.113.9" }),
-      ctx() as never,
-    );
+    const far = await prometheus(req("/api/prometheus", { [PEER_HEADER]: "203.0.113.9" }));
     expect(far.status).toBe(401);
     const proxied = await prometheus(
       req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "203.0.113.9" }),
-      ctx() as never,
     );
     expect(proxied.status).toBe(401); // a local reverse proxy relaying the world
     const agent = await prometheus(
       req("/api/prometheus", { [PEER_HEADER]: "203.0.113.9", ...bearer("agent") }),
-      ctx() as never,
     );
     expect(agent.status).toBe(403);
     const mon = await prometheus(
       req("/api/prometheus", { [PEER_HEADER]: "203.0.113.9", ...bearer("monitor") }),
-      ctx() as never,
     );
     expect(mon.status).toBe(200);
   });
@@ -202,17 +192,13 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     process.env.NEXUS_PROMETHEUS_TOKEN = "a-long-scrape-token-0123456789";
     resetEnvCache();
     try {
-      const loop = await prometheus(
-        req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1" }),
-        ctx() as never,
-      );
+      const loop = await prometheus(req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1" }));
       expect(loop.status).toBe(401);
       const wrong = await prometheus(
         req("/api/prometheus", {
           [PEER_HEADER]: "203.0.113.9",
           authorization: "Bearer a-long-scrape-token-0123456788",
         }),
-        ctx() as never,
       );
       expect(wrong.status).toBe(401);
       const right = await prometheus(
@@ -220,7 +206,6 @@ describe(`status and Prometheus (${testDbKind})`, () => {
           [PEER_HEADER]: "203.0.113.9",
           authorization: "Bearer a-long-scrape-token-0123456789",
         }),
-        ctx() as never,
       );
       expect(right.status).toBe(200);
     } finally {
@@ -257,10 +242,7 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     );
     expect(decided.status).toBe(200);
 
-    const res = await prometheus(
-      req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1" }),
-      ctx() as never,
-    );
+    const res = await prometheus(req("/api/prometheus", { [PEER_HEADER]: "127.0.0.1" }));
     const text = await res.text();
     expect(res.headers.get("content-type")).toContain("text/plain");
     const value = (line: string) => {
@@ -355,5 +337,50 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     expect(await responseHistogram(["approval", "question"], bounds)).toEqual(await direct());
     await insert(300, 10_000); // after the cached horizon moved
     expect(await responseHistogram(["approval", "question"], bounds)).toEqual(await direct());
+  });
+
+  it("counts long polls waiting and event streams open while they are", async () => {
+    const created = await approvalCreate(
+      req(
+        "/api/v1/approvals",
+        { ...bearer("agent"), "content-type": "application/json" },
+        {
+          method: "POST",
+          body: JSON.stringify({ file_path: "w.ts", diff: DIFF, agent_id: "waiter" }),
+        },
+      ),
+      ctx() as never,
+    );
+    const { id } = (await created.json()) as { id: string };
+    const abort = new AbortController();
+    const poll = approvalGet(
+      new Request(`http://localhost/api/v1/approvals/${id}?wait=20`, {
+        headers: bearer("agent"),
+        signal: abort.signal,
+      }),
+      ctx({ id }) as never,
+    );
+    const stream = await events(
+      new Request("http://localhost/api/v1/events", {
+        headers: bearer("agent"),
+        signal: abort.signal,
+      }),
+    );
+    expect(stream.status).toBe(200);
+    let s = await readStatus();
+    for (let i = 0; i < 50 && s.longPollsWaiting === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await readStatus();
+    }
+    expect(s.longPollsWaiting).toBe(1);
+    expect(s.eventStreamsOpen).toBe(1);
+    abort.abort();
+    await poll;
+    await stream.body?.cancel().catch(() => {});
+    for (let i = 0; i < 50 && (s.longPollsWaiting || s.eventStreamsOpen); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await readStatus();
+    }
+    expect([s.longPollsWaiting, s.eventStreamsOpen]).toEqual([0, 0]);
   });
 });
