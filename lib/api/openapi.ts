@@ -365,6 +365,7 @@ export function openApiDocument(serverUrl?: string) {
       "/api/v1/status": {
         get: {
           operationId: "status",
+          security: KEY_OR_SESSION,
           summary:
             "The operators' view: version, uptime, database size and tables, connections, long polls and streams, migrations, backups, the oldest pending request (an admin session or a monitor key)",
           responses: {
@@ -376,6 +377,9 @@ export function openApiDocument(serverUrl?: string) {
       "/api/prometheus": {
         get: {
           operationId: "prometheus",
+          // the bearer is NEXUS_PROMETHEUS_TOKEN or an admin/monitor key; none from loopback
+          // when no token is set
+          security: [{ bearer: [] }, {}],
           summary:
             "Prometheus metrics (text exposition format): bearer NEXUS_PROMETHEUS_TOKEN when set, else loopback callers; an admin or monitor key always",
           responses: {
