@@ -24,6 +24,7 @@ import { actorName, can, type Principal } from "@/lib/auth/principal";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
+import { countCreated, countDecision } from "@/server/metrics";
 
 /*
  * The requests of every kind, as both doors use them: the agent API (server/api/
@@ -145,6 +146,7 @@ export async function submit<K extends RequestKind>(
       [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
     );
   }
+  if (outcome.kind === "created") countCreated(kind);
   return { created: outcome.kind === "created", row: outcome.row };
 }
 
@@ -221,7 +223,10 @@ export async function decide<K extends RequestKind>(
     decidedBy: actorName(principal),
     keyId: principal.kind === "key" ? principal.id : null,
   });
-  if (result.ok) return result.row;
+  if (result.ok) {
+    countDecision(kind, statusOf(kind, result.row, new Date()), "human");
+    return result.row;
+  }
   if (result.reason === "not_found" || !result.row) throw notFound(KINDS[kind].words.label);
   if (result.reason === "own_request") {
     throw new ApiError(
