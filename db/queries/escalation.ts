@@ -1,7 +1,7 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { escalationSettings } from "../schema";
+import { escalationSettings, outboxEvents } from "../schema";
 import { nowUtc } from "./requests";
 
 /** The scope of the global setting (an agent's override is its agent_id). */
@@ -58,4 +58,28 @@ export async function globalEscalationMinutes(): Promise<number | null> {
     .from(escalationSettings)
     .where(eq(escalationSettings.scope, GLOBAL_SCOPE));
   return row && row.minutes > 0 ? row.minutes : null;
+}
+
+/**
+ * Escalations (request.escalated events) in [from, to), of one kind or all: the
+ * breaches of the escalation target, for the metrics page.
+ */
+export async function countEscalations(
+  from: Date | null,
+  to: Date | null,
+  kind: string | null,
+): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ n: sql<number>`COUNT(*)`.mapWith(Number) })
+    .from(outboxEvents)
+    .where(
+      and(
+        eq(outboxEvents.type, "request.escalated"),
+        from ? gte(outboxEvents.createdAt, from) : undefined,
+        to ? lt(outboxEvents.createdAt, to) : undefined,
+        kind ? eq(outboxEvents.requestType, kind) : undefined,
+      ),
+    );
+  return row?.n ?? 0;
 }

@@ -2,7 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { closeDatabase, getDatabase, type Database } from "@/db/client";
-import { setEscalation } from "@/db/queries/escalation";
+import { countEscalations, setEscalation } from "@/db/queries/escalation";
+import { listPending } from "@/db/queries/inbox";
 import { dispatchEvents } from "@/db/queries/outbox";
 import { sweepTimedEvents } from "@/db/queries/request-store";
 import {
@@ -362,6 +363,12 @@ describe("expiry and escalation", () => {
       type: "request.escalated",
       data: { id: late.id, escalated_after_minutes: 30 },
     });
+    // the inbox marks it; the metrics count it
+    const pending = await listPending();
+    expect(pending.find((i) => i.id === late.id)?.escalated).toBe(true);
+    expect(pending.find((i) => i.id === patient.id)?.escalated).toBe(false);
+    expect(await countEscalations(null, null, null)).toBe(1);
+    expect(await countEscalations(null, null, "question")).toBe(0);
     // deciding it later does not escalate it again
     await decide("approval", reviewer, late.id, { approved: true });
     expect(await sweepTimedEvents()).toBe(0);
