@@ -29,8 +29,15 @@ export function startNotifications(): OutboxWorker {
   return g.__nexusOutboxWorker;
 }
 
+/** Stop the worker on shutdown: in-flight attempts get 3 s; never hold shutdown past 5 s. */
 export async function stopNotifications() {
   const worker = g.__nexusOutboxWorker;
   g.__nexusOutboxWorker = undefined;
-  await worker?.stop();
+  if (!worker) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    worker.stop(3000),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000))),
+  ]);
+  clearTimeout(timer);
 }

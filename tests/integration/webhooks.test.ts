@@ -175,6 +175,7 @@ describe("delivery", () => {
     const started = Date.now();
     const row = await submitApproval("agent-sig");
     const [got] = await r.waitFor(1, 5000);
+    console.log(`request.created arrived ${got!.at - started} ms after the submit began`);
     expect(got!.at - started).toBeLessThan(1000);
     const payload = new Webhook(h.secret).verify(
       got!.body,
