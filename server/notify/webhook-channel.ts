@@ -98,11 +98,28 @@ export async function sendWebhook(
   }
 }
 
+/*
+ * Webhook rows read for a burst of deliveries, kept for a second: under load a submit's
+ * three deliveries would otherwise read the same rows again and again. A webhook removed
+ * or disabled is noticed within that second.
+ */
+const CACHE_MS = 1000;
+const cache = new Map<string, { row: WebhookRow | null; at: number }>();
+
+async function webhookRow(id: string): Promise<WebhookRow | null> {
+  const hit = cache.get(id);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.row;
+  const row = await getWebhook(id);
+  if (cache.size > 1000) cache.clear();
+  cache.set(id, { row, at: Date.now() });
+  return row;
+}
+
 export const webhookChannel: Channel = {
   name: WEBHOOK_CHANNEL,
   targets: webhookTargets,
   async deliver({ delivery, event }, ctx) {
-    const hook = await getWebhook(delivery.target);
+    const hook = await webhookRow(delivery.target);
     if (!hook || hook.disabledAt)
       return {
         ok: false,
@@ -123,9 +140,16 @@ export const webhookChannel: Channel = {
     );
     if (ctx.signal.aborted && !outcome.ok) return outcome; // stopping: not the receiver's fault
     try {
-      if (outcome.ok) await markWebhookHealthy(hook.id);
-      else if (await markWebhookFailing(hook.id, ctx.disableAfterMs, outcome.error ?? "failed"))
+      if (outcome.ok) {
+        // a failure run another process began is ended by the first success here after
+        // the cached row expires (a second)
+        if (hook.failingSince) {
+          await markWebhookHealthy(hook.id);
+          cache.delete(hook.id);
+        }
+      } else if (await markWebhookFailing(hook.id, ctx.disableAfterMs, outcome.error ?? "failed"))
         log().warn({ webhook: hook.id, url: hook.url, error: outcome.error }, "webhook disabled");
+      if (!outcome.ok) cache.delete(hook.id); // its failing_since changed
     } catch (err) {
       log().warn({ err: String(err) }, "webhooks: could not record the webhook's health");
     }
