@@ -117,22 +117,40 @@ const due = (channels: string[]) =>
     or(isNull(outboxDeliveries.leaseUntil), lte(outboxDeliveries.leaseUntil, sql`${nowUtc}`)),
   );
 
+/** `channel:target`, the key of one subscriber. */
+export const targetKey = (channel: string, target: string) => `${channel}:${target}`;
+
 /**
  * Claim up to `limit` due deliveries for `leaseMs`: one statement, the rows picked with
  * FOR UPDATE SKIP LOCKED, so two processes never claim the same one. The lease outlives
  * the attempt's timeout; if this process dies mid-attempt, another retries after it.
+ * At most `perTarget` per subscriber, none for the `busy` ones (targetKey): a receiver
+ * that hangs cannot take every slot.
  */
 export async function claimDeliveries(
   channels: string[],
   limit: number,
   leaseMs: number,
+  opts: { perTarget?: number; busy?: string[] } = {},
 ): Promise<ClaimedDelivery[]> {
   if (limit <= 0 || channels.length === 0) return [];
   const db = await getDb();
+  const d = outboxDeliveries;
+  const busy = opts.busy ?? [];
+  // the window function cannot sit beside FOR UPDATE: it picks candidates, the outer
+  // query locks them
+  const candidates = sql`(SELECT c.id FROM (SELECT ${d.id} AS id, row_number() OVER (PARTITION BY ${d.channel}, ${d.target} ORDER BY ${d.nextAttemptAt}) AS n FROM ${d} WHERE ${due(channels)}${
+    busy.length
+      ? sql` AND (${d.channel} || ':' || ${d.target}) NOT IN (${sql.join(
+          busy.map((b) => sql`${b}`),
+          sql`, `,
+        )})`
+      : sql``
+  }) c WHERE c.n <= ${opts.perTarget ?? limit})`;
   const picked = db
     .select({ id: outboxDeliveries.id })
     .from(outboxDeliveries)
-    .where(due(channels))
+    .where(and(inArray(d.id, candidates), due(channels)))
     .orderBy(asc(outboxDeliveries.nextAttemptAt))
     .limit(limit)
     .for("update", { skipLocked: true });

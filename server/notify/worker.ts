@@ -6,6 +6,7 @@ import {
   dispatchEvents,
   nextDueAt,
   OUTBOX_CHANNEL,
+  targetKey,
   settleDelivery,
   type AttemptOutcome,
   type ClaimedDelivery,
@@ -43,6 +44,8 @@ export interface WorkerOptions {
   sweepMs: number;
   /** attempts in flight at once in this process */
   concurrency: number;
+  /** of those, at most this many to one subscriber (a hanging receiver holds no more) */
+  perTarget: number;
   /** public URL for links */
   baseUrl: string;
   /** default: the registered channels */
@@ -56,7 +59,8 @@ export const DEFAULT_WORKER_OPTIONS = {
   backoffBaseMs: 5_000,
   backoffMaxMs: 3600_000,
   sweepMs: 5_000,
-  concurrency: 8,
+  concurrency: 16,
+  perTarget: 4,
 } satisfies Partial<WorkerOptions>;
 
 export interface OutboxWorker {
@@ -72,6 +76,8 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
   const o = options;
   const stopController = new AbortController();
   const inflight = new Map<string, Promise<void>>();
+  /** attempts in flight per subscriber (targetKey) */
+  const perTarget = new Map<string, number>();
   /** outcomes attempted but not yet written (the database was unreachable) */
   const unsettled = new Map<string, { outcome: AttemptOutcome; retryInMs: number }>();
   let running: Promise<void> | null = null;
@@ -170,20 +176,33 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       while ((await dispatchEvents(targets, o.giveUpAfterMs)) > 0 && !stopped);
       if (stopped) return;
       const free = o.concurrency - inflight.size;
-      const claimed = await claimDeliveries(names, free, leaseMs);
+      const busy = [...perTarget].filter(([, n]) => n >= o.perTarget).map(([k]) => k);
+      const claimed = await claimDeliveries(names, free, leaseMs, {
+        perTarget: o.perTarget,
+        busy,
+      });
       for (const c of claimed) {
         const channel = byName.get(c.delivery.channel)!;
         const id = c.delivery.id;
+        const key = targetKey(c.delivery.channel, c.delivery.target);
+        perTarget.set(key, (perTarget.get(key) ?? 0) + 1);
         const work = attempt(channel, c).finally(() => {
           inflight.delete(id);
+          const left = (perTarget.get(key) ?? 1) - 1;
+          if (left > 0) perTarget.set(key, left);
+          else perTarget.delete(key);
           kick();
         });
         inflight.set(id, work);
       }
       if (free > 0 && claimed.length === free) again = true; // more may be due
     } while (again && !stopped);
+    // every slot taken: a finishing attempt kicks the next cycle; no timer needed
+    if (inflight.size >= o.concurrency) return;
     const due = await nextDueAt(names);
-    schedule(due ? due.getTime() - Date.now() : o.sweepMs);
+    // due already but not claimed: its subscriber is busy (a finishing attempt kicks) or
+    // another process is claiming it; look again shortly
+    schedule(due ? Math.max(due.getTime() - Date.now(), 250) : o.sweepMs);
   }
 
   function kick() {
