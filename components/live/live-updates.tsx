@@ -10,7 +10,7 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
 
-/** api.md "Live events" payload: the server's own type (a type-only import, erased). */
+/** docs/api.md "Live events" payload: the server's own type (a type-only import, erased). */
 export type LiveEvent = NexusEvent;
 
 /**
@@ -44,6 +44,11 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
         file_path: optionalText(v.file_path),
         description: optionalNullableText(v.description),
         question: optionalText(v.question),
+        options: Array.isArray(v.options)
+          ? v.options.filter((o): o is string => typeof o === "string")
+          : v.options === null
+            ? null
+            : undefined,
       };
     }
   } catch {}
