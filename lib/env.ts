@@ -155,6 +155,9 @@ const schema = z.object({
     .optional(),
   /** The commit this build came from (status page); else read from .git at start. */
   NEXUS_COMMIT: z.string().max(64).optional(),
+  /** Webhooks: one attempt's limit, and how long failures are retried before giving up. */
+  NEXUS_WEBHOOK_TIMEOUT_SECONDS: positiveInt("NEXUS_WEBHOOK_TIMEOUT_SECONDS", 10),
+  NEXUS_WEBHOOK_RETRY_HOURS: positiveInt("NEXUS_WEBHOOK_RETRY_HOURS", 24),
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway. */
   NEXUS_SHUTDOWN_TIMEOUT_SECONDS: positiveInt("NEXUS_SHUTDOWN_TIMEOUT_SECONDS", 25),
 });

@@ -14,6 +14,7 @@ import { startPgliteSocket } from "./pglite-socket";
 import { pgliteOf } from "@/db/ops/clients";
 import { writeSocketNote } from "@/db/lock";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
+import { startNotifications, stopNotifications } from "./notify/start";
 import { inFlightRequests } from "./request-log";
 
 export { isShuttingDown, onShutdown };
@@ -46,6 +47,8 @@ export async function startNexus() {
   await announceSetupToken();
   await servePsql(database);
   startBackups(database);
+  startNotifications();
+  onShutdown(stopNotifications);
   handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
 }
