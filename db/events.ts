@@ -26,6 +26,9 @@ export interface NexusEvent {
   file_path?: string;
   description?: string | null;
   question?: string;
+  /** a tool call's tool and one-line title */
+  tool_name?: string;
+  title?: string;
 }
 
 /**
@@ -65,7 +68,11 @@ interface CreatedRow {
 export function createdEvent(
   created:
     | { type: "approval"; row: CreatedRow & { filePath: string; description: string | null } }
-    | { type: "question"; row: CreatedRow & { question: string } },
+    | { type: "question"; row: CreatedRow & { question: string } }
+    | {
+        type: "tool_call";
+        row: CreatedRow & { toolName: string; title: string; description: string | null };
+      },
 ): NexusEvent {
   const { row } = created;
   const base: NexusEvent = {
@@ -77,13 +84,23 @@ export function createdEvent(
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),
   };
-  return created.type === "approval"
-    ? {
+  switch (created.type) {
+    case "approval":
+      return {
         ...base,
         file_path: preview(created.row.filePath),
         description: created.row.description === null ? null : preview(created.row.description),
-      }
-    : { ...base, question: preview(created.row.question) };
+      };
+    case "question":
+      return { ...base, question: preview(created.row.question) };
+    case "tool_call":
+      return {
+        ...base,
+        tool_name: preview(created.row.toolName),
+        title: preview(created.row.title),
+        description: created.row.description === null ? null : preview(created.row.description),
+      };
+  }
 }
 
 /** NOTIFY inside the caller's transaction: delivered only if it commits. */

@@ -1,5 +1,12 @@
 import { DiffView } from "@/components/diff/diff-view";
 import { JsonView } from "@/components/review/json-view";
+import {
+  toolLabel,
+  ToolCallBelow,
+  ToolCallHeading,
+  ToolCallLead,
+  ToolCallWhere,
+} from "@/components/review/tool-call-view";
 import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
 
 /*
@@ -63,5 +70,12 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
       ) : (
         <p className="text-sm text-zinc-500 italic">The agent sent no context.</p>
       ),
+  },
+  tool_call: {
+    metaTitle: (row) => `${toolLabel(row.toolName)}: ${shorten(row.title, 60)}`,
+    heading: (row) => <ToolCallHeading row={row} />,
+    lead: (row) => <ToolCallLead row={row} />,
+    aside: (row) => <ToolCallWhere row={row} />,
+    below: (row) => <ToolCallBelow row={row} />,
   },
 };

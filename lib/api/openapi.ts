@@ -24,10 +24,11 @@ const INPUTS = kindSchemas((k) => {
 const OUTPUTS = {
   ...kindSchemas((k) => {
     const s = S.REQUEST_SCHEMAS[k];
-    return [[s.names.output, s.output]];
+    return [
+      [s.names.output, s.output],
+      [`${s.names.output}List`, S.listOf(s.output)],
+    ];
   }),
-  ApprovalList: S.ApprovalList,
-  QuestionList: S.QuestionList,
   Error: S.ErrorBody,
   Event: S.EventPayload,
   Health: S.Health,
