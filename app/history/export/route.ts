@@ -12,7 +12,7 @@ function problem(status: number, code: string, message: string) {
 }
 
 /**
- * GET /history/export?format=csv|json&type=approval|question&<history filters>
+ * GET /history/export?format=csv|json&type=approval|question|tool_call&<history filters>
  * The whole filtered set of one table, newest first, streamed in batches.
  */
 export async function GET(request: Request) {
@@ -33,7 +33,7 @@ export async function GET(request: Request) {
     return problem(
       400,
       "invalid_request",
-      "Approvals and questions have different columns: add type=approval or type=question.",
+      "Each kind of request has its own columns: add type=approval, type=question or type=tool_call.",
     );
   }
   const type = types[0]!;
