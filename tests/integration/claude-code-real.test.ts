@@ -42,6 +42,12 @@ beforeAll(async () => {
   agentKey = db.keys["claude-hook"]!;
   reviewerKey = db.keys.reviewer!;
   server = await startServer(3361, db);
+  // a fresh server loads each route on its first request: measure a warm one
+  await request(server, "POST", "/api/v1/integrations/claude-code/hook", {
+    key: agentKey,
+    json: {},
+  });
+  await request(server, "GET", "/api/v1/tool-calls", { key: reviewerKey });
 }, 600_000);
 
 afterAll(async () => {
@@ -53,6 +59,8 @@ const hookUrl = (query = "") =>
   `${server.url}/api/v1/integrations/claude-code/hook${query ? `?${query}` : ""}`;
 
 interface Scenario {
+  /** the key Claude Code sends (default: the agent key) */
+  key?: string;
   toolUse: (project: string) => ToolUse;
   events?: string[];
   query?: string;
@@ -76,7 +84,7 @@ async function scenario(s: Scenario) {
     prompt: "Do the task.",
     modelUrl: model.url,
     settings,
-    env: { NEXUS_API_KEY: agentKey },
+    env: { NEXUS_API_KEY: s.key ?? agentKey },
     args: s.args,
   });
   let shownAfterMs: number | null = null;
@@ -220,6 +228,37 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
       expect(fs.existsSync(path.join(r.project, "late.txt"))).toBe(false);
       expect(resultText(r.toolResults[0]!)).toContain("No reviewer answered within 2 s");
       expect(r.result.result.permission_denials).toHaveLength(1);
+    } finally {
+      r.result.cleanup();
+    }
+  });
+
+  test("a wrong key: Nexus answers 401 and Claude Code blocks the call (onFailure)", async () => {
+    const r = await scenario({ key: "nxs_wrong", toolUse: write("nope.txt", "x\n") });
+    try {
+      expect(fs.existsSync(path.join(r.project, "nope.txt"))).toBe(false);
+      expect(resultText(r.toolResults[0]!)).toMatch(/HTTP 401[\s\S]*|blocking because onFailure/);
+      expect(r.result.result.permission_denials).toHaveLength(1);
+    } finally {
+      r.result.cleanup();
+    }
+  });
+
+  test("both events configured: a call PreToolUse approved is asked once", async () => {
+    const r = await scenario({
+      events: ["PreToolUse", "PermissionRequest"],
+      toolUse: write("once.txt", "once\n"),
+      decide: { approved: true },
+    });
+    try {
+      expect(fs.readFileSync(path.join(r.project, "once.txt"), "utf8")).toBe("once\n");
+      const all = await request(server, "GET", "/api/v1/tool-calls?limit=200", {
+        key: reviewerKey,
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const mine = (all.body as any).items.filter((i: any) => i.cwd === r.project);
+      expect(mine).toHaveLength(1);
+      expect(mine[0].hook_event).toBe("PreToolUse");
     } finally {
       r.result.cleanup();
     }
