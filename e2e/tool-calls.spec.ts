@@ -54,7 +54,7 @@ test("a Bash call and an Edit: the command, the diff with its note, a reject wit
     `rm -rf build-${tag} && npm run build`,
   );
   await expect(page.getByLabel("Command")).toHaveText(`rm -rf build-${tag} && npm run build`);
-  await expect(page.getByText("Clean build")).toBeVisible();
+  await expect(page.getByText("Clean build", { exact: true })).toBeVisible();
   await expect(page.getByText(`sess-${tag}`)).toBeVisible();
 
   await page.goto(new URL(edit.url).pathname);
