@@ -371,6 +371,7 @@ export const ERROR_CODES = [
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
+  "rate_limited",
   "service_unavailable",
   "internal_error",
 ] as const;
@@ -420,6 +421,6 @@ export const EventPayload = z.object({
 export type EventPayload = z.output<typeof EventPayload>;
 
 export const Health = z.object({
-  status: z.enum(["ok", "unavailable"]),
+  status: z.enum(["ok", "unavailable", "shutting_down"]),
   database: z.enum(["ok", "unreachable"]),
 });

@@ -18,7 +18,7 @@ export function metricsJson(filter: MetricsFilter, m: MetricsReport, baseUrl: st
       key: filter.period,
       from: iso(filter.from),
       to: iso(filter.to),
-      bucket: filter.bucket,
+      bucket: m.bucket,
       filters: "hitl_metrics.created_at, from inclusive, to exclusive",
     },
     type: filter.type,
