@@ -67,7 +67,7 @@ test("a Bash call and an Edit: the command, the diff with its note, a reject wit
 
   // a reject needs a reason: the agent reads it
   await page.getByRole("button", { name: "Reject" }).click();
-  await expect(page.getByRole("alert")).toContainText("A comment is required to reject");
+  await expect(page.getByText("A comment is required to reject")).toBeVisible();
   await page.getByLabel("Comment").fill("Keep 3000; 8080 is taken");
   await page.getByRole("button", { name: "Reject" }).click();
   await page.waitForURL((url) => url.searchParams.get("done") === "rejected");

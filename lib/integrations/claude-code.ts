@@ -103,3 +103,65 @@ export function hookAnswer(event: HookEvent, verdict: ToolCallVerdict): Record<s
     },
   };
 }
+
+/* ---- AskUserQuestion: Claude Code's own multiple-choice questions ---------------------- */
+
+export const ASK_USER_QUESTION = "AskUserQuestion";
+
+/** One question of AskUserQuestion's input (Claude Code sends 1–4, each with 2–4 options). */
+const AskQuestion = z.looseObject({
+  question: z.string().min(1),
+  header: z.string().nullish(),
+  options: z.array(z.looseObject({ label: z.string().min(1), description: z.string().nullish() })),
+  multiSelect: z.boolean().nullish(),
+});
+export type AskQuestion = z.output<typeof AskQuestion>;
+const AskInput = z.looseObject({ questions: z.array(AskQuestion).min(1).max(20) });
+
+/** AskUserQuestion's questions, or null when the input is not that shape. */
+export function askQuestionsOf(toolName: string, toolInput: unknown): AskQuestion[] | null {
+  if (toolName !== ASK_USER_QUESTION) return null;
+  const parsed = AskInput.safeParse(toolInput);
+  return parsed.success ? parsed.data.questions : null;
+}
+
+/** The question request (POST /api/v1/questions's body) for one of Claude Code's questions. */
+export function questionBody(
+  q: AskQuestion,
+  where: { agentId: string; sessionId: string | null; cwd: string | null; timeoutS: number },
+) {
+  const described = q.options.filter((o) => o.description);
+  return {
+    question: q.question,
+    context: {
+      asked_by: "Claude Code (AskUserQuestion)",
+      ...(q.header ? { header: q.header } : {}),
+      ...(described.length
+        ? { options: Object.fromEntries(described.map((o) => [o.label, o.description])) }
+        : {}),
+      ...(where.sessionId ? { session_id: where.sessionId } : {}),
+      ...(where.cwd ? { cwd: where.cwd } : {}),
+    },
+    options: q.options.map((o) => o.label),
+    multi_select: q.multiSelect === true,
+    allow_text: true,
+    agent_id: where.agentId,
+    expires_in_s: where.timeoutS,
+  };
+}
+
+/** What Claude Code reads as one answer: the chosen labels (", "), and any typed text. */
+export function answerText(row: { response: string | null; selected?: string[] | null }): string {
+  const chosen = (row.selected ?? []).join(", ");
+  const typed = row.response ?? "";
+  if (!chosen) return typed;
+  return typed && typed !== chosen ? `${chosen}: ${typed}` : chosen;
+}
+
+/** AskUserQuestion's updatedInput: the questions as sent and the answers by question text. */
+export function askUpdatedInput(
+  toolInput: Record<string, unknown>,
+  answers: Record<string, string>,
+) {
+  return { ...toolInput, answers };
+}

@@ -146,6 +146,7 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
     });
     try {
       expect(r.result.code, r.result.stderr).toBe(0);
+      console.log(`tool call listed in Nexus ${r.shownAfterMs} ms after the model asked for it`);
       expect(r.shownAfterMs!).toBeLessThan(1000);
       expect(fs.readFileSync(path.join(r.project, "hello.txt"), "utf8")).toBe(
         "hello from claude\n",
