@@ -264,4 +264,46 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
       r.result.cleanup();
     }
   });
+
+  test("-p: on_timeout=ask hands the call back to Claude Code, which cannot ask: not run", async () => {
+    const project = makeProject();
+    const model = await startFakeModel(write("asked.txt", "asked\n")(project));
+    const hook = (query: string) => ({
+      type: "http",
+      url: hookUrl(query),
+      headers: { Authorization: "Bearer $NEXUS_API_KEY" },
+      allowedEnvVars: ["NEXUS_API_KEY"],
+      timeout: 60,
+      onFailure: "block",
+    });
+    const settings = {
+      hooks: {
+        PreToolUse: [{ matcher: "*", hooks: [hook("timeout=1&on_timeout=ask")] }],
+        PermissionRequest: [{ matcher: "*", hooks: [hook("timeout=1")] }],
+      },
+    };
+    const result = await runClaude({
+      bin,
+      project,
+      prompt: "Do the task.",
+      modelUrl: model.url,
+      settings,
+      env: { NEXUS_API_KEY: agentKey },
+    });
+    await model.close();
+    try {
+      const all = await request(server, "GET", "/api/v1/tool-calls?limit=200", {
+        key: reviewerKey,
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const mine = (all.body as any).items.filter((i: any) => i.cwd === project);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // Claude Code 2.1.328 in -p does not follow an `ask` with the PermissionRequest hook
+      expect(mine.map((i: any) => i.hook_event)).toEqual(["PreToolUse"]);
+      expect(fs.existsSync(path.join(project, "asked.txt"))).toBe(false);
+      expect(result.result.permission_denials).toHaveLength(1);
+    } finally {
+      result.cleanup();
+    }
+  });
 });
