@@ -10,7 +10,7 @@ export const EVENTS_CHANNEL = "nexus_events";
 export type RequestType = RequestKind;
 
 /**
- * api.md "Live events": payload of request.created / request.decided. A created event
+ * docs/api.md "Live events": payload of request.created / request.decided. A created event
  * also carries what an inbox row shows (the list item's fields, texts shortened to
  * PREVIEW_CHARS), so an open dashboard can show it without reading it back.
  */
@@ -26,6 +26,8 @@ export interface NexusEvent {
   file_path?: string;
   description?: string | null;
   question?: string;
+  /** a question's options, shortened (previewLabels) */
+  options?: string[] | null;
   /** a tool call's tool and one-line title */
   tool_name?: string;
   title?: string;
@@ -42,16 +44,33 @@ export const PREVIEW_CHARS = 300;
  * `text` cut to PREVIEW_CHARS code points, with "…" when something was cut. Reads no
  * further than it keeps: a question may be megabytes long.
  */
-export function preview(text: string): string {
-  if (text.length <= PREVIEW_CHARS) return text; // UTF-16 units ≥ code points
+export function preview(text: string, max = PREVIEW_CHARS): string {
+  if (text.length <= max) return text; // UTF-16 units ≥ code points
   let head = "";
   let count = 0;
   for (const ch of text) {
     count++;
-    if (count > PREVIEW_CHARS) return `${head}…`;
-    if (count < PREVIEW_CHARS) head += ch;
+    if (count > max) return `${head}…`;
+    if (count < max) head += ch;
   }
-  return text; // PREVIEW_CHARS code points or fewer, some of them surrogate pairs
+  return text; // max code points or fewer, some of them surrogate pairs
+}
+
+/**
+ * A question's option labels within PREVIEW_CHARS code points in all (20 labels of 200
+ * would not fit a NOTIFY): the labels that fit whole, then the next one cut with "…".
+ */
+export function previewLabels(labels: readonly string[] | null): string[] | null {
+  if (!labels) return null;
+  const kept: string[] = [];
+  let left = PREVIEW_CHARS;
+  for (const label of labels) {
+    if (left <= 0) break;
+    const cut = preview(label, left);
+    kept.push(cut);
+    left -= Array.from(cut).length;
+  }
+  return kept;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -68,7 +87,7 @@ interface CreatedRow {
 export function createdEvent(
   created:
     | { type: "approval"; row: CreatedRow & { filePath: string; description: string | null } }
-    | { type: "question"; row: CreatedRow & { question: string } }
+    | { type: "question"; row: CreatedRow & { question: string; options: string[] | null } }
     | {
         type: "tool_call";
         row: CreatedRow & { toolName: string; title: string; description: string | null };
@@ -92,7 +111,11 @@ export function createdEvent(
         description: created.row.description === null ? null : preview(created.row.description),
       };
     case "question":
-      return { ...base, question: preview(created.row.question) };
+      return {
+        ...base,
+        question: preview(created.row.question),
+        options: previewLabels(created.row.options),
+      };
     case "tool_call":
       return {
         ...base,

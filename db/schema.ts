@@ -16,8 +16,8 @@ import {
 } from "drizzle-orm/pg-core";
 
 /*
- * The three tables of the seed document (shared/spec/nexus-database-setup.md), column
- * for column. TIMESTAMP is "without time zone" as in the seed; every connection runs
+ * The three tables of the original database document (docs/architecture.md, Databases),
+ * column for column. TIMESTAMP is "without time zone" as in the seed; every connection runs
  * with TimeZone=UTC, so NOW() and the values we write are UTC wall-clock times.
  * Columns after the seed's are additions (all nullable): no seed query changes meaning.
  */
@@ -69,6 +69,14 @@ export const questionRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** multiple choice: the labels offered (null: a free-text question) */
+    options: jsonb("options").$type<string[]>(),
+    /** more than one label may be chosen (null when there are no options) */
+    multiSelect: boolean("multi_select"),
+    /** a typed answer is allowed beside the options (null when there are no options) */
+    allowText: boolean("allow_text"),
+    /** the labels the reviewer chose (null: none chosen, or no options) */
+    selected: jsonb("selected").$type<string[]>(),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),

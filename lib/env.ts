@@ -232,7 +232,7 @@ export function dbConfig(): DbConfig {
   return dbConfigFrom(process.env);
 }
 
-/** Absolute base for links handed to agents (api.md `url` fields). */
+/** Absolute base for links handed to agents (docs/api.md `url` fields). */
 export function publicUrl(): string {
   const e = env();
   return (e.NEXUS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");

@@ -11,7 +11,7 @@ import { requestStore, type RequestContext } from "./request-context";
  * - one log line per request: request id, method, route (no query string), status,
  *   duration, principal (kind + name); never headers, bodies, diffs, answers or keys;
  * - an X-Request-Id response header (the caller's when it looks like an id);
- * - api.md's error JSON for anything thrown (503 when the database is unreachable or
+ * - docs/api.md's error JSON for anything thrown (503 when the database is unreachable or
  *   too slow, 500 with the request id otherwise), never a stack trace;
  * - a request context (request id, principal) for code below the handler;
  * - a deadline on database work, so that an outage is answered within 5 s;

@@ -27,7 +27,7 @@ export function stillAwaited(
   return !serverKeys.has(rowKey(added.row)) && renderedAtMs < added.createdAtMs + CLOCK_SLACK_MS;
 }
 
-/** The fields of api.md's list items that an inbox row shows. */
+/** The fields of docs/api.md's list items that an inbox row shows. */
 interface ListedRequest {
   id: string;
   status: string;
@@ -38,6 +38,7 @@ interface ListedRequest {
   file_path?: string;
   description?: string | null;
   question?: string;
+  options?: string[] | null;
   tool_name?: string;
   title?: string;
 }
@@ -45,13 +46,16 @@ interface ListedRequest {
 /** An inbox row's title and description, per kind (as db/queries/inbox.ts selects them). */
 function texts(
   type: InboxRow["type"],
-  item: Pick<ListedRequest, "file_path" | "description" | "question" | "tool_name" | "title">,
+  item: Pick<
+    ListedRequest,
+    "file_path" | "description" | "question" | "options" | "tool_name" | "title"
+  >,
 ) {
   switch (type) {
     case "approval":
       return { title: item.file_path, description: item.description ?? null };
     case "question":
-      return { title: item.question, description: null };
+      return { title: item.question, description: item.options?.join(" · ") ?? null };
     case "tool_call":
       return {
         title: item.title,
@@ -96,6 +100,7 @@ export function rowFromEvent(ev: LiveEvent): AddedRow | null {
     file_path: ev.file_path,
     description: ev.description,
     question: ev.question,
+    options: ev.options,
     tool_name: ev.tool_name,
     title: ev.title,
   };

@@ -11,7 +11,7 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
 
-/** api.md "Live events" payload: the server's own type (a type-only import, erased). */
+/** docs/api.md "Live events" payload: the server's own type (a type-only import, erased). */
 export type LiveEvent = NexusEvent;
 
 /**
@@ -47,6 +47,11 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
         question: optionalText(v.question),
         tool_name: optionalText(v.tool_name),
         title: optionalText(v.title),
+        options: Array.isArray(v.options)
+          ? v.options.filter((o): o is string => typeof o === "string")
+          : v.options === null
+            ? null
+            : undefined,
       };
     }
   } catch {}

@@ -3,7 +3,7 @@ import { requestHref } from "./format";
 import type { MetricsFilter } from "./period";
 
 /*
- * The JSON of GET /api/v1/metrics: the page's numbers, snake_case as in api.md, times
+ * The JSON of GET /api/v1/metrics: the page's numbers, snake_case as in docs/api.md, times
  * in ms (numbers) and ISO-8601 UTC strings. Percentiles are percentile_cont values
  * (may be fractional); null when the period has no decisions.
  */

@@ -7,7 +7,7 @@ import type { ErrorBody, ErrorCode } from "@/lib/api/schemas";
 type Current = NonNullable<ErrorBody["error"]["current"]>;
 
 /*
- * The one place that turns failures into HTTP answers (api.md "Errors"). Handlers throw
+ * The one place that turns failures into HTTP answers (docs/api.md "Errors"). Handlers throw
  * ApiError (or let zod/database errors through); `errorResponse()` maps them. Nothing
  * reaches the client as a 500 with a stack trace.
  */
@@ -89,7 +89,7 @@ export function jsonError(
   });
 }
 
-/** Map any thrown value to the error JSON of api.md (`reqId` names the log line of a 500). */
+/** Map any thrown value to the error JSON of docs/api.md (`reqId` names the log line of a 500). */
 export function errorResponse(err: unknown, reqId?: string): Response {
   if (err instanceof ApiError) {
     return jsonError(err.code, err.message, {

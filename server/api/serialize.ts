@@ -7,7 +7,7 @@ import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
 import type { Approval, Question, ToolCall } from "@/lib/api/schemas";
 
-/* Database rows → api.md shapes (snake_case, ISO UTC times, absolute `url`). */
+/* Database rows → docs/api.md shapes (snake_case, ISO UTC times, absolute `url`). */
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -46,7 +46,11 @@ export function questionJson(row: RequestRow<"question">, { now = new Date() } =
     context: (row.context ?? null) as Question["context"],
     agent_id: row.agentId,
     timestamp: iso(row.timestamp),
+    options: row.options ?? null,
+    multi_select: row.multiSelect ?? false,
+    allow_text: row.allowText ?? true,
     response: row.response,
+    selected: row.selected ?? null,
     response_at: iso(row.responseAt),
     responded_by: row.respondedBy,
     submitted_by: submittedBy(row),

@@ -4,6 +4,8 @@ import * as hook from "@/app/api/v1/integrations/claude-code/hook/route";
 import * as toolCalls from "@/app/api/v1/tool-calls/route";
 import * as oneToolCall from "@/app/api/v1/tool-calls/[id]/route";
 import * as decision from "@/app/api/v1/tool-calls/[id]/decision/route";
+import * as questionsRoute from "@/app/api/v1/questions/route";
+import * as response from "@/app/api/v1/questions/[id]/response/route";
 import type { Database } from "@/db/client";
 import { getDb } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
@@ -317,5 +319,78 @@ describe(`Claude Code hook (${testDbKind})`, () => {
     const item = await pendingByTitle("/tmp/p/config.ts");
     expect((await decide(item.id, { approved: true }, "rev")).status).toBe(403);
     expect((await answer).body.hookSpecificOutput.permissionDecision).toBe("deny");
+  });
+
+  test("AskUserQuestion: each question is a multiple-choice question; the answers go back", async () => {
+    const questions = [
+      {
+        question: `Which database? ${seq}`,
+        header: "Database",
+        options: [
+          { label: "PostgreSQL", description: "Relational" },
+          { label: "SQLite", description: "A file" },
+        ],
+        multiSelect: false,
+      },
+      {
+        question: `Which extras? ${seq}`,
+        header: "Extras",
+        options: [
+          { label: "Auth", description: "Sign-in" },
+          { label: "Logs", description: "Request logs" },
+          { label: "Metrics", description: "Charts" },
+        ],
+        multiSelect: true,
+      },
+    ];
+    const body = preToolUse({ tool_name: "AskUserQuestion", tool_input: { questions } });
+    const answer = call(hook.POST, { body, query: "?timeout=30" });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const find = async (text: string): Promise<any> => {
+      for (;;) {
+        const list = await call(questionsRoute.GET, { method: "GET", query: "?status=pending" });
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const q = list.body.items.find((i: any) => i.question === text);
+        if (q) return q;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const first = await find(questions[0]!.question);
+    expect(first.options).toEqual(["PostgreSQL", "SQLite"]);
+    expect(first.context).toMatchObject({ header: "Database", session_id: session });
+    const second = await find(questions[1]!.question);
+    expect(second.multi_select).toBe(true);
+    const r1 = await call(response.POST, {
+      key: "rev",
+      id: first.id,
+      body: { selected: ["PostgreSQL"] },
+    });
+    expect(r1.status, JSON.stringify(r1.body)).toBe(200);
+    await call(response.POST, {
+      key: "rev",
+      id: second.id,
+      body: { selected: ["Auth", "Logs"], response: "and keep logs 7 days" },
+    });
+    const res = await answer;
+    expect(res.body).toEqual({
+      hookSpecificOutput: {
+        hookEventName: "PreToolUse",
+        permissionDecision: "allow",
+        permissionDecisionReason: "Answered in Nexus.",
+        updatedInput: {
+          questions,
+          answers: {
+            [questions[0]!.question]: "PostgreSQL",
+            [questions[1]!.question]: "Auth, Logs: and keep logs 7 days",
+          },
+        },
+      },
+    });
+    // nobody answers: denied as any tool call
+    const late = await call(hook.POST, {
+      body: preToolUse({ tool_name: "AskUserQuestion", tool_input: { questions } }),
+      query: "?timeout=1",
+    });
+    expect(late.body.hookSpecificOutput.permissionDecision).toBe("deny");
   });
 });

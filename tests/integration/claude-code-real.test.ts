@@ -297,8 +297,8 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
       });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const mine = (all.body as any).items.filter((i: any) => i.cwd === project);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       // Claude Code 2.1.328 in -p does not follow an `ask` with the PermissionRequest hook
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       expect(mine.map((i: any) => i.hook_event)).toEqual(["PreToolUse"]);
       expect(fs.existsSync(path.join(project, "asked.txt"))).toBe(false);
       expect(result.result.permission_denials).toHaveLength(1);

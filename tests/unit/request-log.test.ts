@@ -63,7 +63,7 @@ describe("withRequestLog", () => {
       expect(requestIdFor(req({ "x-request-id": bad }))).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  test("a throwing handler gives api.md's JSON error, never a stack trace", async () => {
+  test("a throwing handler gives docs/api.md's JSON error, never a stack trace", async () => {
     const boom = withRequestLog(async () => {
       throw new Error("bug with secret detail");
     });

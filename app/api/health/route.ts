@@ -5,7 +5,7 @@ import { isShuttingDown } from "@/server/lifecycle";
 export const dynamic = "force-dynamic";
 
 /**
- * api.md: 200 {status, database} or 503; no key needed; reveals nothing else.
+ * docs/api.md: 200 {status, database} or 503; no key needed; reveals nothing else.
  * While the process is shutting down it answers 503 so a load balancer stops sending.
  */
 export const GET = route(

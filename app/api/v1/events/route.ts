@@ -7,7 +7,7 @@ import { principalId } from "@/server/request-context";
 
 export const dynamic = "force-dynamic";
 
-/** api.md: GET /api/v1/events — Server-Sent Events (request.created, request.decided). */
+/** docs/api.md: GET /api/v1/events — Server-Sent Events (request.created, request.decided). */
 export const GET = route(async (request) => {
   const principal = await authorize(request, "read", { allowSession: true });
   // a caller may hold only so many streams (429 beyond); the slot is released when the
