@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { request } from "../helpers/api";
@@ -50,13 +52,39 @@ beforeAll(async () => {
   await request(server, "GET", "/api/v1/tool-calls", { key: reviewerKey });
 }, 600_000);
 
+/**
+ * A pass-through in front of Nexus that notes when each hook request arrives, so the
+ * time to the inbox is measured from Claude Code asking, not from Claude Code starting.
+ */
+let hookArrivals: number[] = [];
+let proxyUrl = "";
+const proxy = http.createServer((req, res) => {
+  hookArrivals.push(Date.now());
+  const upstream = http.request(
+    `${server.url}${req.url}`,
+    { method: req.method, headers: req.headers },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  upstream.on("error", () => res.destroy());
+  req.pipe(upstream);
+});
+beforeAll(async () => {
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+
 afterAll(async () => {
+  proxy.closeAllConnections();
+  proxy.close();
   await server?.stop();
   if (db) await removeDatabase(db);
 });
 
 const hookUrl = (query = "") =>
-  `${server.url}/api/v1/integrations/claude-code/hook${query ? `?${query}` : ""}`;
+  `${proxyUrl}/api/v1/integrations/claude-code/hook${query ? `?${query}` : ""}`;
 
 interface Scenario {
   /** the key Claude Code sends (default: the agent key) */
@@ -88,6 +116,7 @@ async function scenario(s: Scenario) {
     args: s.args,
   });
   let shownAfterMs: number | null = null;
+  hookArrivals = [];
   let decidedId: string | null = null;
   let done: ClaudeRun | null = null;
   void run.then((r) => (done = r));
@@ -104,9 +133,8 @@ async function scenario(s: Scenario) {
       if (!item) await new Promise((r) => setTimeout(r, 25));
     }
     expect(item, "the tool call never showed up in Nexus").toBeTruthy();
-    // from the model handing Claude Code the tool call to the reviewer seeing it
-    const toolUseSent = model.requests.find((r) => r.body?.tools?.length)?.at ?? Date.now();
-    shownAfterMs = Date.now() - toolUseSent;
+    // from Claude Code asking Nexus (the hook request arriving) to the reviewer seeing it
+    shownAfterMs = Date.now() - (hookArrivals[0] ?? Date.now());
     const full = await request(server, "GET", `/api/v1/tool-calls/${item.id}`, {
       key: reviewerKey,
     });
@@ -146,7 +174,7 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
     });
     try {
       expect(r.result.code, r.result.stderr).toBe(0);
-      console.log(`tool call listed in Nexus ${r.shownAfterMs} ms after the model asked for it`);
+      console.log(`tool call listed in Nexus ${r.shownAfterMs} ms after Claude Code asked`);
       expect(r.shownAfterMs!).toBeLessThan(1000);
       expect(fs.readFileSync(path.join(r.project, "hello.txt"), "utf8")).toBe(
         "hello from claude\n",
