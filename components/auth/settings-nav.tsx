@@ -6,9 +6,12 @@ import { can } from "@/lib/auth/principal";
 export function SettingsNav({ principal }: { principal: Principal }) {
   return (
     <nav aria-label="Settings" className="mb-6 border-b border-zinc-200 pb-3 dark:border-zinc-800">
-      <ul className="flex gap-1 text-sm">
+      <ul className="flex flex-wrap gap-1 text-sm">
         <li>
           <NavLink href="/settings/account">Account</NavLink>
+        </li>
+        <li>
+          <NavLink href="/settings/connect">Connect an agent</NavLink>
         </li>
         {can(principal, "admin") ? (
           <>
