@@ -42,8 +42,8 @@ function SnippetBlock({ snippet }: { snippet: Snippet }) {
   const id = `snippet-${snippet.id}`;
   return (
     <figure className="space-y-1">
-      <div className="flex flex-wrap items-end justify-between gap-2">
-        <figcaption className="text-sm">
+      <div className="flex items-end justify-between gap-2">
+        <figcaption className="min-w-0 text-sm">
           <span className="font-medium">{snippet.title}</span>
           {snippet.file ? (
             <span className="ml-2 font-mono text-xs break-all text-zinc-500">{snippet.file}</span>
