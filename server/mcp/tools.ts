@@ -55,7 +55,7 @@ export interface ToolContext {
   signal: AbortSignal;
 }
 
-type Extra = {
+export type Extra = {
   signal: AbortSignal;
   _meta?: { progressToken?: string | number };
   sendNotification: (n: {
@@ -76,15 +76,14 @@ async function toolError(err: unknown): Promise<CallToolResult> {
   return { isError: true, content: [{ type: "text", text: lines.join("\n") }] };
 }
 
-/** Submit, then wait with progress notifications; the row as it ends. */
-async function submitAndWait<K extends RequestKind>(
+/** Wait for a submitted request with progress notifications; the row as it ends. */
+export async function waitWithProgress<K extends RequestKind>(
   kind: K,
+  row: RequestRow<K>,
   ctx: ToolContext,
   extra: Extra,
-  body: Record<string, unknown>,
   timeout: number,
 ): Promise<RequestRow<K>> {
-  const { row } = await submit(kind, ctx.principal, { ...body, expires_in_s: timeout });
   const token = extra._meta?.progressToken;
   const url = requestJson(kind, row, { withDiff: false }).url;
   const notify = async (elapsed: number) => {
@@ -110,9 +109,26 @@ async function submitAndWait<K extends RequestKind>(
   });
 }
 
-function agentOf(ctx: ToolContext, given: string | undefined) {
+/** Submit through the service (expiring when the wait ends), then wait. */
+async function submitAndWait<K extends RequestKind>(
+  kind: K,
+  ctx: ToolContext,
+  extra: Extra,
+  body: Record<string, unknown>,
+  timeout: number,
+): Promise<RequestRow<K>> {
+  const { row } = await submit(kind, ctx.principal, { ...body, expires_in_s: timeout });
+  return waitWithProgress(kind, row, ctx, extra, timeout);
+}
+
+/** The agent_id of a call: as given, else the key's bound agent, else `fallback`. */
+export function agentOf(
+  ctx: ToolContext,
+  given: string | undefined,
+  fallback = DEFAULT_MCP_AGENT_ID,
+) {
   if (given !== undefined) return given;
-  return (ctx.principal.kind === "key" && ctx.principal.agentId) || DEFAULT_MCP_AGENT_ID;
+  return (ctx.principal.kind === "key" && ctx.principal.agentId) || fallback;
 }
 
 const waitedFor = (ctx: ToolContext, t: number | undefined) => t ?? ctx.defaultTimeoutS;
