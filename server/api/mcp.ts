@@ -3,8 +3,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { z } from "zod";
 import { DEFAULT_TOOL_WAIT_S, MAX_TOOL_WAIT_S, createMcpServer } from "@/server/mcp/tools";
 import { readJsonBody } from "./body";
-import { jsonError } from "./errors";
-import { authorize, parseWith, queryOf, route } from "./route";
+import { authorize, methodNotAllowed, parseWith, queryOf, route } from "./route";
 
 /*
  * /api/v1/mcp: the MCP server (Streamable HTTP, stateless). Every POST carries one
@@ -51,19 +50,12 @@ async function post(request: Request): Promise<Response> {
   return response;
 }
 
-async function noSessions(request: Request): Promise<Response> {
-  await authorize(request, "submit");
-  return jsonError(
-    "method_not_allowed",
-    "This MCP server is stateless: send JSON-RPC messages with POST.",
-    { headers: { Allow: "POST" } },
-  );
-}
+const noSessions = methodNotAllowed("POST");
 
 export const mcpEndpoint = {
   POST: route(post),
-  GET: route(noSessions),
-  DELETE: route(noSessions),
-  PUT: route(noSessions),
-  PATCH: route(noSessions),
+  GET: noSessions,
+  DELETE: noSessions,
+  PUT: noSessions,
+  PATCH: noSessions,
 };

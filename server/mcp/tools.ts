@@ -8,7 +8,7 @@ import { statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds"
 import { errorResponse } from "@/server/api/errors";
 import { requestJson } from "@/server/api/serialize";
 import { submit } from "@/server/requests/service";
-import { PROGRESS_INTERVAL_S, waitForDecision } from "./wait";
+import { checkWaitSlot, PROGRESS_INTERVAL_S, waitForDecision } from "./wait";
 
 /*
  * The MCP tools: each submits through the one domain service (the same validation,
@@ -117,6 +117,7 @@ async function submitAndWait<K extends RequestKind>(
   body: Record<string, unknown>,
   timeout: number,
 ): Promise<RequestRow<K>> {
+  checkWaitSlot();
   const { row } = await submit(kind, ctx.principal, { ...body, expires_in_s: timeout });
   return waitWithProgress(kind, row, ctx, extra, timeout);
 }

@@ -3,14 +3,16 @@ import { isConnectionError } from "@/db/errors";
 import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
 import { log } from "@/lib/log";
 import { isStopping } from "@/server/events/hub";
+import { acquireSlot, currentOwner } from "@/server/events/limits";
 import { waitUntilSettled } from "@/server/events/wait";
 import { isPending, read } from "@/server/requests/service";
 
 /*
- * An MCP tool's wait for a reviewer: the long poll of the API (waitUntilSettled), in
- * slices, so that a progress notification goes out between slices. Clients that reset
- * their timeout on progress keep waiting; the wait itself ends at `deadline` (the
- * request expires at the same moment, so nothing stays pending that nobody waits for).
+ * An MCP tool's wait for a reviewer: the long poll of the API (waitUntilSettled, which
+ * holds one of the caller's wait slots while it lasts), with a progress notification
+ * every PROGRESS_INTERVAL_S beside it, so that clients that reset their timeout on
+ * progress keep waiting. The wait ends at `deadline` (the request expires at the same
+ * moment, so nothing stays pending that nobody waits for).
  */
 
 /** How often a waiting tool reports progress. */
@@ -35,7 +37,7 @@ export interface ToolWait<K extends RequestKind> {
   /** when to stop waiting (ms since the epoch) */
   deadline: number;
   signal: AbortSignal;
-  /** called after each slice while the request is still pending */
+  /** called every PROGRESS_INTERVAL_S while the request is pending */
   onProgress?: (elapsedS: number) => Promise<void>;
 }
 
@@ -48,30 +50,43 @@ export async function waitForDecision<K extends RequestKind>({
   onProgress,
 }: ToolWait<K>): Promise<RequestRow<K>> {
   const started = Date.now();
+  const elapsed = () => Math.round((Date.now() - started) / 1000);
+  const timer = onProgress
+    ? setInterval(() => void onProgress(elapsed()).catch(() => {}), PROGRESS_INTERVAL_S * 1000)
+    : undefined;
   let current = row;
-  for (;;) {
-    const now = Date.now();
-    if (!isPending(kind, current, new Date(now))) return current;
-    if (now >= deadline || signal.aborted || isStopping()) return current;
-    const sliceS = Math.min(PROGRESS_INTERVAL_S, (deadline - now) / 1000);
-    try {
-      const next = await waitUntilSettled({
-        id: current.id,
-        waitS: sliceS,
-        read: () => read(kind, current.id),
-        isPending: (r, at) => isPending(kind, r, at),
-        expiresAt: (r) => r.expiresAt,
-        signal,
-      });
-      if (next) current = next;
-    } catch (err) {
-      if (!isConnectionError(err)) throw err;
-      // an outage while waiting: the request is stored; keep waiting until it is back
-      log().warn({ id: current.id }, "mcp: database unreachable while waiting, retrying");
-      await sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())), signal);
+  try {
+    for (;;) {
+      const now = Date.now();
+      if (!isPending(kind, current, new Date(now))) return current;
+      if (now >= deadline || signal.aborted || isStopping()) return current;
+      try {
+        const next = await waitUntilSettled({
+          id: current.id,
+          waitS: (deadline - now) / 1000,
+          read: () => read(kind, current.id),
+          isPending: (r, at) => isPending(kind, r, at),
+          expiresAt: (r) => r.expiresAt,
+          signal,
+        });
+        if (next) current = next;
+      } catch (err) {
+        if (!isConnectionError(err)) throw err;
+        // an outage while waiting: the request is stored; keep waiting until it is back
+        log().warn({ id: current.id }, "mcp: database unreachable while waiting, retrying");
+        await sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())), signal);
+      }
     }
-    if (isPending(kind, current, new Date()) && onProgress && !signal.aborted) {
-      await onProgress(Math.round((Date.now() - started) / 1000)).catch(() => {});
-    }
+  } finally {
+    clearInterval(timer);
   }
+}
+
+/**
+ * Throw 429 now, before anything is submitted, when the caller already holds all the
+ * waits it may (the wait itself would be refused after the request was made).
+ */
+export function checkWaitSlot() {
+  const owner = currentOwner();
+  if (owner) acquireSlot("wait", owner)();
 }

@@ -27,14 +27,15 @@ let bound: string;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  db = await prepareDatabase({ agent: "agent", reviewer: "reviewer" });
+  db = await prepareDatabase({ agent: "agent", reviewer: "reviewer", limited: "agent" });
   agent = db.keys.agent!;
   reviewer = db.keys.reviewer!;
   // a key bound to one agent_id (prepareDatabase makes unbound keys only)
   await getDatabase();
   bound = (await createApiKey({ name: "bound", role: "agent", agentId: "builder" })).key;
   await closeDatabase();
-  server = await startServer(3371, db);
+  // two waits per key at a time: every test below holds at most two
+  server = await startServer(3371, db, { NEXUS_MAX_WAITS_PER_PRINCIPAL: "2" });
 }, 240_000);
 
 afterAll(async () => {
@@ -249,6 +250,37 @@ describe("validation and keys", () => {
     })) as CallToolResult;
     expect(other.isError).toBe(true);
     expect(text(other)).toContain('bound to agent_id "builder"');
+  });
+
+  test("a key holds at most NEXUS_MAX_WAITS_PER_PRINCIPAL waits; one more is refused before it is submitted", async () => {
+    const client = await connect(db.keys.limited!);
+    const ask = (n: number) =>
+      client.callTool({
+        name: "ask_question",
+        arguments: { question: `Q${n}`, agent_id: "mcp-limit", timeout_s: 30 },
+      }) as Promise<CallToolResult>;
+    const waiting = [ask(1), ask(2)];
+    const list = async () =>
+      (
+        await request<{ items: { id: string }[] }>(
+          server,
+          "GET",
+          "/api/v1/questions?status=pending&agent_id=mcp-limit",
+          { key: reviewer },
+        )
+      ).body.items;
+    while ((await list()).length < 2) await new Promise((r) => setTimeout(r, 100));
+    const third = await ask(3);
+    expect(third.isError).toBe(true);
+    expect(text(third)).toMatch(/Too many/);
+    expect(await list()).toHaveLength(2); // nothing submitted for the refused call
+    for (const { id } of await list())
+      await request(server, "POST", `/api/v1/questions/${id}/response`, {
+        key: reviewer,
+        json: { response: "done" },
+      });
+    for (const r of await Promise.all(waiting))
+      expect(r.structuredContent).toMatchObject({ status: "answered" });
   });
 
   test("a wrong key is a 401 with WWW-Authenticate, before anything MCP", async () => {
