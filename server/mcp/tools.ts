@@ -174,9 +174,18 @@ const QuestionOutput = z.object({
   id: z.string(),
   status: z.enum(["pending", "answered", "expired"]),
   response: z.string().nullable(),
+  selected: z.array(z.string()).nullable().describe("The options the reviewer chose"),
   responded_by: z.string().nullable(),
   url: z.string(),
 });
+
+/** The answer as the model reads it: the chosen options, and any typed text. */
+function answerText(row: RequestRow<"question">): string {
+  const chosen = row.selected?.length ? row.selected.join(", ") : null;
+  if (!chosen) return row.response ?? "";
+  const typed = row.response && row.response !== chosen ? `\n${row.response}` : "";
+  return `Chosen: ${chosen}${typed}`;
+}
 
 function questionResult(row: RequestRow<"question">, timeout: number): CallToolResult {
   const json = requestJson("question", row);
@@ -185,12 +194,13 @@ function questionResult(row: RequestRow<"question">, timeout: number): CallToolR
     id: row.id,
     status,
     response: row.response,
+    selected: row.selected ?? null,
     responded_by: row.respondedBy,
     url: json.url,
   };
   const text =
     status === "answered"
-      ? (row.response ?? "")
+      ? answerText(row)
       : status === "expired"
         ? `No reviewer answered within ${timeout} s; the question expired.`
         : `Still waiting for an answer (${json.url}); the wait was cancelled.`;
@@ -254,12 +264,17 @@ export function createMcpServer(ctx: ToolContext): McpServer {
     {
       title: "Ask a person a question",
       description:
-        "Ask a human in Nexus a question and wait for the answer (text). Use it when you need a decision or information only a person has.",
+        "Ask a human in Nexus a question and wait for the answer. Use it when you need a decision or information only a person has. " +
+        "With options (2-20 short labels) the reviewer picks one (several with multi_select) or types an answer unless allow_text is false; " +
+        "`selected` holds the chosen labels, `response` the answer as text.",
       inputSchema: {
         question: api.question.question.describe("The question"),
         context: api.question.context.describe(
           "Optional JSON object shown with the question (what you know, what you tried)",
         ),
+        options: api.question.options,
+        multi_select: api.question.multi_select,
+        allow_text: api.question.allow_text,
         ...common,
       },
       outputSchema: QuestionOutput.shape,
@@ -275,6 +290,9 @@ export function createMcpServer(ctx: ToolContext): McpServer {
           {
             question: args.question,
             context: args.context,
+            options: args.options,
+            multi_select: args.multi_select,
+            allow_text: args.allow_text,
             agent_id: agentOf(ctx, args.agent_id),
             ...(args.id ? { id: args.id } : {}),
           },

@@ -170,6 +170,36 @@ describe("tools", () => {
     });
   });
 
+  test("ask_question with options: the reviewer picks one, the tool returns it", async () => {
+    const client = await connect(agent);
+    const call = client.callTool({
+      name: "ask_question",
+      arguments: {
+        question: "Which port?",
+        options: ["8080", "9090"],
+        allow_text: false,
+        agent_id: "mcp-o",
+      },
+    });
+    const id = await pendingId("questions", "mcp-o");
+    const stored = await request(server, "GET", `/api/v1/questions/${id}`, { key: reviewer });
+    expect(stored.body).toMatchObject({ options: ["8080", "9090"], allow_text: false });
+    const answered = await request(server, "POST", `/api/v1/questions/${id}/response`, {
+      key: reviewer,
+      json: { selected: ["9090"] },
+    });
+    expect(answered.status, answered.text).toBe(200);
+    const result = (await call) as CallToolResult;
+    expect(result.structuredContent).toMatchObject({ status: "answered", selected: ["9090"] });
+    expect(text(result)).toBe("Chosen: 9090");
+    const bad = (await client.callTool({
+      name: "ask_question",
+      arguments: { question: "One?", options: ["only"] },
+    })) as CallToolResult;
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/at least 2/);
+  });
+
   test("the wait is bounded: timeout_s expires the request (fail closed)", async () => {
     const client = await connect(agent);
     const started = Date.now();
