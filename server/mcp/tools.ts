@@ -8,6 +8,7 @@ import { statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds"
 import { errorResponse } from "@/server/api/errors";
 import { requestJson } from "@/server/api/serialize";
 import { submit } from "@/server/requests/service";
+import { registerPermissionPrompt } from "./permission-prompt";
 import { checkWaitSlot, PROGRESS_INTERVAL_S, waitForDecision } from "./wait";
 
 /*
@@ -305,5 +306,6 @@ export function createMcpServer(ctx: ToolContext): McpServer {
     },
   );
 
+  registerPermissionPrompt(server, ctx);
   return server;
 }
