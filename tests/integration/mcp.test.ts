@@ -78,7 +78,7 @@ describe("tools", () => {
     const client = await connect(agent);
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual(expect.arrayContaining(["ask_question", "request_approval"]));
+    expect(names).toEqual(["ask_question", "permission_prompt", "request_approval"]);
     const approval = tools.find((t) => t.name === "request_approval")!;
     expect(approval.inputSchema.required).toEqual(expect.arrayContaining(["file_path", "diff"]));
     expect(Object.keys(approval.inputSchema.properties ?? {})).toEqual(
@@ -198,6 +198,43 @@ describe("tools", () => {
     })) as CallToolResult;
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/at least 2/);
+  });
+
+  test("permission_prompt answers Claude Code's contract: one text block of JSON", async () => {
+    const client = await connect(agent);
+    const input = { command: "rm -rf build", description: "clean" };
+    const ask = () =>
+      client.callTool({
+        name: "permission_prompt",
+        arguments: { tool_name: "Bash", input, tool_use_id: "toolu_1" },
+      }) as Promise<CallToolResult>;
+    const decideNext = async (decision: { approved: boolean; comment?: string }) => {
+      let id: string | undefined;
+      while (!id) {
+        const list = await request<{ items: { id: string }[] }>(
+          server,
+          "GET",
+          "/api/v1/tool-calls?status=pending&agent_id=claude-code",
+          { key: reviewer },
+        );
+        id = list.body.items[0]?.id;
+        if (!id) await new Promise((r) => setTimeout(r, 100));
+      }
+      await request(server, "POST", `/api/v1/tool-calls/${id}/decision`, {
+        key: reviewer,
+        json: decision,
+      });
+    };
+    const allowed = ask();
+    await decideNext({ approved: true });
+    const a = await allowed;
+    expect(a.content).toHaveLength(1);
+    expect(JSON.parse(text(a))).toEqual({ behavior: "allow", updatedInput: input });
+    const denied = ask();
+    await decideNext({ approved: false, comment: "not the build folder" });
+    const d = JSON.parse(text(await denied));
+    expect(d.behavior).toBe("deny");
+    expect(d.message).toContain("not the build folder");
   });
 
   test("the wait is bounded: timeout_s expires the request (fail closed)", async () => {
