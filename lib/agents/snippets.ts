@@ -77,11 +77,11 @@ export function agentSnippets({ baseUrl, key, agentId }: SnippetInput): SnippetS
             hooks: {
               PreToolUse: [
                 {
-                  matcher: "Edit|MultiEdit|Write|NotebookEdit|Bash",
+                  matcher: "Edit|MultiEdit|Write|NotebookEdit|Bash|AskUserQuestion",
                   hooks: [
                     {
                       type: "http",
-                      url: `${baseUrl}${HOOK_PATH}`,
+                      url: `${baseUrl}${HOOK_PATH}?timeout=590`,
                       headers: { Authorization: "Bearer $NEXUS_API_KEY" },
                       allowedEnvVars: ["NEXUS_API_KEY"],
                       timeout: 600,

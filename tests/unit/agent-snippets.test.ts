@@ -29,7 +29,7 @@ describe("Connect an agent snippets", () => {
     const hook = JSON.parse(byId["hooks-settings"]!.text).hooks.PreToolUse[0].hooks[0];
     expect(hook).toMatchObject({
       type: "http",
-      url: `${base}/api/v1/integrations/claude-code/hook`,
+      url: `${base}/api/v1/integrations/claude-code/hook?timeout=590`,
       onFailure: "block",
     });
   });
