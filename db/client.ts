@@ -8,8 +8,9 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { dbConfig, env, type DbConfig } from "@/lib/env";
 import { log } from "@/lib/log";
-import { acquireDataDirLock } from "./lock";
+import { acquireDataDirLock, readSocketNote } from "./lock";
 import {
+  DatabaseLockedError,
   DatabaseTimeoutError,
   DatabaseUnavailableError,
   errorCode,
@@ -102,8 +103,12 @@ function describeConnectionError(config: Extract<DbConfig, { kind: "server" }>, 
 
 async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promise<Database> {
   try {
-    await ensureServerDatabase(config);
-    await migrateServer(config, MIGRATIONS_DIR);
+    // The running server migrated its embedded database already (and it has no
+    // database of our name to create).
+    if (!config.viaSocketOf) {
+      await ensureServerDatabase(config);
+      await migrateServer(config, MIGRATIONS_DIR);
+    }
   } catch (err) {
     if (isConnectionError(err)) throw describeConnectionError(config, err);
     throw err;
@@ -149,6 +154,7 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
         : value;
     },
   });
+  if (config.viaSocketOf) await current.sql`SELECT 1`; // fail here, not at the first command
   return {
     db,
     config,
@@ -176,6 +182,30 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
   };
 }
 
+/**
+ * The embedded database held by a running server, through that server's psql socket
+ * (server/pglite-socket.ts): a one-connection postgres.js "server" database.
+ */
+export function socketConfigFor(
+  config: Extract<DbConfig, { kind: "embedded" }>,
+  pid: number,
+  port: number,
+): Extract<DbConfig, { kind: "server" }> {
+  const base = `postgres://postgres@127.0.0.1:${port}`;
+  return {
+    kind: "server",
+    url: `${base}/nexus`,
+    host: "127.0.0.1",
+    port,
+    database: "nexus",
+    user: "postgres",
+    maintenanceUrl: `${base}/postgres`,
+    label: `the embedded database of the running server (pid ${pid}) through 127.0.0.1:${port}`,
+    poolMax: 1,
+    viaSocketOf: { pid, dataDir: config.dataDir },
+  };
+}
+
 /** `work`, or a DatabaseTimeoutError after `ms`; `onLate` gets a result that came too late. */
 function withTimeout<T>(work: Promise<T>, ms: number, onLate?: (value: T) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -200,12 +230,41 @@ function withTimeout<T>(work: Promise<T>, ms: number, onLate?: (value: T) => voi
 
 /** Open a database (and migrate it). Tests and scripts use this; the app uses getDatabase(). */
 export async function openDatabase(config: DbConfig = dbConfig()): Promise<Database> {
-  const database =
-    config.kind === "embedded" ? await openEmbedded(config) : await openServer(config);
-  return database;
+  if (config.kind === "embedded") {
+    try {
+      return await openEmbedded(config);
+    } catch (err) {
+      if (!(err instanceof DatabaseLockedError) || !err.pid || !g.__nexusUseSocket) throw err;
+      // the port that server noted (not ours: another server may hold the default port)
+      const port = readSocketNote(config.dataDir, err.pid);
+      if (port === undefined)
+        throw new DatabaseLockedError(
+          `${err.message}\nIt serves no psql socket (NEXUS_PGLITE_PORT=off, or its port was taken): stop it to use the CLI.`,
+        );
+      try {
+        return await openServer(socketConfigFor(config, err.pid, port));
+      } catch (cause) {
+        throw new DatabaseLockedError(
+          `${err.message}\nIts psql socket on 127.0.0.1:${port} did not answer (${(cause as Error).message}).`,
+        );
+      }
+    }
+  }
+  return openServer(config);
 }
 
-const g = globalThis as unknown as { __nexusDatabase?: Promise<Database> };
+const g = globalThis as unknown as {
+  __nexusDatabase?: Promise<Database>;
+  __nexusUseSocket?: boolean;
+};
+
+/**
+ * The admin CLI: when a running server holds the embedded folder, reach the database
+ * through that server's psql socket instead of failing.
+ */
+export function reachRunningServerThroughSocket() {
+  g.__nexusUseSocket = true;
+}
 
 /**
  * The process's one database. Kept on globalThis because Next.js loads server modules

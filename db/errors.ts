@@ -5,6 +5,8 @@ export class DatabaseUnavailableError extends Error {
 
 export class DatabaseLockedError extends Error {
   override name = "DatabaseLockedError";
+  /** the process holding the embedded folder, when known */
+  pid?: number;
 }
 
 /**

@@ -261,7 +261,8 @@ export const appSecrets = pgTable("app_secrets", {
 
 /* ---- API keys for agents and integrations ------------------------------------------ */
 
-export const API_KEY_ROLES = ["agent", "reviewer"] as const;
+/** monitor: reads /api/v1/status and /api/prometheus only (dashboards, scrapers). */
+export const API_KEY_ROLES = ["agent", "reviewer", "monitor"] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
 export const apiKeys = pgTable("api_keys", {

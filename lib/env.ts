@@ -118,6 +118,43 @@ const schema = z.object({
       });
       return z.NEVER;
     }),
+  /**
+   * Embedded database only: serve the PostgreSQL wire protocol on 127.0.0.1 at this port
+   * while the server runs (psql, the admin CLI); `off` disables it.
+   */
+  NEXUS_PGLITE_PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx): number | "off" => {
+      if (v === undefined || v === "") return 5433;
+      if (v.trim().toLowerCase() === "off") return "off";
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > 65535) {
+        ctx.addIssue({
+          code: "custom",
+          message: `NEXUS_PGLITE_PORT must be a port number 1-65535 or off, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** statement_timeout set for psql socket sessions (PGlite does not enforce it today). */
+  NEXUS_PGLITE_SOCKET_STATEMENT_TIMEOUT_MS: positiveInt(
+    "NEXUS_PGLITE_SOCKET_STATEMENT_TIMEOUT_MS",
+    5000,
+  ),
+  /** A psql session idle inside a transaction this long is rolled back and disconnected. */
+  NEXUS_PGLITE_SOCKET_IDLE_TRANSACTION_MS: positiveInt(
+    "NEXUS_PGLITE_SOCKET_IDLE_TRANSACTION_MS",
+    5000,
+  ),
+  /** Bearer token for GET /api/prometheus; unset: loopback callers (and monitor keys) only. */
+  NEXUS_PROMETHEUS_TOKEN: z
+    .string()
+    .min(16, "NEXUS_PROMETHEUS_TOKEN must be at least 16 characters")
+    .optional(),
+  /** The commit this build came from (status page); else read from .git at start. */
+  NEXUS_COMMIT: z.string().max(64).optional(),
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway. */
   NEXUS_SHUTDOWN_TIMEOUT_SECONDS: positiveInt("NEXUS_SHUTDOWN_TIMEOUT_SECONDS", 25),
 });
@@ -137,6 +174,8 @@ export type DbConfig =
       maintenanceUrl: string;
       label: string;
       poolMax: number;
+      /** the embedded database of a running server, reached through its psql socket (CLI) */
+      viaSocketOf?: { pid: number; dataDir: string };
     };
 
 let cached: Env | undefined;

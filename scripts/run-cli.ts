@@ -1,6 +1,6 @@
 import { ConfigError } from "@/lib/env";
 import { DatabaseLockedError, DatabaseUnavailableError } from "@/db/errors";
-import { closeDatabase } from "@/db/client";
+import { closeDatabase, reachRunningServerThroughSocket } from "@/db/client";
 
 /** Errors (by name) whose message is enough: no stack trace. */
 const EXPECTED_ERRORS = new Set([
@@ -15,6 +15,7 @@ const EXPECTED_ERRORS = new Set([
 
 /** Run a command; expected failures print one line (no stack trace) and exit 1. */
 export function runCli(main: () => Promise<void>) {
+  reachRunningServerThroughSocket();
   main().then(
     async () => {
       await closeDatabase();

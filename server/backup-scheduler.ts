@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { takeBackup } from "@/db/ops/backup";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { recordNextBackup } from "./backup-status";
 import { nextRun, slotOf, slotStart, type BackupKind, type Schedule } from "@/lib/ops/backup-plan";
 
 /** Advisory-lock class ids (arbitrary constants, next to the migration lock 7_243_001). */
@@ -86,6 +87,7 @@ export function startBackupScheduler(database: Database, schedule: Schedule = {}
     const now = new Date();
     const at = nextRun(kind, now, schedule);
     const slot = slotOf(kind, at, schedule);
+    recordNextBackup(kind, at);
     const timer = setTimeout(() => {
       running = running.then(() => scheduled(kind, slot));
       arm(kind);

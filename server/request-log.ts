@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { REQUEST_DB_BUDGET_MS, withDbDeadline } from "@/db/deadline";
 import { log } from "@/lib/log";
 import { errorResponse } from "./api/errors";
+import { observeHttp } from "./metrics";
 import { requestStore, type RequestContext } from "./request-context";
 
 /*
@@ -74,6 +75,8 @@ export function withRequestLog<A extends unknown[]>(
     }
     const status = res.status;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    // nexus_http_request_duration_seconds, by route pattern (never the path with its id)
+    observeHttp(request, status, (performance.now() - started) / 1000);
     const p = context.principal;
     const entry = {
       reqId,

@@ -10,6 +10,9 @@ import { log } from "@/lib/log";
 import { recordPeerAddresses } from "./auth/client-peer";
 import { setupToken } from "./auth/setup-token";
 import { startBackupScheduler } from "./backup-scheduler";
+import { startPgliteSocket } from "./pglite-socket";
+import { pgliteOf } from "@/db/ops/clients";
+import { writeSocketNote } from "@/db/lock";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
 import { inFlightRequests } from "./request-log";
 
@@ -41,6 +44,7 @@ export async function startNexus() {
     process.exit(1);
   }
   await announceSetupToken();
+  await servePsql(database);
   startBackups(database);
   handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
@@ -56,6 +60,33 @@ async function announceSetupToken() {
     `\nnexus: no account yet. Create the first admin at ${publicUrl()}/setup` +
       `\nnexus: setup token (asked for unless you open /setup on this machine): ${setupToken()}\n`,
   );
+}
+
+/*
+ * Embedded database: psql and the admin CLI reach it through a loopback socket while we
+ * hold the data folder (server/pglite-socket.ts). A taken port is not fatal: the app
+ * works without it, the line says why.
+ */
+async function servePsql(database: Database) {
+  const e = env();
+  if (database.config.kind !== "embedded" || e.NEXUS_PGLITE_PORT === "off") return;
+  try {
+    const socket = await startPgliteSocket(pgliteOf(database), {
+      port: e.NEXUS_PGLITE_PORT,
+      statementTimeoutMs: e.NEXUS_PGLITE_SOCKET_STATEMENT_TIMEOUT_MS,
+      idleTransactionMs: e.NEXUS_PGLITE_SOCKET_IDLE_TRANSACTION_MS,
+    });
+    const unnote = writeSocketNote(database.config.dataDir, socket.port);
+    onShutdown(async () => {
+      unnote();
+      await socket.stop();
+    });
+    console.log(`nexus: psql -h 127.0.0.1 -p ${socket.port} -U postgres -d nexus`);
+  } catch (err) {
+    console.log(
+      `nexus: psql socket not started on 127.0.0.1:${e.NEXUS_PGLITE_PORT} (${(err as Error).message}); set NEXUS_PGLITE_PORT to another port or off`,
+    );
+  }
 }
 
 function startBackups(database: Database) {

@@ -93,6 +93,7 @@ export function ApiKeyCreateForm() {
           >
             <option value="agent">agent: submit and read</option>
             <option value="reviewer">reviewer: also decide</option>
+            <option value="monitor">monitor: status and Prometheus only</option>
           </select>
           {e.role ? <p className="text-sm text-red-700 dark:text-red-400">{e.role}</p> : null}
         </div>

@@ -21,6 +21,9 @@ export function SettingsNav({ principal }: { principal: Principal }) {
             <li>
               <NavLink href="/settings/api-keys">API keys</NavLink>
             </li>
+            <li>
+              <NavLink href="/settings/status">Status</NavLink>
+            </li>
           </>
         ) : null}
       </ul>

@@ -1,6 +1,6 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { getDb } from "../client";
@@ -370,4 +370,32 @@ export async function decideRequest<K extends RequestKind>(
     });
     return { ok: true, row } as const;
   });
+}
+
+/**
+ * Pending requests of a kind: how many, and the oldest (status page, Prometheus). One
+ * query on the kind's pending index.
+ */
+export async function pendingSummary(kind: RequestKind): Promise<{
+  count: number;
+  oldest: { id: string; agentId: string; timestamp: Date | null } | null;
+}> {
+  const t = tableOf(kind);
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      id: t.id,
+      agentId: t.agentId,
+      timestamp: t.timestamp,
+      count: sql<number>`count(*) OVER ()`.mapWith(Number),
+    })
+    .from(t)
+    .where(statusCondition(kind, "pending"))
+    .orderBy(asc(t.timestamp))
+    .limit(1);
+  if (!row) return { count: 0, oldest: null };
+  return {
+    count: row.count,
+    oldest: { id: row.id, agentId: row.agentId, timestamp: row.timestamp },
+  };
 }

@@ -198,6 +198,64 @@ function withRejectRule(schemas: Record<string, Json>) {
   return schemas;
 }
 
+const obj = (properties: Json, required = Object.keys(properties)): Json => ({
+  type: "object",
+  properties,
+  required,
+});
+const str = { type: "string" };
+const int = { type: "integer" };
+const strOrNull = { type: ["string", "null"] };
+/** lib/ops/status.ts's Status */
+const STATUS_SCHEMA = obj({
+  version: str,
+  commit: strOrNull,
+  startedAt: str,
+  uptimeSeconds: int,
+  database: obj({
+    kind: { enum: ["embedded", "server"] },
+    where: str,
+    sizeBytes: int,
+    sizesAt: str,
+    tables: {
+      type: "array",
+      items: obj({
+        name: str,
+        bytes: int,
+        rows: { type: ["integer", "null"] },
+        rowsExact: { type: "boolean" },
+      }),
+    },
+    migrationsApplied: int,
+    lastMigrationAt: strOrNull,
+  }),
+  connections: obj({
+    poolMax: int,
+    byState: { type: "object", additionalProperties: int },
+    listener: int,
+    psqlSessions: { type: ["integer", "null"] },
+    psqlPort: { type: ["integer", "null"] },
+  }),
+  longPollsWaiting: int,
+  eventStreamsOpen: int,
+  pending: { type: "array", items: obj({ kind: str, count: int }) },
+  oldestPending: {
+    oneOf: [
+      { type: "null" },
+      obj({ kind: str, id: str, agentId: str, since: str, ageSeconds: int }),
+    ],
+  },
+  backups: obj({
+    enabled: { type: "boolean" },
+    last: {
+      oneOf: [{ type: "null" }, obj({ kind: str, at: str, bytes: int, path: str })],
+    },
+    next: { type: "array", items: obj({ kind: str, at: str }) },
+  }),
+  generatedAt: str,
+  durationMs: { type: "number" },
+});
+
 export function openApiDocument(serverUrl?: string) {
   return {
     openapi: "3.1.0",
@@ -358,6 +416,35 @@ export function openApiDocument(serverUrl?: string) {
                 "Database unreachable (status unavailable), or the process is shutting down (status shutting_down)",
               content: json(ref("Health")),
             },
+          },
+        },
+      },
+      "/api/v1/status": {
+        get: {
+          operationId: "status",
+          security: KEY_OR_SESSION,
+          summary:
+            "The operators' view: version, uptime, database size and tables, connections, long polls and streams, migrations, backups, the oldest pending request (an admin session or a monitor key)",
+          responses: {
+            200: { description: "Status", content: json(STATUS_SCHEMA) },
+            ...pick(401, 403, 503),
+          },
+        },
+      },
+      "/api/prometheus": {
+        get: {
+          operationId: "prometheus",
+          // the bearer is NEXUS_PROMETHEUS_TOKEN or an admin/monitor key; none from loopback
+          // when no token is set
+          security: [{ bearer: [] }, {}],
+          summary:
+            "Prometheus metrics (text exposition format): bearer NEXUS_PROMETHEUS_TOKEN when set, else loopback callers; an admin or monitor key always",
+          responses: {
+            200: {
+              description: "text/plain; version=0.0.4",
+              content: { "text/plain": { schema: { type: "string" } } },
+            },
+            ...pick(401, 403, 503),
           },
         },
       },

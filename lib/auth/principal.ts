@@ -19,13 +19,15 @@ export type Action =
   | "read" // inbox, history, metrics, request details, events
   | "submit" // create approvals and questions (agents)
   | "decide" // approve, reject, answer
-  | "admin"; // manage users and API keys
+  | "admin" // manage users and API keys
+  | "monitor"; // status and Prometheus metrics (admins, monitor keys)
 
 const grants: Record<Principal["role"], readonly Action[]> = {
-  admin: ["read", "submit", "decide", "admin"],
+  admin: ["read", "submit", "decide", "admin", "monitor"],
   reviewer: ["read", "submit", "decide"],
   viewer: ["read"],
   agent: ["read", "submit"],
+  monitor: ["monitor"],
 };
 
 export function can(principal: Principal | null | undefined, action: Action): boolean {

@@ -1,8 +1,10 @@
+import fs from "node:fs";
 import path from "node:path";
 import { closeDatabase, getDatabase, openDatabase } from "@/db/client";
-import { takeBackup } from "@/db/ops/backup";
+import { backupRoot, takeBackup } from "@/db/ops/backup";
 import { DatabaseLockedError } from "@/db/errors";
 import { restoreDump } from "@/db/ops/restore";
+import { BackupError } from "@/db/ops/pg-dump";
 import { dbConfig } from "@/lib/env";
 import { BACKUP_KINDS, type BackupKind } from "@/lib/ops/backup-plan";
 import { UsageError, type CommandGroup, type ParsedArgs } from "./args";
@@ -34,6 +36,11 @@ export const backupGroup: CommandGroup = {
         );
       throw err;
     }
+    const via = database.config.kind === "server" ? database.config.viaSocketOf : undefined;
+    if (via) {
+      await askServerForBackup(via.pid, kind);
+      return;
+    }
     const r = await takeBackup({ database, kind });
     console.log(
       `backup written: ${r.file} (${(r.bytes / 1024).toFixed(1)} KiB, ${r.durationMs} ms)` +
@@ -43,6 +50,41 @@ export const backupGroup: CommandGroup = {
     );
   },
 };
+
+/*
+ * The running server holds the embedded database: its pg_dump (WASM, in-process) is the
+ * only one that can read it (the socket's PostgreSQL is newer than any pg_dump on PATH
+ * would accept), so ask it with SIGUSR2 and wait for the backup folder to appear.
+ */
+async function askServerForBackup(pid: number, kind: string) {
+  if (kind !== "hourly")
+    throw new UsageError(
+      `the running server (pid ${pid}) takes hourly backups on request; run without --kind`,
+    );
+  const dir = path.join(backupRoot(), "hourly");
+  const list = () =>
+    fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith("backup_")) : [];
+  const before = new Set(list());
+  process.kill(pid, "SIGUSR2");
+  console.log(`asked the running server (pid ${pid}) for an hourly backup (SIGUSR2)`);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const fresh = list().find((n) => !before.has(n));
+    if (fresh) {
+      const folder = path.join(dir, fresh);
+      const file = fs.readdirSync(folder).find((f) => f.endsWith(".sql"));
+      const bytes = file ? fs.statSync(path.join(folder, file)).size : 0;
+      console.log(
+        `backup written: ${path.join(folder, file ?? "")} (${(bytes / 1024).toFixed(1)} KiB)`,
+      );
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new BackupError(
+    `no new backup appeared in ${dir} within 2 minutes: see the server's log (same NEXUS_BACKUP_DIR and working folder?)`,
+  );
+}
 
 export const restoreGroup: CommandGroup = {
   name: "restore",

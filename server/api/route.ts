@@ -25,6 +25,7 @@ const ACTION_TEXT: Record<Action, string> = {
   submit: "submitting requests",
   decide: "deciding requests (use a reviewer key)",
   admin: "administration",
+  monitor: "reading the status (use an admin session or a monitor key)",
 };
 
 /** The caller, or 401 (no/bad credentials) / 403 (role lacks `action`). */

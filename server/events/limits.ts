@@ -27,6 +27,13 @@ export function slotsHeld(kind: SlotKind, owner: string): number {
   return slots()[kind].get(owner) ?? 0;
 }
 
+/** Slots held now by every owner: long polls waiting / event streams open (status, metrics). */
+export function slotsOpen(kind: SlotKind): number {
+  let n = 0;
+  for (const held of slots()[kind].values()) n += held;
+  return n;
+}
+
 /**
  * Take one slot for `owner` or throw 429. Returns the release function (idempotent).
  */

@@ -26,6 +26,7 @@ import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "
 import { deriveToolCall } from "@/lib/domain/tool-calls";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
+import { countCreated, countDecision } from "@/server/metrics";
 
 /*
  * The requests of every kind, as both doors use them: the agent API (server/api/
@@ -189,6 +190,7 @@ export async function submit<K extends RequestKind>(
       [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
     );
   }
+  if (outcome.kind === "created") countCreated(kind);
   return { created: outcome.kind === "created", row: outcome.row };
 }
 
@@ -265,7 +267,10 @@ export async function decide<K extends RequestKind>(
     decidedBy: actorName(principal),
     keyId: principal.kind === "key" ? principal.id : null,
   });
-  if (result.ok) return result.row;
+  if (result.ok) {
+    countDecision(kind, statusOf(kind, result.row, new Date()), "human");
+    return result.row;
+  }
   if (result.reason === "not_found" || !result.row) throw notFound(KINDS[kind].words.label);
   if (result.reason === "own_request") {
     throw new ApiError(

@@ -78,7 +78,7 @@ describe(`admin CLI (${testDbKind})`, { timeout: 300_000 }, () => {
       ],
       [
         ["key", "create", "--name", "ci", "--role", "admin"],
-        'nexus: --role must be one of agent, reviewer; got "admin"',
+        'nexus: --role must be one of agent, reviewer, monitor; got "admin"',
       ],
       [["key", "create", "--role", "agent"], "nexus: missing --name"],
     ];

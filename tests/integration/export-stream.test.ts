@@ -19,6 +19,10 @@ let database: Database;
 let dir: string;
 
 beforeAll(async () => {
+  // The fixture below is one 100k-row INSERT: on a loaded machine it outlasts the
+  // production statement timeout (5 s), which this file does not test (the CLI export
+  // runs exempt from it anyway).
+  process.env.NEXUS_STATEMENT_TIMEOUT_MS = "300000";
   database = await setupTestDatabase();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "nexus-export-"));
   // ~1 KiB diffs with quotes, commas and newlines; a third pending, a third rejected
@@ -36,6 +40,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await teardownTestDatabase(database);
+  delete process.env.NEXUS_STATEMENT_TIMEOUT_MS;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -10,7 +10,7 @@ const user = (role: "admin" | "reviewer" | "viewer"): Principal => ({
   name: role,
   role,
 });
-const key = (role: "agent" | "reviewer"): Principal => ({
+const key = (role: "agent" | "reviewer" | "monitor"): Principal => ({
   kind: "key",
   id: role,
   name: role,
@@ -19,11 +19,13 @@ const key = (role: "agent" | "reviewer"): Principal => ({
 
 describe("can(): what each role may do", () => {
   const table: [Principal, Record<Action, boolean>][] = [
-    [user("admin"), { read: true, submit: true, decide: true, admin: true }],
-    [user("reviewer"), { read: true, submit: true, decide: true, admin: false }],
-    [user("viewer"), { read: true, submit: false, decide: false, admin: false }],
-    [key("agent"), { read: true, submit: true, decide: false, admin: false }],
-    [key("reviewer"), { read: true, submit: true, decide: true, admin: false }],
+    [user("admin"), { read: true, submit: true, decide: true, admin: true, monitor: true }],
+    [user("reviewer"), { read: true, submit: true, decide: true, admin: false, monitor: false }],
+    [user("viewer"), { read: true, submit: false, decide: false, admin: false, monitor: false }],
+    [key("agent"), { read: true, submit: true, decide: false, admin: false, monitor: false }],
+    [key("reviewer"), { read: true, submit: true, decide: true, admin: false, monitor: false }],
+    // a monitor key reads the status and Prometheus metrics, nothing else
+    [key("monitor"), { read: false, submit: false, decide: false, admin: false, monitor: true }],
   ];
   for (const [principal, expected] of table)
     it(`${principal.kind} ${principal.role}`, () => {
@@ -32,7 +34,7 @@ describe("can(): what each role may do", () => {
     });
 
   it("nobody (no principal) may do anything", () => {
-    for (const action of ["read", "submit", "decide", "admin"] as const) {
+    for (const action of ["read", "submit", "decide", "admin", "monitor"] as const) {
       expect(can(null, action)).toBe(false);
       expect(can(undefined, action)).toBe(false);
     }

@@ -22,7 +22,9 @@ export default async function ApiKeysPage() {
       <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
         Agents send <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. An{" "}
         <strong>agent</strong> key submits and reads requests; a <strong>reviewer</strong> key may
-        also decide them, but never a request it submitted itself. A key bound to an agent id may
+        also decide them, but never a request it submitted itself. A <strong>monitor</strong> key
+        reads only the status (<code className="font-mono">/api/v1/status</code>) and the Prometheus
+        metrics (<code className="font-mono">/api/prometheus</code>). A key bound to an agent id may
         only submit as that agent. Keys are stored only as a hash.
       </p>
       <div className="mb-8">
