@@ -10,6 +10,9 @@ export function SettingsNav({ principal }: { principal: Principal }) {
         <li>
           <NavLink href="/settings/account">Account</NavLink>
         </li>
+        <li>
+          <NavLink href="/settings/connect">Connect an agent</NavLink>
+        </li>
         {can(principal, "admin") ? (
           <>
             <li>

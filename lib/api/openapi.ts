@@ -347,6 +347,40 @@ export function openApiDocument(serverUrl?: string) {
           },
         },
       },
+      "/api/v1/mcp": {
+        post: {
+          operationId: "mcp",
+          security: KEY_ONLY,
+          summary:
+            "The MCP server (Streamable HTTP, stateless): one JSON-RPC 2.0 message per POST (send Accept: application/json, text/event-stream). Tools request_approval, ask_question and permission_prompt wait for the reviewer, with progress notifications; see docs/agents.md. ?timeout=<s> (1-86400, default 600) is the tools' default wait. Other methods: 405",
+          parameters: [
+            {
+              name: "timeout",
+              in: "query",
+              required: false,
+              description:
+                "Default wait of the tools in seconds (1-86400); the request expires then",
+              schema: { type: "integer", minimum: 1, maximum: 86400 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: json({ type: "object", description: "A JSON-RPC 2.0 message (MCP)" }),
+          },
+          responses: {
+            200: {
+              description: "The JSON-RPC answer, as text/event-stream (progress, then the result)",
+              content: { "text/event-stream": { schema: { type: "string" } } },
+            },
+            202: { description: "A notification or response was accepted" },
+            406: {
+              description:
+                "Accept must list application/json and text/event-stream (a JSON-RPC error)",
+            },
+            ...pick(400, 401, 403, 413, 415, 503),
+          },
+        },
+      },
       "/api/v1/me": {
         get: {
           operationId: "me",
