@@ -837,7 +837,17 @@ function denyAnswer(event, reason) {
 }
 
 /** A well-formed answer for the event, or null. */
-function validAnswer(event, body) {
+function validAnswer(event, body, onTimeout) {
+  // PermissionRequest has no "ask": with --on-timeout ask, no answer at all lets Claude
+  // Code's own permission dialog run (never an allow)
+  if (
+    event === "PermissionRequest" &&
+    onTimeout === "ask" &&
+    body &&
+    typeof body === "object" &&
+    Object.keys(body).length === 0
+  )
+    return body;
   const out = body?.hookSpecificOutput;
   if (!out || typeof out !== "object") return null;
   if (event === "PermissionRequest") {
@@ -929,7 +939,7 @@ async function claudeHook(argv) {
       { retryForMs: Infinity, deadline: hardDeadline },
     );
     if (res.status !== 200) throw new Failure(apiError(res.status, res.body));
-    const answer = validAnswer(event, res.body);
+    const answer = validAnswer(event, res.body, onTimeout);
     if (!answer) throw new Failure("the answer from Nexus is not a hook decision");
     finish(answer);
   } catch (err) {
