@@ -115,6 +115,7 @@ Options:
                          hook's "timeout" in settings.json (600 recommended)
   --on-timeout deny|ask  no decision in time: deny (default) or ask in the terminal
   --agent-id <id>        the agent name in Nexus (default: the server's choice)
+  --retry-for <time>     deny when Nexus stays unreachable this long (default 30s)
   --dry-run              print the JSON it would send, contact nobody`,
 };
 
@@ -279,8 +280,11 @@ async function retrying(fn, { retryForMs, deadline = Infinity, onGiveUp }) {
       const now = Date.now();
       outageSince ??= now;
       const wait = err.retryAfterS ? Math.min(err.retryAfterS * 1000, 30_000) : delay;
-      if (now - outageSince + wait > retryForMs || now + wait > deadline)
-        throw onGiveUp ? onGiveUp(err) : new Failure(`${err.message}; giving up`);
+      const outage = now - outageSince + wait > retryForMs;
+      if (outage || now + wait > deadline)
+        throw onGiveUp
+          ? onGiveUp(err, outage ? "outage" : "deadline")
+          : new Failure(`${err.message}; giving up`);
       if (now - lastNotice > 30_000) {
         note(`${err.message}; retrying…`);
         lastNotice = now;
@@ -313,7 +317,7 @@ async function submitAndWait(cfg, segment, input, { timeoutS, retryForS }) {
     throw new Failure(apiError(submitted.status, submitted.body));
   let row = checkRow(submitted.body);
   const label = segment === "approvals" ? "approval" : "question";
-  if (row.status === "pending") note(`waiting for a reviewer: ${row.url ?? row.id}`);
+  if (row.status === "pending") note(`waiting for a reviewer (id ${row.id}): ${row.url ?? ""}`);
 
   const expiresAt = row.expires_at ? Date.parse(row.expires_at) : Infinity;
   while (row.status === "pending") {
@@ -327,19 +331,22 @@ async function submitAndWait(cfg, segment, input, { timeoutS, retryForS }) {
         }),
       {
         retryForMs,
-        deadline,
-        // past its expiry the request cannot be decided any more, but a decision taken
-        // before it (while we could not ask) would be lost: say so rather than guess
-        onGiveUp: (err) =>
-          new Failure(
-            `${err.message}; giving up. The ${label} ${row.id} ` +
-              (Date.now() > expiresAt
-                ? `expired at ${row.expires_at}; whether it was decided before is unknown.`
-                : `is still open; run the same command with --id ${row.id} to wait again.`),
-          ),
+        // unreachable 30 s past the expiry: no decision can come any more
+        deadline: Math.min(deadline, expiresAt + 30_000),
+        onGiveUp: (err, why) =>
+          why === "deadline" && deadline <= expiresAt + 30_000
+            ? TIMED_OUT
+            : new Failure(
+                `${err.message}; giving up. The ${label} ${row.id} ` +
+                  // a decision taken before the expiry, while we could not ask, would be
+                  // lost: say so rather than guess
+                  (Date.now() > expiresAt
+                    ? `expired at ${row.expires_at}; whether it was decided before is unknown.`
+                    : `is still open; run the same command with --id ${row.id} to wait again.`),
+              ),
       },
     ).catch((err) => {
-      if (err instanceof Failure && Date.now() >= deadline) return null;
+      if (err === TIMED_OUT) return null;
       throw err;
     });
     if (polled === null) return { row, timedOut: true };
@@ -352,6 +359,9 @@ async function submitAndWait(cfg, segment, input, { timeoutS, retryForS }) {
   }
   return { row, timedOut: false };
 }
+
+/** Thrown by the wait when --timeout comes during an outage: exit 2, not an error. */
+const TIMED_OUT = Symbol("timed out");
 
 const STATUSES = new Set(["pending", "approved", "rejected", "answered", "expired"]);
 
@@ -886,6 +896,7 @@ async function claudeHook(argv) {
       timeout: "string",
       "on-timeout": "string",
       "agent-id": "string",
+      "retry-for": "string",
       "dry-run": "boolean",
     });
     if (options.help) {
@@ -894,6 +905,10 @@ async function claudeHook(argv) {
     }
     const timeoutS =
       options.timeout === undefined ? 590 : parseDuration(options.timeout, "timeout");
+    // a restart of Nexus takes seconds; a Nexus that is down should not hold Claude Code
+    // for the whole --timeout before it hears "deny"
+    const retryForS =
+      options["retry-for"] === undefined ? 30 : parseDuration(options["retry-for"], "retry-for");
     const onTimeout = options["on-timeout"] ?? "deny";
     if (onTimeout !== "deny" && onTimeout !== "ask")
       throw new UsageError("--on-timeout must be deny or ask");
@@ -936,7 +951,7 @@ async function claudeHook(argv) {
           body,
           timeoutMs: Math.max(1000, hardDeadline - Date.now()),
         }),
-      { retryForMs: Infinity, deadline: hardDeadline },
+      { retryForMs: retryForS * 1000, deadline: hardDeadline },
     );
     if (res.status !== 200) throw new Failure(apiError(res.status, res.body));
     const answer = validAnswer(event, res.body, onTimeout);
