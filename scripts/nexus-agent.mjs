@@ -414,6 +414,7 @@ const DIFF_FLAGS = [
   "--src-prefix=a/",
   "--dst-prefix=b/",
   "--no-relative",
+  "--no-renames",
   "-U3",
 ];
 
@@ -461,8 +462,17 @@ function gitDiffOf(files) {
     });
   }
   const names = [];
-  for (const m of diff.matchAll(/^diff --git a\/(.*?) b\/(.*)$/gm)) names.push(m[2]);
-  return { diff, files: names };
+  for (const m of diff.matchAll(/^diff --git (.*)$/gm)) {
+    // "a/X b/X" (renames are off, so both names are the same); quoted names as they are
+    const rest = m[1];
+    const k = (rest.length - 5) / 2;
+    const name =
+      Number.isInteger(k) && k > 0 && rest.slice(2, 2 + k) === rest.slice(-k)
+        ? rest.slice(-k)
+        : rest;
+    if (!names.includes(name)) names.push(name);
+  }
+  return { diff, files: names.length ? names : files };
 }
 
 /** The paths a unified diff touches (+++ b/x, or --- a/x for deletions). */
