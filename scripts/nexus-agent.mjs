@@ -399,7 +399,8 @@ function git(args, { cwd, allowExit1 = false } = {}) {
     cwd,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" },
+    // file names are names, not glob patterns; no lock taken on the index for a refresh
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_LITERAL_PATHSPECS: "1", LC_ALL: "C" },
   });
   if (r.error) throw new Failure(`cannot run git: ${r.error.message}`);
   if (r.status === 0 || (allowExit1 && r.status === 1)) return r.stdout;
@@ -431,9 +432,12 @@ function gitDiffOf(files) {
   });
   if (top.error) throw new Failure(`cannot run git: ${top.error.message}`);
   if (top.status !== 0)
-    throw new Failure("not inside a git repository: give the change with --diff <file|->");
+    throw new Failure(
+      `not inside a git repository (${top.stderr.trim().split("\n")[0]}): give the change with --diff <file|->`,
+    );
   const root = top.stdout.trim();
-  const cfg = ["-c", "core.quotePath=false"];
+  // readable names; blank context lines keep their " " (a user's setting could drop it)
+  const cfg = ["-c", "core.quotePath=false", "-c", "diff.suppressBlankEmpty=false"];
   const hasHead =
     childProcess.spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd }).status ===
     0;

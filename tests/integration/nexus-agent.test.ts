@@ -215,6 +215,9 @@ describe(`nexus-agent CLI (${testDbKind})`, () => {
     });
     expect(again.status).toBe(304);
     expect((await fetch(`${server.url}/nexus-agent.mjs`, { method: "POST" })).status).toBe(405);
+    const head = await fetch(`${server.url}/nexus-agent.mjs`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("etag")).toBe(etag);
 
     // saved without an extension, as the install line does, whatever package.json is near
     for (const pkg of [null, { type: "commonjs" }, { type: "module" }]) {
