@@ -817,10 +817,15 @@ function exactDiffFor(hook) {
     if (tool === "Write") {
       if (typeof input.content !== "string") return null;
       after = input.content;
-    } else if (tool === "Edit") after = applyEdit(before, input);
-    else {
-      if (!Array.isArray(input.edits)) return null;
-      after = input.edits.reduce((text, edit) => applyEdit(text, edit), before);
+    } else {
+      const edits = tool === "Edit" ? [input] : input.edits;
+      if (!Array.isArray(edits)) return null;
+      // Claude Code edits a CRLF file as LF text and writes it back with CRLF (observed
+      // with 2.1.328: old_string "a\nb" matches "a\r\nb"); Write writes content as given
+      const crlf = before !== null && before.includes("\r\n");
+      const text = crlf ? before.replaceAll("\r\n", "\n") : before;
+      const edited = edits.reduce((t, edit) => applyEdit(t, edit), text);
+      after = crlf ? edited.replaceAll("\r\n", "\n").replaceAll("\n", "\r\n") : edited;
     }
   } catch {
     return null;

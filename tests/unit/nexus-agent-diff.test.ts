@@ -165,6 +165,14 @@ describe("nexus-agent claude-hook: the exact diff of an edit", () => {
     expect(after).toBe("price = $& $1 $$\n");
   });
 
+  test("Edit in a CRLF file: matched as LF text, written back with CRLF (as Claude Code does)", () => {
+    const { after } = roundTrip("a\r\nb\r\nc\r\n", "Edit", {
+      old_string: "a\nb",
+      new_string: "A\nB",
+    });
+    expect(after).toBe("A\r\nB\r\nc\r\n");
+  });
+
   test("Write a new file: /dev/null, new file mode, @@ -0,0", () => {
     const { diff, after } = roundTrip(null, "Write", { content: "hello\nworld\n" });
     expect(after).toBe("hello\nworld\n");
