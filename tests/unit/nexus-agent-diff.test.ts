@@ -27,7 +27,7 @@ function dryRun(dir: string, hook: Hook): { nexus?: { diff: string } } {
       ...hook,
     }),
     encoding: "utf8",
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH } as unknown as NodeJS.ProcessEnv,
   });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
