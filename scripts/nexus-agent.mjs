@@ -114,7 +114,8 @@ Options:
   --timeout <seconds>    how long a reviewer has (default 590); keep it below the
                          hook's "timeout" in settings.json (600 recommended)
   --on-timeout deny|ask  no decision in time: deny (default) or ask in the terminal
-  --agent-id <id>        the agent name in Nexus (default: the server's choice)
+  --agent-id <id>        default $NEXUS_AGENT_ID, else the server's choice (claude-code,
+                         or the agent_id the key is bound to)
   --retry-for <time>     deny when Nexus stays unreachable this long (default 30s)
   --dry-run              print the JSON it would send, contact nobody`,
 };
@@ -963,7 +964,8 @@ async function claudeHook(argv) {
     }
     const cfg = config();
     const query = new URLSearchParams({ timeout: String(timeoutS), on_timeout: onTimeout });
-    if (options["agent-id"] !== undefined) query.set("agent_id", options["agent-id"]);
+    const agentId = options["agent-id"] ?? process.env.NEXUS_AGENT_ID;
+    if (agentId) query.set("agent_id", agentId);
     const res = await retrying(
       () =>
         http(cfg, "POST", `${HOOK_PATH}?${query}`, {
