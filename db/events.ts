@@ -26,6 +26,8 @@ export interface NexusEvent {
   file_path?: string;
   description?: string | null;
   question?: string;
+  /** a question's options, shortened (previewLabels) */
+  options?: string[] | null;
 }
 
 /**
@@ -39,16 +41,33 @@ export const PREVIEW_CHARS = 300;
  * `text` cut to PREVIEW_CHARS code points, with "…" when something was cut. Reads no
  * further than it keeps: a question may be megabytes long.
  */
-export function preview(text: string): string {
-  if (text.length <= PREVIEW_CHARS) return text; // UTF-16 units ≥ code points
+export function preview(text: string, max = PREVIEW_CHARS): string {
+  if (text.length <= max) return text; // UTF-16 units ≥ code points
   let head = "";
   let count = 0;
   for (const ch of text) {
     count++;
-    if (count > PREVIEW_CHARS) return `${head}…`;
-    if (count < PREVIEW_CHARS) head += ch;
+    if (count > max) return `${head}…`;
+    if (count < max) head += ch;
   }
-  return text; // PREVIEW_CHARS code points or fewer, some of them surrogate pairs
+  return text; // max code points or fewer, some of them surrogate pairs
+}
+
+/**
+ * A question's option labels within PREVIEW_CHARS code points in all (20 labels of 200
+ * would not fit a NOTIFY): the labels that fit whole, then the next one cut with "…".
+ */
+export function previewLabels(labels: readonly string[] | null): string[] | null {
+  if (!labels) return null;
+  const kept: string[] = [];
+  let left = PREVIEW_CHARS;
+  for (const label of labels) {
+    if (left <= 0) break;
+    const cut = preview(label, left);
+    kept.push(cut);
+    left -= Array.from(cut).length;
+  }
+  return kept;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -65,7 +84,7 @@ interface CreatedRow {
 export function createdEvent(
   created:
     | { type: "approval"; row: CreatedRow & { filePath: string; description: string | null } }
-    | { type: "question"; row: CreatedRow & { question: string } },
+    | { type: "question"; row: CreatedRow & { question: string; options: string[] | null } },
 ): NexusEvent {
   const { row } = created;
   const base: NexusEvent = {
@@ -83,7 +102,11 @@ export function createdEvent(
         file_path: preview(created.row.filePath),
         description: created.row.description === null ? null : preview(created.row.description),
       }
-    : { ...base, question: preview(created.row.question) };
+    : {
+        ...base,
+        question: preview(created.row.question),
+        options: previewLabels(created.row.options),
+      };
 }
 
 /** NOTIFY inside the caller's transaction: delivered only if it commits. */

@@ -69,6 +69,14 @@ export const questionRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** multiple choice: the labels offered (null: a free-text question) */
+    options: jsonb("options").$type<string[]>(),
+    /** more than one label may be chosen (null when there are no options) */
+    multiSelect: boolean("multi_select"),
+    /** a typed answer is allowed beside the options (null when there are no options) */
+    allowText: boolean("allow_text"),
+    /** the labels the reviewer chose (null: none chosen, or no options) */
+    selected: jsonb("selected").$type<string[]>(),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),

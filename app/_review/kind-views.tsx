@@ -1,4 +1,5 @@
 import { DiffView } from "@/components/diff/diff-view";
+import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
 import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
 
@@ -17,6 +18,10 @@ export interface KindView<K extends RequestKind> {
   aside?(row: RequestRow<K>): React.ReactNode;
   /** full width, under both columns */
   below?(row: RequestRow<K>): React.ReactNode;
+  /** the options the decision form offers (a multiple-choice question) */
+  choice?(row: RequestRow<K>): Choice | null;
+  /** what a decided request's record lists as chosen */
+  chosen?(row: RequestRow<K>): string[] | null;
 }
 
 const shorten = (text: string, max: number) =>
@@ -63,5 +68,14 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
       ) : (
         <p className="text-sm text-zinc-500 italic">The agent sent no context.</p>
       ),
+    choice: (row) =>
+      row.options
+        ? {
+            options: row.options,
+            multiSelect: row.multiSelect ?? false,
+            allowText: row.allowText ?? true,
+          }
+        : null,
+    chosen: (row) => row.selected ?? null,
   },
 };

@@ -78,7 +78,12 @@ export function reviewPage<K extends RequestKind>(kind: K) {
           <div className="h-fit rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
             {status === "pending" ? (
               can(principal, "decide") ? (
-                <DecisionForm kind={kind} id={row.id} action={decideAction.bind(null, kind)} />
+                <DecisionForm
+                  kind={kind}
+                  id={row.id}
+                  action={decideAction.bind(null, kind)}
+                  choice={view.choice?.(row) ?? null}
+                />
               ) : (
                 <p className="text-sm text-zinc-600 dark:text-zinc-400">
                   Waiting for a reviewer. Your role can read requests but not {words.verb} them.
@@ -91,6 +96,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                 at={status === "expired" ? row.expiresAt : decision.at}
                 text={decision.text}
                 textLabel={words.text}
+                chosen={view.chosen?.(row) ?? null}
                 now={now}
               />
             )}

@@ -57,7 +57,13 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
                     {item.description}
                   </p>
                 ) : null}
-                {item.detail ? (
+                {item.chosen?.length ? (
+                  <p className="line-clamp-2 text-zinc-600 dark:text-zinc-400">
+                    Chose: <span className="font-medium">{item.chosen.join(", ")}</span>
+                  </p>
+                ) : null}
+                {/* chosen labels alone are also stored as the answer: not twice */}
+                {item.detail && item.detail !== item.chosen?.join(", ") ? (
                   <p className="line-clamp-2 text-zinc-600 italic dark:text-zinc-400">
                     {KINDS[item.type].words.text}: {item.detail}
                   </p>

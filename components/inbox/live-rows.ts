@@ -38,6 +38,7 @@ interface ListedRequest {
   file_path?: string;
   description?: string | null;
   question?: string;
+  options?: string[] | null;
 }
 
 export function rowFromListed(type: InboxRow["type"], item: ListedRequest): InboxRow {
@@ -46,7 +47,8 @@ export function rowFromListed(type: InboxRow["type"], item: ListedRequest): Inbo
     id: item.id,
     agentId: item.agent_id,
     title: (type === "approval" ? item.file_path : item.question) ?? "",
-    description: type === "approval" ? (item.description ?? null) : null,
+    description:
+      type === "approval" ? (item.description ?? null) : (item.options?.join(" · ") ?? null),
     timestampMs: Date.parse(item.timestamp),
     expiresAtMs: item.expires_at ? Date.parse(item.expires_at) : null,
   };
@@ -77,6 +79,7 @@ export function rowFromEvent(ev: LiveEvent): AddedRow | null {
     file_path: ev.file_path,
     description: ev.description,
     question: ev.question,
+    options: ev.options,
   });
   return { row, createdAtMs };
 }

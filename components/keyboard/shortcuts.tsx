@@ -17,6 +17,11 @@ const SHORTCUTS: { keys: string[]; what: string; where: string }[] = [
   { keys: ["Enter"], what: "Open the selected request", where: "Inbox" },
   { keys: ["a"], what: "Approve", where: "Approval review" },
   { keys: ["r"], what: "Reject (focuses the comment)", where: "Approval review" },
+  {
+    keys: ["1–9"],
+    what: "Choose option 1–9 (one choice: sends it; several: ticks it)",
+    where: "Question review",
+  },
   { keys: ["g", "i"], what: "Go to the inbox", where: "Anywhere" },
   { keys: ["g", "h"], what: "Go to history", where: "Anywhere" },
   { keys: ["g", "m"], what: "Go to metrics", where: "Anywhere" },

@@ -44,6 +44,11 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
         file_path: optionalText(v.file_path),
         description: optionalNullableText(v.description),
         question: optionalText(v.question),
+        options: Array.isArray(v.options)
+          ? v.options.filter((o): o is string => typeof o === "string")
+          : v.options === null
+            ? null
+            : undefined,
       };
     }
   } catch {}

@@ -4,7 +4,8 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_TEXT } from "@/lib/api/limits";
 import type { RequestKind } from "@/lib/domain/kinds";
 import { ConflictNotice } from "./conflict-notice";
-import { initialDecisionState, type DecisionFormState } from "./form-state";
+import { ChoiceOptions } from "./choice-options";
+import { initialDecisionState, type Choice, type DecisionFormState } from "./form-state";
 import { ShortcutsDialog, useShortcuts, type Shortcut } from "./shortcuts";
 
 type Action = (state: DecisionFormState, formData: FormData) => Promise<DecisionFormState>;
@@ -15,6 +16,9 @@ const LIMIT = `Up to ${MAX_TEXT.toLocaleString("en")} characters.`;
 
 /** A shortcut's effect: press the i-th button, focus the text field, or start a reject. */
 type Does = { press: number } | "focus" | "reject";
+
+/** The most options the number keys reach (1–9). */
+const NUMBER_KEYS = 9;
 
 interface Submit {
   /** the decision field's value (approval buttons), if any */
@@ -109,20 +113,30 @@ export function DecisionForm({
   kind,
   id,
   action,
+  choice = null,
 }: {
   kind: RequestKind;
   id: string;
   action: Action;
+  /** a multiple-choice question's options (shown as buttons above the text field) */
+  choice?: Choice | null;
 }) {
   const spec = FORMS[kind];
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
   const [text, setText] = useState("");
   const [rejecting, setRejecting] = useState(false);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(() => new Set());
   const formRef = useRef<HTMLFormElement>(null);
   const buttonRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const optionRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const helpRef = useRef<HTMLDialogElement>(null);
-  const error = state.errors?.[spec.field];
+  // with options and allow_text false there is no text field and (single) no send button
+  const textShown = !choice || choice.allowText;
+  const submits = choice && !choice.allowText && !choice.multiSelect ? [] : spec.submits;
+  const error = textShown ? state.errors?.[spec.field] : undefined;
+  const choiceError =
+    state.errors?.selected ?? (textShown ? undefined : state.errors?.[spec.field]);
   const hintId = `${spec.inputId}-hint`;
   const errorId = `${spec.inputId}-error`;
 
@@ -140,12 +154,34 @@ export function DecisionForm({
       textRef.current?.focus();
     } else press(does.press);
   };
+  const toggle = (label: string) =>
+    setPicked((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(label)) next.add(label);
+      return next;
+    });
+  // 1–9: answer with the Nth option (single choice), or tick/untick it (several)
+  const optionShortcuts: Shortcut[] = (choice?.options ?? [])
+    .slice(0, NUMBER_KEYS)
+    .map((label, i) => ({
+      key: String(i + 1),
+      description: choice?.multiSelect ? `Tick or untick “${label}”` : `Answer “${label}”`,
+      run: () => {
+        if (pending) return;
+        if (choice?.multiSelect) toggle(label);
+        else formRef.current?.requestSubmit(optionRefs.current[i] ?? undefined);
+      },
+    }));
   const shortcuts: Shortcut[] = [
-    ...spec.shortcuts.map(({ key, description, does }) => ({
-      key,
-      description,
-      run: does ? run(does) : undefined,
-    })),
+    ...optionShortcuts,
+    ...spec.shortcuts
+      // without a text field: neither "focus the answer" nor its Ctrl+Enter
+      .filter(({ does }) => textShown || (does !== "focus" && does !== undefined))
+      .map(({ key, description, does }) => ({
+        key,
+        description,
+        run: does ? run(does) : undefined,
+      })),
     { key: "?", description: "Show these shortcuts", run: () => helpRef.current?.showModal() },
   ];
   useShortcuts(shortcuts);
@@ -167,39 +203,56 @@ export function DecisionForm({
           </h2>
         ) : null}
         <input type="hidden" name="id" value={id} />
-        <label htmlFor={spec.inputId} className="block text-sm font-medium">
-          {spec.label}
-        </label>
-        <p id={hintId} className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
-          {spec.hint}
-        </p>
-        <textarea
-          ref={textRef}
-          id={spec.inputId}
-          name={spec.field}
-          rows={spec.rows}
-          maxLength={MAX_TEXT}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              const { press: i, onlyWhileRejecting } = spec.ctrlEnter;
-              if (!onlyWhileRejecting || rejecting || error) press(i);
-            }
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${hintId} ${errorId}` : hintId}
-          className={`w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-950 ${error ? "border-red-500 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
-        />
-        {error ? (
-          <p
-            id={errorId}
-            role="alert"
-            className="mt-1 text-sm font-medium text-red-700 dark:text-red-400"
-          >
-            {error}
-          </p>
+        {choice ? (
+          <ChoiceOptions
+            choice={choice}
+            picked={picked}
+            onToggle={toggle}
+            disabled={pending}
+            error={choiceError}
+            numberKeys={NUMBER_KEYS}
+            buttonRefs={optionRefs}
+          />
+        ) : null}
+        {textShown ? (
+          <>
+            <label htmlFor={spec.inputId} className="block text-sm font-medium">
+              {choice ? `Or type an answer` : spec.label}
+            </label>
+            <p id={hintId} className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
+              {choice
+                ? `${choice.multiSelect ? "Sent with the options you tick" : "Sent with the option you choose, or alone with Send answer"}. ${LIMIT}`
+                : spec.hint}
+            </p>
+            <textarea
+              ref={textRef}
+              id={spec.inputId}
+              name={spec.field}
+              rows={spec.rows}
+              maxLength={MAX_TEXT}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+                  e.preventDefault();
+                  const { press: i, onlyWhileRejecting } = spec.ctrlEnter;
+                  if (!onlyWhileRejecting || rejecting || error) press(i);
+                }
+              }}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+              className={`w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-950 ${error ? "border-red-500 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
+            />
+            {error ? (
+              <p
+                id={errorId}
+                role="alert"
+                className="mt-1 text-sm font-medium text-red-700 dark:text-red-400"
+              >
+                {error}
+              </p>
+            ) : null}
+          </>
         ) : null}
         {state.message ? (
           <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">
@@ -207,7 +260,7 @@ export function DecisionForm({
           </p>
         ) : null}
         <div className="mt-3 flex flex-wrap items-center gap-2">
-          {spec.submits.map((s, i) => (
+          {submits.map((s, i) => (
             <button
               key={s.label}
               ref={(el) => {
@@ -218,7 +271,7 @@ export function DecisionForm({
               value={s.value}
               disabled={pending}
               aria-keyshortcuts={s.key}
-              className={`${button} ${s.className}`}
+              className={`${button} ${choice ? "min-h-11" : ""} ${s.className}`}
             >
               {s.label}
             </button>

@@ -7,6 +7,7 @@ export function DecisionRecord({
   at,
   text,
   textLabel,
+  chosen = null,
   now,
 }: {
   outcome: "approved" | "rejected" | "answered" | "expired";
@@ -14,8 +15,12 @@ export function DecisionRecord({
   at: Date | null;
   text: string | null;
   textLabel: string;
+  /** the options a reviewer chose (a multiple-choice question) */
+  chosen?: string[] | null;
   now: Date;
 }) {
+  // chosen labels alone are stored as the answer too: show them once
+  const typed = chosen?.length && text === chosen.join(", ") ? null : text;
   const tone =
     outcome === "rejected"
       ? "border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950/40"
@@ -34,12 +39,29 @@ export function DecisionRecord({
           <TimeAgo date={at} now={now} />
         </p>
       ) : null}
-      {text ? (
+      {chosen?.length ? (
+        <div className="mt-2">
+          <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+            {chosen.length === 1 ? "Chosen option" : "Chosen options"}
+          </h3>
+          <ul className="mt-1 flex flex-wrap gap-1.5" aria-label="Chosen">
+            {chosen.map((label) => (
+              <li
+                key={label}
+                className="rounded-md border border-zinc-300 bg-white px-2 py-0.5 break-words dark:border-zinc-600 dark:bg-zinc-900"
+              >
+                {label}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {typed ? (
         <div className="mt-2">
           <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
             {textLabel}
           </h3>
-          <p className="mt-1 whitespace-pre-wrap break-words">{text}</p>
+          <p className="mt-1 whitespace-pre-wrap break-words">{typed}</p>
         </div>
       ) : null}
     </section>

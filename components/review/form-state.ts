@@ -12,4 +12,11 @@ export interface DecisionFormState extends FormState {
   };
 }
 
+/** A multiple-choice question's options, as its decision form offers them. */
+export interface Choice {
+  options: string[];
+  multiSelect: boolean;
+  allowText: boolean;
+}
+
 export const initialDecisionState: DecisionFormState = {};

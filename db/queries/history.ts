@@ -43,6 +43,8 @@ interface TableSpec {
   description: SQL;
   decidedBy: SQL;
   detail: SQL;
+  /** the chosen options as JSON text (a multiple-choice question), else NULL */
+  chosen: SQL;
   search: (pattern: string) => SQL;
   parts: (outcome: Outcome | undefined) => Part[];
 }
@@ -67,6 +69,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
     description: sql`t.description`,
     decidedBy: sql`t.decided_by`,
     detail: sql`t.comment`,
+    chosen: sql`NULL::text`,
     search: (p) => sql`(t.file_path ILIKE ${p} OR t.description ILIKE ${p})`,
     parts(outcome) {
       const parts: Part[] = [];
@@ -104,6 +107,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
     description: sql`NULL::text`,
     decidedBy: sql`t.responded_by`,
     detail: sql`t.response`,
+    chosen: sql`t.selected::text`,
     search: (p) => sql`t.question ILIKE ${p}`,
     parts(outcome) {
       const parts: Part[] = [];
@@ -156,6 +160,8 @@ export interface HistoryItem {
   decidedBy: string | null;
   /** comment of an approval or answer to a question */
   detail: string | null;
+  /** the options chosen in answer to a multiple-choice question (null: none) */
+  chosen: string[] | null;
   /** name of the API key that submitted it (null: not recorded) */
   submittedBy: string | null;
   /** decision − request time (never negative); null when it expired */
@@ -186,7 +192,8 @@ export async function listHistory(
       (part) => sql`(SELECT ${type}::text AS type, t.id, t.agent_id, ${s.title} AS title,
         ${s.description} AS description, ${part.outcome} AS outcome, t.timestamp,
         ${part.sortAt} AS sort_at, ${part.sortAt}::text AS sort_at_text,
-        ${s.decidedBy} AS decided_by, ${s.detail} AS detail, ${SUBMITTED_BY} AS submitted_by
+        ${s.decidedBy} AS decided_by, ${s.detail} AS detail, ${s.chosen} AS chosen,
+        ${SUBMITTED_BY} AS submitted_by
       FROM ${s.name} t WHERE ${whereFor(type, part, query, query.cursor)}
       ORDER BY ${part.sortAt} ${order}, t.id ${order} LIMIT ${limit + 1})`,
     );
@@ -204,6 +211,7 @@ export async function listHistory(
     sort_at_text: string;
     decided_by: string | null;
     detail: string | null;
+    chosen: string | null;
     submitted_by: string | null;
   }>(
     db,
@@ -227,6 +235,7 @@ export async function listHistory(
       decidedAt,
       decidedBy: r.decided_by,
       detail: r.detail,
+      chosen: r.chosen === null ? null : (JSON.parse(r.chosen) as string[]),
       submittedBy: r.submitted_by,
       responseTimeMs:
         r.outcome === "expired" ? null : Math.max(0, decidedAt.getTime() - timestamp.getTime()),

@@ -13,6 +13,7 @@ export interface PendingItem {
   agentId: string;
   /** file path for an approval, question text for a question */
   title: string;
+  /** an approval's description, a question's options joined with " · " */
   description: string | null;
   timestamp: Date;
   expiresAt: Date | null;
@@ -44,7 +45,10 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
   }
   if (filter.type !== "approval") {
-    parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title, NULL AS description, timestamp, expires_at
+    // a multiple-choice question's second line: its options
+    parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title,
+        (SELECT string_agg(o.label, ' · ' ORDER BY o.n) FROM jsonb_array_elements_text(options) WITH ORDINALITY AS o(label, n)) AS description,
+        timestamp, expires_at
       FROM question_requests
       WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);

@@ -26,13 +26,21 @@ import {
 /** What an agent sends, per kind (beside the fields every kind has). */
 export interface KindFields {
   approval: { filePath: string; diff: string; description: string | null };
-  question: { question: string; context: Record<string, unknown> | null };
+  question: {
+    question: string;
+    context: Record<string, unknown> | null;
+    /** multiple choice (null: free text); multiSelect/allowText are null without options */
+    options?: string[] | null;
+    multiSelect?: boolean | null;
+    allowText?: boolean | null;
+  };
 }
 
 /** What a reviewer decides, per kind. */
 export interface KindDecisions {
   approval: { approved: boolean; comment: string | null };
-  question: { response: string };
+  /** `selected`: the chosen labels (null: none chosen) */
+  question: { response: string; selected?: string[] | null };
 }
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
@@ -99,11 +107,20 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
     decided: "response",
     omitFromList: [],
     decidedStatuses: { answered: sql`${questionRequests.response} IS NOT NULL` },
-    values: (f) => ({ question: f.question, context: f.context }),
+    values: (f) => ({
+      question: f.question,
+      context: f.context,
+      options: f.options ?? null,
+      multiSelect: f.multiSelect ?? null,
+      allowText: f.allowText ?? null,
+    }),
     sameFields: (row, f) =>
       row.question === f.question &&
-      isDeepStrictEqual(canonical(row.context ?? null), canonical(f.context)),
-    set: (d) => ({ response: d.response }),
+      isDeepStrictEqual(canonical(row.context ?? null), canonical(f.context)) &&
+      isDeepStrictEqual(row.options ?? null, f.options ?? null) &&
+      (row.multiSelect ?? null) === (f.multiSelect ?? null) &&
+      (row.allowText ?? null) === (f.allowText ?? null),
+    set: (d) => ({ response: d.response, selected: d.selected ?? null }),
     createdEvent: (row) => createdEvent({ type: "question", row }),
   },
 };

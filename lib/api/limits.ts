@@ -20,3 +20,7 @@ export const MAX_CONTEXT_DEPTH = 64;
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 200;
 export const MAX_WAIT_S = 60;
+/** A multiple-choice question offers 2 to 20 options, each at most 200 characters. */
+export const MIN_OPTIONS = 2;
+export const MAX_OPTIONS = 20;
+export const MAX_OPTION_LABEL = 200;

@@ -16,7 +16,10 @@ import {
   MAX_EXPIRES_IN_S,
   MAX_FILE_PATH,
   MAX_LIST_LIMIT,
+  MAX_OPTION_LABEL,
+  MAX_OPTIONS,
   MAX_TEXT,
+  MIN_OPTIONS,
   MAX_WAIT_S,
 } from "./limits";
 
@@ -123,16 +126,6 @@ export const CreateApprovalInput = z.strictObject({
 });
 export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
 
-export const CreateQuestionInput = z.strictObject({
-  id: requestId.optional(),
-  question: capped(nonBlank("question"), "question"),
-  context: context.nullish(),
-  agent_id: agentId,
-  timestamp: isoTime.optional(),
-  expires_in_s: expiresInS.optional(),
-});
-export type CreateQuestionInput = z.output<typeof CreateQuestionInput>;
-
 /** Trimmed first (at every door), then checked: "  " is blank, NUL is refused. */
 const trimmedText = () =>
   z
@@ -142,6 +135,68 @@ const trimmedText = () =>
       const why = unstorableText(v);
       if (why) ctx.addIssue({ code: "custom", message: why });
     });
+
+/** An option's label: trimmed, not blank, at most MAX_OPTION_LABEL characters. */
+const optionLabel = (what: string) =>
+  trimmedText()
+    .min(1, { message: `${what} must not be blank` })
+    .max(MAX_OPTION_LABEL, {
+      message: `${what} must be at most ${MAX_OPTION_LABEL} characters`,
+    });
+
+/** Each label once (compared after trimming): the index of a repeat gets the issue. */
+const distinct = (what: string) => (labels: string[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  labels.forEach((label, i) => {
+    if (seen.has(label)) {
+      ctx.addIssue({ code: "custom", path: [i], message: `${what} "${label}" is repeated` });
+    }
+    seen.add(label);
+  });
+};
+
+const options = z
+  .array(optionLabel("An option"))
+  .min(MIN_OPTIONS, { message: `options must hold at least ${MIN_OPTIONS} labels` })
+  .max(MAX_OPTIONS, { message: `options must hold at most ${MAX_OPTIONS} labels` })
+  .superRefine(distinct("The option"))
+  .describe(
+    `Multiple choice: ${MIN_OPTIONS}–${MAX_OPTIONS} distinct labels (trimmed, at most ${MAX_OPTION_LABEL} characters each), shown to the reviewer as buttons in this order`,
+  );
+
+export const CreateQuestionInput = z
+  .strictObject({
+    id: requestId.optional(),
+    question: capped(nonBlank("question"), "question"),
+    context: context.nullish(),
+    agent_id: agentId,
+    timestamp: isoTime.optional(),
+    expires_in_s: expiresInS.optional(),
+    options: options.nullish(),
+    multi_select: z
+      .boolean({ message: "multi_select must be true or false" })
+      .optional()
+      .describe("Only with options: the reviewer may choose more than one (default false)"),
+    allow_text: z
+      .boolean({ message: "allow_text must be true or false" })
+      .optional()
+      .describe(
+        "Only with options: the reviewer may type an answer instead of (or beside) choosing (default true)",
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.options) return;
+    for (const field of ["multi_select", "allow_text"] as const) {
+      if (v[field] !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `${field} is only allowed together with options`,
+        });
+      }
+    }
+  });
+export type CreateQuestionInput = z.output<typeof CreateQuestionInput>;
 
 export const REJECT_NEEDS_COMMENT =
   "A comment is required to reject: tell the agent what to change.";
@@ -162,11 +217,30 @@ export const DecisionInput = z
   });
 export type DecisionInput = z.output<typeof DecisionInput>;
 
-export const ResponseInput = z.strictObject({
-  response: capped(trimmedText(), "response")
-    .min(1, { message: "The answer (response) must not be blank." })
-    .describe("Trimmed; must not be blank"),
-});
+export const ANSWER_NEEDED = "Choose an option or type an answer.";
+
+export const ResponseInput = z
+  .strictObject({
+    response: capped(trimmedText(), "response")
+      .min(1, { message: "The answer (response) must not be blank." })
+      .optional()
+      .describe(
+        "Trimmed; must not be blank. Required unless `selected` is given; refused when the question has options and allow_text is false",
+      ),
+    selected: z
+      .array(optionLabel("A chosen label"))
+      .max(MAX_OPTIONS, { message: `selected must hold at most ${MAX_OPTIONS} labels` })
+      .superRefine(distinct("The label"))
+      .optional()
+      .describe(
+        'Labels chosen among the question\'s options (trimmed; at most one unless multi_select). Without `response`, the stored response is these labels joined with ", "',
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.response === undefined && !v.selected?.length) {
+      ctx.addIssue({ code: "custom", path: ["response"], message: ANSWER_NEEDED });
+    }
+  });
 export type ResponseInput = z.output<typeof ResponseInput>;
 
 /** Path parameter: any canonical UUID PostgreSQL could hold. */
@@ -244,7 +318,24 @@ export const Question = requestOutput(QUESTION_STATUSES, {
   context: z.record(z.string(), JsonValue).nullable(),
   agent_id: z.string(),
   timestamp: time.nullable(),
-  response: z.string().nullable(),
+  options: z
+    .array(z.string())
+    .nullable()
+    .describe("Multiple choice: the labels offered (null: a free-text question)"),
+  multi_select: z.boolean().describe("More than one option may be chosen"),
+  allow_text: z
+    .boolean()
+    .describe("A typed answer is allowed (always true for a question without options)"),
+  response: z
+    .string()
+    .nullable()
+    .describe(
+      'The answer: the typed text, or the chosen labels joined with ", " when only options were chosen',
+    ),
+  selected: z
+    .array(z.string())
+    .nullable()
+    .describe("The labels the reviewer chose (null: none, or no options)"),
   response_at: time.nullable(),
   responded_by: z.string().nullable(),
 });
@@ -323,6 +414,13 @@ export const EventPayload = z.object({
     .string()
     .optional()
     .describe("request.created of a question: at most 300 characters (longer ends in …)"),
+  options: z
+    .array(z.string())
+    .nullable()
+    .optional()
+    .describe(
+      "request.created of a question: its options (null: none), at most 300 characters in all (the labels that fit, the next one ending in …)",
+    ),
 });
 export type EventPayload = z.output<typeof EventPayload>;
 

@@ -42,6 +42,18 @@ export interface QuestionRequest {
   timestamp?: string;
   expires_in_s?: number;
   id?: string;
+  /** multiple choice: 2–20 distinct labels, shown to the reviewer as buttons */
+  options?: string[];
+  /** with options: more than one may be chosen (default false) */
+  multi_select?: boolean;
+  /** with options: the reviewer may type an answer instead (default true) */
+  allow_text?: boolean;
+}
+
+/** An answer: typed text, chosen labels (a multiple-choice question), or both. */
+export interface QuestionAnswer {
+  response?: string;
+  selected?: string[];
 }
 
 export interface WaitOptions {
@@ -210,10 +222,10 @@ export class NexusClient {
     ).body;
   }
 
-  /** Reviewer keys only. */
-  async answerQuestion(id: string, response: string) {
-    return (await this.call<Question>("POST", `/api/v1/questions/${id}/response`, { response }))
-      .body;
+  /** Reviewer keys only. A string is a typed answer; `{selected}` chooses options. */
+  async answerQuestion(id: string, answer: string | QuestionAnswer) {
+    const body = typeof answer === "string" ? { response: answer } : answer;
+    return (await this.call<Question>("POST", `/api/v1/questions/${id}/response`, body)).body;
   }
 
   /** Long-poll until the approval is approved, rejected or expired. */
@@ -241,7 +253,10 @@ export class NexusClient {
     return this.waitForApproval(created.id, opts);
   }
 
-  /** Ask a question and wait: resolves answered (see `response`) or expired. */
+  /**
+   * Ask a question and wait: resolves answered (see `response`, and `selected` for the
+   * options chosen) or expired.
+   */
   async askQuestion(input: QuestionRequest, opts: WaitOptions = {}): Promise<Question> {
     const created = await this.createQuestion({ ...input, id: input.id ?? uuid() }, opts.signal);
     opts.onSubmitted?.(created);

@@ -17,7 +17,9 @@ import { decide, DecisionConflict } from "./service";
 const FORM: {
   [K in RequestKind]: {
     fields: readonly string[];
-    body(f: Record<string, string>): unknown;
+    /** fields that may repeat (checkboxes), read as lists */
+    lists?: readonly string[];
+    body(f: Record<string, string>, lists: Record<string, string[]>): unknown;
     /** a message when the form itself was tampered with (not a field error) */
     refuse?(f: Record<string, string>): string | null;
   };
@@ -29,7 +31,16 @@ const FORM: {
     refuse: (f) =>
       f.decision === "approve" || f.decision === "reject" ? null : "Choose Approve or Reject.",
   },
-  question: { fields: ["response"], body: (f) => ({ response: f.response }) },
+  question: {
+    fields: ["response", "selected"],
+    lists: ["selected"],
+    // an empty text box beside a chosen option is no typed answer
+    body: (f, l) => {
+      const selected = l.selected ?? [];
+      if (!selected.length) return { response: f.response };
+      return f.response?.trim() ? { response: f.response, selected } : { selected };
+    },
+  },
 };
 
 export type FormDecision = { ok: true; href: string } | { ok: false; state: DecisionFormState };
@@ -41,10 +52,16 @@ export async function decideFromForm(
 ): Promise<FormDecision> {
   const spec = FORM[kind];
   const f = formFields(form, ["id", ...spec.fields]);
+  const lists = Object.fromEntries(
+    (spec.lists ?? []).map((name) => [
+      name,
+      form.getAll(name).filter((v): v is string => typeof v === "string"),
+    ]),
+  );
   const refused = spec.refuse?.(f);
   if (refused) return { ok: false, state: { message: refused } };
   try {
-    const row = await decide(kind, principal, f.id, spec.body(f));
+    const row = await decide(kind, principal, f.id, spec.body(f, lists));
     const done = statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered";
     return { ok: true, href: await nextPendingHref(done) };
   } catch (err) {

@@ -48,6 +48,8 @@ const INPUT: {
   [K in RequestKind]: {
     fields(input: CreateInputs[K]): KindFields[K];
     decision(input: DecideInputs[K]): KindDecisions[K];
+    /** rules of a decision that depend on the request itself (throws an ApiError) */
+    check?(row: RequestRow<K>, input: DecideInputs[K]): void;
   };
 } = {
   approval: {
@@ -58,10 +60,40 @@ const INPUT: {
     fields: (i) => ({
       question: i.question,
       context: (i.context ?? null) as Record<string, unknown> | null,
+      options: i.options ?? null,
+      multiSelect: i.options ? (i.multi_select ?? false) : null,
+      allowText: i.options ? (i.allow_text ?? true) : null,
     }),
-    decision: (i) => ({ response: i.response }),
+    // chosen labels alone: the response text is them, so readers of `response` see an answer
+    decision: (i) => ({
+      response: i.response ?? (i.selected ?? []).join(", "),
+      selected: i.selected?.length ? i.selected : null,
+    }),
+    check: checkChoice,
   },
 };
+
+/** The answer fits the question: chosen labels among its options, text only if allowed. */
+function checkChoice(row: RequestRow<"question">, input: DecideInputs["question"]) {
+  const options = row.options ?? null;
+  const selected = input.selected ?? [];
+  const refuse = (path: string, message: string) => {
+    throw new ApiError("invalid_request", "The response is invalid.", [{ path, message }]);
+  };
+  if (!options) {
+    if (selected.length) refuse("selected", "This question has no options: answer with response");
+    return;
+  }
+  selected.forEach((label, i) => {
+    if (!options.includes(label)) refuse(`selected.${i}`, `"${label}" is not one of the options`);
+  });
+  if (selected.length > 1 && !row.multiSelect) {
+    refuse("selected", "Choose one option: this question does not allow several");
+  }
+  if (input.response !== undefined && row.allowText === false) {
+    refuse("response", "This question takes one of its options only, not a typed answer");
+  }
+}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, message: string, prefix?: string) {
   const result = schema.safeParse(value);
@@ -177,6 +209,12 @@ export async function decide<K extends RequestKind>(
   const schema = REQUEST_SCHEMAS[kind].decide as unknown as z.ZodType<DecideInputs[K]>;
   const input = parse(schema, body, `The ${KINDS[kind].paths.decision} is invalid.`);
   const io = INPUT[kind] as (typeof INPUT)[K];
+  if (io.check) {
+    // what the request allows never changes after it is made: read it before deciding
+    const row = await getRequest(kind, id);
+    if (!row) throw notFound(KINDS[kind].words.label);
+    io.check(row, input);
+  }
   const result = await decideRequest(kind, {
     id,
     decision: io.decision(input),

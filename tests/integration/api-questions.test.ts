@@ -222,6 +222,7 @@ describe(`questions API over HTTP (${testDbKind})`, () => {
           expires_at: created.expires_at,
           created_at: created.created_at,
           question: `${Array.from(long).slice(0, 299).join("")}…`,
+          options: null,
         },
       },
       {

@@ -93,6 +93,10 @@ describe(`GET /history/export (${testDbKind})`, () => {
       "responded_by",
       "expires_at",
       "submitted_key_id",
+      "options",
+      "multi_select",
+      "allow_text",
+      "selected",
       "submitted_by",
     ]);
     expect(row!.context).toEqual({ deep: [1, { x: null }] });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createdEvent, PREVIEW_CHARS, preview } from "@/db/events";
-import { MAX_AGENT_ID, MAX_FILE_PATH } from "@/lib/api/schemas";
+import { createdEvent, PREVIEW_CHARS, preview, previewLabels } from "@/db/events";
+import {
+  MAX_AGENT_ID,
+  MAX_FILE_PATH,
+  MAX_OPTION_LABEL,
+  MAX_OPTIONS,
+  MAX_TEXT,
+} from "@/lib/api/schemas";
 
 const at = new Date("2026-11-26T12:00:00.000Z");
 const stored = new Date("2026-11-26T12:00:01.500Z");
@@ -59,6 +65,37 @@ describe("request.created carries what an inbox row shows", () => {
         description: escaped.repeat(100_000),
       },
     });
+    expect(Buffer.byteLength(JSON.stringify(ev))).toBeLessThan(8000);
+  });
+
+  it("a question's options: whole while they fit 300 characters, then the next one cut", () => {
+    expect(previewLabels(null)).toBeNull();
+    expect(previewLabels(["Yes", "No"])).toEqual(["Yes", "No"]);
+    const long = Array.from({ length: 4 }, (_, i) => `${i}`.repeat(MAX_OPTION_LABEL));
+    const cut = previewLabels(long)!;
+    expect(cut).toHaveLength(2);
+    expect(cut[0]).toBe(long[0]);
+    expect(cut[1]).toBe(`${"1".repeat(PREVIEW_CHARS - MAX_OPTION_LABEL - 1)}…`);
+    expect(cut.join("").length).toBe(PREVIEW_CHARS);
+  });
+
+  it("the worst-case question payload, with 20 long options, fits the NOTIFY limit too", () => {
+    const escaped = "\u0001";
+    const ev = createdEvent({
+      type: "question",
+      row: {
+        id: "0f749aa6-4cf5-4fb4-8710-09dd082e4ad7",
+        agentId: escaped.repeat(MAX_AGENT_ID),
+        timestamp: at,
+        expiresAt: at,
+        createdAt: at,
+        question: escaped.repeat(MAX_TEXT),
+        options: Array.from({ length: MAX_OPTIONS }, (_, i) =>
+          `${i}`.padEnd(MAX_OPTION_LABEL, escaped),
+        ),
+      },
+    });
+    expect(ev.options!.length).toBeGreaterThan(1);
     expect(Buffer.byteLength(JSON.stringify(ev))).toBeLessThan(8000);
   });
 });
