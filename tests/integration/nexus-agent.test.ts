@@ -186,6 +186,44 @@ describe(`nexus-agent CLI (${testDbKind})`, () => {
     expect(done.stdout).toBe("Redis, with a 60 s TTL\n");
   });
 
+  test("ask with options: the chosen labels on stdout, then any typed text", async () => {
+    const id = randomUUID();
+    const args = ["ask", "Deploy now?", "--option", "Yes", "--option", "After the tests"];
+    const cli = startCli([...args, "--option", "No", "--multi", "--id", id], { env });
+    const row = await submitted("questions", id);
+    expect(row).toMatchObject({
+      options: ["Yes", "After the tests", "No"],
+      multi_select: true,
+      allow_text: true,
+    });
+    const res = await request(server, "POST", `/api/v1/questions/${id}/response`, {
+      key: reviewer,
+      json: { selected: ["Yes", "After the tests"], response: "Tell me first" },
+    });
+    expect(res.status, res.text).toBe(200);
+    const done = await cli.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toBe("Yes\nAfter the tests\nTell me first\n");
+
+    const id2 = randomUUID();
+    const only = startCli([...args, "--no-text", "--id", id2], { env });
+    expect(await submitted("questions", id2)).toMatchObject({
+      multi_select: false,
+      allow_text: false,
+    });
+    await request(server, "POST", `/api/v1/questions/${id2}/response`, {
+      key: reviewer,
+      json: { selected: ["After the tests"] },
+    });
+    const done2 = await only.done;
+    expect(done2.code, done2.stderr).toBe(0);
+    expect(done2.stdout).toBe("After the tests\n");
+
+    const few = await runCli(["ask", "Q?", "--option", "Only one"], { env });
+    expect(few.code).toBe(3);
+    expect(few.stderr).toContain("options");
+  });
+
   test("a Nexus restart while the CLI waits: it picks the same request up and gets the decision", async () => {
     const repo = tempRepo({ "a.txt": "one\n" });
     fs.writeFileSync(path.join(repo, "a.txt"), "two\n");
