@@ -49,6 +49,9 @@ export default async function InboxPage({ searchParams }: Props) {
           <span className="text-base font-normal text-zinc-600 dark:text-zinc-400">
             {counts.total} pending · {counts.approval} approval{counts.approval === 1 ? "" : "s"},{" "}
             {counts.question} question{counts.question === 1 ? "" : "s"}
+            {counts.tool_call > 0
+              ? `, ${counts.tool_call} tool call${counts.tool_call === 1 ? "" : "s"}`
+              : null}
           </span>
         </h1>
         <p className="text-xs text-zinc-500 dark:text-zinc-400">

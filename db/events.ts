@@ -28,6 +28,9 @@ export interface NexusEvent {
   question?: string;
   /** a question's options, shortened (previewLabels) */
   options?: string[] | null;
+  /** a tool call's tool and one-line title */
+  tool_name?: string;
+  title?: string;
 }
 
 /**
@@ -84,7 +87,11 @@ interface CreatedRow {
 export function createdEvent(
   created:
     | { type: "approval"; row: CreatedRow & { filePath: string; description: string | null } }
-    | { type: "question"; row: CreatedRow & { question: string; options: string[] | null } },
+    | { type: "question"; row: CreatedRow & { question: string; options: string[] | null } }
+    | {
+        type: "tool_call";
+        row: CreatedRow & { toolName: string; title: string; description: string | null };
+      },
 ): NexusEvent {
   const { row } = created;
   const base: NexusEvent = {
@@ -96,17 +103,27 @@ export function createdEvent(
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),
   };
-  return created.type === "approval"
-    ? {
+  switch (created.type) {
+    case "approval":
+      return {
         ...base,
         file_path: preview(created.row.filePath),
         description: created.row.description === null ? null : preview(created.row.description),
-      }
-    : {
+      };
+    case "question":
+      return {
         ...base,
         question: preview(created.row.question),
         options: previewLabels(created.row.options),
       };
+    case "tool_call":
+      return {
+        ...base,
+        tool_name: preview(created.row.toolName),
+        title: preview(created.row.title),
+        description: created.row.description === null ? null : preview(created.row.description),
+      };
+  }
 }
 
 /** NOTIFY inside the caller's transaction: delivered only if it commits. */

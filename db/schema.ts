@@ -90,6 +90,57 @@ export const questionRequests = pgTable(
 export type QuestionRow = typeof questionRequests.$inferSelect;
 export type NewQuestionRow = typeof questionRequests.$inferInsert;
 
+/**
+ * Tool calls of coding agents (Claude Code hooks, the MCP permission prompt): the tool and
+ * its input as the agent sent them, plus what Nexus derived for the reviewer (the file
+ * and a diff of an edit, Bash's description). Decided like an approval (approve/reject).
+ */
+export const toolCallRequests = pgTable(
+  "tool_call_requests",
+  {
+    id: uuid("id").primaryKey(),
+    toolName: text("tool_name").notNull(),
+    toolInput: jsonb("tool_input").notNull(),
+    /** one line for lists: the edited file, Bash's command (first line), or the tool name */
+    title: text("title").notNull(),
+    /** the edited file (Edit, MultiEdit, Write, NotebookEdit) */
+    filePath: text("file_path"),
+    /** a unified diff of the edit (null: not an edit) */
+    diff: text("diff"),
+    /** true: the diff came from beside the files (real line numbers); false: derived here */
+    diffExact: boolean("diff_exact"),
+    /** the agent's description (Bash's `description`) */
+    description: text("description"),
+    sessionId: text("session_id"),
+    cwd: text("cwd"),
+    /** PreToolUse, PermissionRequest, permission_prompt (MCP), or null (API) */
+    hookEvent: text("hook_event"),
+    toolUseId: text("tool_use_id"),
+    agentId: text("agent_id").notNull(),
+    timestamp: timestamp("timestamp").defaultNow(),
+    createdAt: timestamp("created_at").defaultNow(),
+    expiresAt: timestamp("expires_at"),
+    approved: boolean("approved"),
+    approvedAt: timestamp("approved_at"),
+    comment: text("comment"),
+    decidedBy: text("decided_by"),
+    /** the input the reviewer approved instead (edit before approve; null: unchanged) */
+    updatedInput: jsonb("updated_input"),
+    /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
+    onTimeout: text("on_timeout"),
+    submittedKeyId: uuid("submitted_key_id"),
+  },
+  (t) => [
+    index("idx_tool_call_requests_agent_id").on(t.agentId),
+    index("idx_tool_call_requests_timestamp").on(t.timestamp),
+    index("idx_tool_call_requests_pending")
+      .on(t.timestamp)
+      .where(sql`${t.approved} IS NULL`),
+    index("idx_tool_call_requests_approved_at").on(t.approvedAt),
+  ],
+);
+export type ToolCallRow = typeof toolCallRequests.$inferSelect;
+
 export const hitlMetrics = pgTable(
   "hitl_metrics",
   {

@@ -1,6 +1,13 @@
 import { DiffView } from "@/components/diff/diff-view";
 import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
+import {
+  toolLabel,
+  ToolCallBelow,
+  ToolCallHeading,
+  ToolCallLead,
+  ToolCallWhere,
+} from "@/components/review/tool-call-view";
 import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
 
 /*
@@ -77,5 +84,12 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
           }
         : null,
     chosen: (row) => row.selected ?? null,
+  },
+  tool_call: {
+    metaTitle: (row) => `${toolLabel(row.toolName)}: ${shorten(row.title, 60)}`,
+    heading: (row) => <ToolCallHeading row={row} />,
+    lead: (row) => <ToolCallLead row={row} />,
+    aside: (row) => <ToolCallWhere row={row} />,
+    below: (row) => <ToolCallBelow row={row} />,
   },
 };

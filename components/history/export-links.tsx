@@ -1,8 +1,15 @@
+import type { RequestKind } from "@/lib/domain/kinds";
 import { historySearch, typesFor, type HistoryFilter } from "@/lib/history/params";
+
+const PLURAL: Record<RequestKind, string> = {
+  approval: "Approvals",
+  question: "Questions",
+  tool_call: "Tool calls",
+};
 
 /**
  * Downloads of the whole filtered set (not just this page), one file per request type:
- * the two tables have different columns, exactly as `COPY <table> … CSV HEADER` and
+ * the tables have different columns, exactly as `COPY <table> … CSV HEADER` and
  * `json_agg(row_to_json(t))` write them.
  */
 export function ExportLinks({ filter }: { filter: HistoryFilter }) {
@@ -21,7 +28,7 @@ export function ExportLinks({ filter }: { filter: HistoryFilter }) {
               download
               className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
             >
-              {type === "approval" ? "Approvals" : "Questions"} {format.toUpperCase()}
+              {PLURAL[type]} {format.toUpperCase()}
             </a>
           );
         }),

@@ -44,11 +44,11 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
             <tr key={`${item.type}:${item.id}`} className="align-top">
               <td className="max-w-sm px-3 py-2">
                 <span className="mr-2 text-xs font-semibold uppercase text-zinc-500 dark:text-zinc-400">
-                  {item.type}
+                  {KINDS[item.type].words.noun}
                 </span>
                 <Link
                   href={pagePath(item.type, item.id)}
-                  className={`break-words font-medium hover:underline ${item.type === "approval" ? "font-mono" : ""}`}
+                  className={`break-words font-medium hover:underline ${item.type === "question" ? "" : "font-mono"}`}
                 >
                   {item.title}
                 </Link>

@@ -49,6 +49,7 @@ export function InboxFilters({
           <option value="">All types</option>
           <option value="approval">Approvals</option>
           <option value="question">Questions</option>
+          <option value="tool_call">Tool calls</option>
         </select>
       </div>
       <div className="flex flex-col gap-1">

@@ -4,10 +4,17 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { IntentLink } from "@/components/intent-link";
 import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
+import { KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
 import { rowFromEvent, rowKey, stillAwaited, type AddedRow } from "./live-rows";
 import { reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
+
+const TYPE_COLOR: Record<RequestKind, string> = {
+  approval: "text-violet-700 dark:text-violet-300",
+  question: "text-teal-700 dark:text-teal-300",
+  tool_call: "text-amber-800 dark:text-amber-300",
+};
 
 /**
  * The pending requests, with ages that advance every 30 s and rows that leave when
@@ -116,16 +123,16 @@ export function InboxList({
             className="relative flex flex-col gap-1 px-4 py-3 focus-within:bg-blue-50 focus-within:ring-2 focus-within:ring-inset focus-within:ring-blue-600 hover:bg-zinc-50 sm:flex-row sm:items-center sm:gap-3 dark:focus-within:bg-blue-950/40 dark:hover:bg-zinc-800/50"
           >
             <span
-              className={`w-20 shrink-0 text-xs font-semibold uppercase tracking-wide ${row.type === "approval" ? "text-violet-700 dark:text-violet-300" : "text-teal-700 dark:text-teal-300"}`}
+              className={`w-20 shrink-0 text-xs font-semibold uppercase tracking-wide ${TYPE_COLOR[row.type]}`}
             >
-              {row.type}
+              {KINDS[row.type].words.noun}
             </span>
             <div className="min-w-0 flex-1">
               <IntentLink
                 href={reviewHref(row)}
                 data-inbox-link
                 style={{ outline: "none" }} // the row's ring shows focus instead
-                className={`block truncate rounded-sm text-sm font-medium after:absolute after:inset-0 hover:underline focus-visible:underline ${row.type === "approval" ? "font-mono" : ""}`}
+                className={`block truncate rounded-sm text-sm font-medium after:absolute after:inset-0 hover:underline focus-visible:underline ${row.type === "question" ? "" : "font-mono"}`}
               >
                 {row.title}
               </IntentLink>

@@ -39,16 +39,44 @@ interface ListedRequest {
   description?: string | null;
   question?: string;
   options?: string[] | null;
+  tool_name?: string;
+  title?: string;
+}
+
+/** An inbox row's title and description, per kind (as db/queries/inbox.ts selects them). */
+function texts(
+  type: InboxRow["type"],
+  item: Pick<
+    ListedRequest,
+    "file_path" | "description" | "question" | "options" | "tool_name" | "title"
+  >,
+) {
+  switch (type) {
+    case "approval":
+      return { title: item.file_path, description: item.description ?? null };
+    case "question":
+      return { title: item.question, description: item.options?.join(" · ") ?? null };
+    case "tool_call":
+      return {
+        title: item.title,
+        description:
+          item.tool_name === undefined
+            ? null
+            : item.description
+              ? `${item.tool_name}: ${item.description}`
+              : item.tool_name,
+      };
+  }
 }
 
 export function rowFromListed(type: InboxRow["type"], item: ListedRequest): InboxRow {
+  const { title, description } = texts(type, item);
   return {
     type,
     id: item.id,
     agentId: item.agent_id,
-    title: (type === "approval" ? item.file_path : item.question) ?? "",
-    description:
-      type === "approval" ? (item.description ?? null) : (item.options?.join(" · ") ?? null),
+    title: title ?? "",
+    description,
     timestampMs: Date.parse(item.timestamp),
     expiresAtMs: item.expires_at ? Date.parse(item.expires_at) : null,
   };
@@ -67,19 +95,23 @@ function storedAt(createdAt: string | null | undefined): number | null {
  */
 export function rowFromEvent(ev: LiveEvent): AddedRow | null {
   if (ev.type !== "request.created" || ev.timestamp === undefined) return null;
-  const title = ev.request_type === "approval" ? ev.file_path : ev.question;
   const createdAtMs = storedAt(ev.created_at);
-  if (title === undefined || createdAtMs === null) return null;
+  const fields = {
+    file_path: ev.file_path,
+    description: ev.description,
+    question: ev.question,
+    options: ev.options,
+    tool_name: ev.tool_name,
+    title: ev.title,
+  };
+  if (texts(ev.request_type, fields).title === undefined || createdAtMs === null) return null;
   const row = rowFromListed(ev.request_type, {
     id: ev.id,
     status: "pending",
     agent_id: ev.agent_id,
     timestamp: ev.timestamp ?? new Date(createdAtMs).toISOString(), // null only for rows made by hand in SQL
     expires_at: ev.expires_at ?? null,
-    file_path: ev.file_path,
-    description: ev.description,
-    question: ev.question,
-    options: ev.options,
+    ...fields,
   });
   return { row, createdAtMs };
 }

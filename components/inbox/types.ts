@@ -1,6 +1,8 @@
+import { pagePath, type RequestKind } from "@/lib/domain/kinds";
+
 /** An inbox row as the server hands it to the client (times as epoch ms). */
 export interface InboxRow {
-  type: "approval" | "question";
+  type: RequestKind;
   id: string;
   agentId: string;
   title: string;
@@ -10,5 +12,5 @@ export interface InboxRow {
 }
 
 export function reviewHref(row: Pick<InboxRow, "type" | "id">): string {
-  return `/${row.type === "approval" ? "approvals" : "questions"}/${row.id}`;
+  return pagePath(row.type, row.id);
 }

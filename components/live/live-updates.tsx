@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { NexusEvent } from "@/db/events";
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { nextBackoffMs } from "./backoff";
 import { confirmDelay } from "./confirm";
 
@@ -30,12 +31,12 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
     const v = JSON.parse(data) as Partial<LiveEvent>;
     if (
       (v.type === "request.created" || v.type === "request.decided") &&
-      (v.request_type === "approval" || v.request_type === "question") &&
+      REQUEST_KINDS.includes(v.request_type as RequestKind) &&
       typeof v.id === "string"
     ) {
       return {
         type: v.type,
-        request_type: v.request_type,
+        request_type: v.request_type as RequestKind,
         id: v.id,
         agent_id: String(v.agent_id),
         timestamp: optionalNullableText(v.timestamp),
@@ -44,6 +45,8 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
         file_path: optionalText(v.file_path),
         description: optionalNullableText(v.description),
         question: optionalText(v.question),
+        tool_name: optionalText(v.tool_name),
+        title: optionalText(v.title),
         options: Array.isArray(v.options)
           ? v.options.filter((o): o is string => typeof o === "string")
           : v.options === null

@@ -13,6 +13,7 @@ const TYPES: [MetricsRequestType | null, string][] = [
   [null, "All requests"],
   ["approval", "Approvals"],
   ["question", "Questions"],
+  ["tool_call", "Tool calls"],
 ];
 
 const pill = (active: boolean) =>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { KINDS, type RequestKind } from "@/lib/domain/kinds";
 import type { DecisionFormState } from "./form-state";
 
 const VERB = {
@@ -14,7 +15,7 @@ export function ConflictNotice({
   kind,
 }: {
   conflict: NonNullable<DecisionFormState["conflict"]>;
-  kind: "approval" | "question";
+  kind: RequestKind;
 }) {
   const at = conflict.at ? `${conflict.at.replace("T", " ").slice(0, 19)} UTC` : null;
   return (
@@ -24,7 +25,7 @@ export function ConflictNotice({
     >
       <p className="font-semibold">
         {conflict.outcome === "expired"
-          ? `This ${kind} expired${at ? ` at ${at}` : ""} before your decision was recorded.`
+          ? `This ${KINDS[kind].words.noun} expired${at ? ` at ${at}` : ""} before your decision was recorded.`
           : `Already ${VERB[conflict.outcome]} by ${conflict.by ?? "someone else"}${at ? ` at ${at}` : ""}.`}
       </p>
       {conflict.comment ? (

@@ -29,8 +29,8 @@ interface Submit {
 }
 
 /** What differs between the kinds' forms: the text field, its words, the buttons. */
-const FORMS: Record<
-  RequestKind,
+const OWN_FORMS: Record<
+  Exclude<RequestKind, "tool_call">,
   {
     field: string;
     inputId: string;
@@ -102,6 +102,12 @@ const FORMS: Record<
     ctrlEnter: { press: 0 },
   },
 };
+
+/** A tool call is approved or rejected like an approval. */
+const FORMS = { ...OWN_FORMS, tool_call: OWN_FORMS.approval } satisfies Record<
+  RequestKind,
+  unknown
+>;
 
 /**
  * The decision form of every kind: one text field (comment or answer) and its submit

@@ -11,7 +11,7 @@ import {
   type Outcome,
 } from "@/lib/history/params";
 import { getDb, rows } from "../client";
-import { approvalRequests, questionRequests } from "../schema";
+import { approvalRequests, questionRequests, toolCallRequests } from "../schema";
 import { ROW_JSON_TEXT, copyTextOf, type ExportColumn } from "./export-columns";
 import { toUtcDate } from "./inbox";
 import { nowUtc } from "./requests";
@@ -128,6 +128,18 @@ const SPECS: Record<HistoryType, TableSpec> = {
       if (outcome === undefined || outcome === "expired") parts.push(expiredPart(sql`t.response`));
       return parts;
     },
+  },
+  tool_call: {
+    table: toolCallRequests,
+    name: sql`tool_call_requests`,
+    title: sql`t.title`,
+    description: sql`CASE WHEN t.description IS NULL THEN t.tool_name ELSE t.tool_name || ': ' || t.description END`,
+    decidedBy: sql`t.decided_by`,
+    detail: sql`t.comment`,
+    chosen: sql`NULL::text`,
+    search: (p) => sql`(t.title ILIKE ${p} OR t.tool_name ILIKE ${p} OR t.description ILIKE ${p})`,
+    // decided like an approval, in columns of the same names
+    parts: (outcome) => SPECS.approval.parts(outcome),
   },
 };
 

@@ -32,25 +32,34 @@ export interface PendingFilter {
   limit?: number;
 }
 
-/** Pending (undecided, unexpired) approvals and questions together. */
+/** Pending (undecided, unexpired) requests of every kind together. */
 export async function listPending(filter: PendingFilter = {}): Promise<PendingItem[]> {
   const db = await getDb();
   const agent = filter.agentId ?? null;
   const limit = Math.min(Math.max(filter.limit ?? 500, 1), 1000);
   const parts = [];
-  if (filter.type !== "question") {
+  const want = (type: RequestType) => !filter.type || filter.type === type;
+  if (want("approval")) {
     parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at
       FROM approval_requests
       WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
   }
-  if (filter.type !== "approval") {
+  if (want("question")) {
     // a multiple-choice question's second line: its options
     parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title,
         (SELECT string_agg(o.label, ' · ' ORDER BY o.n) FROM jsonb_array_elements_text(options) WITH ORDINALITY AS o(label, n)) AS description,
         timestamp, expires_at
       FROM question_requests
       WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
+        AND (${agent}::text IS NULL OR agent_id = ${agent})`);
+  }
+  if (want("tool_call")) {
+    parts.push(sql`SELECT 'tool_call' AS type, id, agent_id, title,
+        CASE WHEN description IS NULL THEN tool_name ELSE tool_name || ': ' || description END AS description,
+        timestamp, expires_at
+      FROM tool_call_requests
+      WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
   }
   const order =
@@ -85,6 +94,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
 export interface PendingCounts {
   approval: number;
   question: number;
+  tool_call: number;
   total: number;
 }
 
@@ -94,17 +104,20 @@ export interface PendingCounts {
  */
 export const countPending = cache(async function countPending(): Promise<PendingCounts> {
   const db = await getDb();
-  const [r] = await rows<{ approval: number; question: number }>(
+  const [r] = await rows<{ approval: number; question: number; tool_call: number }>(
     db,
     sql`SELECT
       (SELECT count(*) FROM approval_requests WHERE approved IS NULL
          AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS approval,
       (SELECT count(*) FROM question_requests WHERE response IS NULL
-         AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS question`,
+         AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS question,
+      (SELECT count(*) FROM tool_call_requests WHERE approved IS NULL
+         AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS tool_call`,
   );
   const approval = Number(r?.approval ?? 0);
   const question = Number(r?.question ?? 0);
-  return { approval, question, total: approval + question };
+  const toolCall = Number(r?.tool_call ?? 0);
+  return { approval, question, tool_call: toolCall, total: approval + question + toolCall };
 });
 
 /** The inbox in one read: items, counts and the database clock they were measured by. */
@@ -135,6 +148,7 @@ export const listKnownAgents = cache(async function listKnownAgents(): Promise<s
     db,
     sql`SELECT agent_id FROM (${walk(sql`approval_requests`)}) x
         UNION SELECT agent_id FROM (${walk(sql`question_requests`)}) y
+        UNION SELECT agent_id FROM (${walk(sql`tool_call_requests`)}) z
         ORDER BY agent_id LIMIT 500`,
   );
   return result.map((r) => r.agent_id);

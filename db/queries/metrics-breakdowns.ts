@@ -20,7 +20,7 @@ export interface SlowResponse {
   userId: string | null;
   /** null when the request row no longer exists */
   agentId: string | null;
-  /** file path of an approval, text of a question */
+  /** file path of an approval, text of a question, title of a tool call */
   title: string | null;
 }
 
@@ -40,13 +40,14 @@ export async function slowestResponses(f: MetricsFilter, limit = 10): Promise<Sl
     title: string | null;
   }>(
     sql`SELECT s.request_type, s.request_id, s.response_time_ms, s.created_at, s.user_id,
-          coalesce(a.agent_id, q.agent_id) AS agent_id, coalesce(a.file_path, q.question) AS title
+          coalesce(a.agent_id, q.agent_id, tc.agent_id) AS agent_id, coalesce(a.file_path, q.question, tc.title) AS title
         FROM (SELECT m.id, m.request_type, m.request_id, m.response_time_ms, m.created_at, m.user_id
               FROM hitl_metrics m
               WHERE ${metricsWhere(f)} AND m.response_time_ms IS NOT NULL
               ORDER BY m.response_time_ms DESC NULLS LAST, m.id LIMIT ${limit}) s
         LEFT JOIN approval_requests a ON s.request_type = 'approval' AND a.id = s.request_id
         LEFT JOIN question_requests q ON s.request_type = 'question' AND q.id = s.request_id
+        LEFT JOIN tool_call_requests tc ON s.request_type = 'tool_call' AND tc.id = s.request_id
         ORDER BY s.response_time_ms DESC NULLS LAST, s.id`,
   );
   return result.map((r) => ({
@@ -151,7 +152,7 @@ export interface AgentBreakdown {
  */
 export async function statsByAgent(f: MetricsFilter): Promise<AgentBreakdown> {
   const result = await metricsRows<Record<string, unknown>>(
-    sql`SELECT coalesce(a.agent_id, q.agent_id) COLLATE "C" AS agent_id, count(*)::int AS decisions,
+    sql`SELECT coalesce(a.agent_id, q.agent_id, tc.agent_id) COLLATE "C" AS agent_id, count(*)::int AS decisions,
           count(a.approved)::int AS approvals,
           (count(*) FILTER (WHERE a.approved))::int AS approved,
           count(q.id)::int AS questions,

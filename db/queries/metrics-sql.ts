@@ -26,7 +26,9 @@ export const requestJoins = sql`
   LEFT JOIN approval_requests a
     ON m.request_type = 'approval' AND a.id = m.request_id AND a.approved IS NOT NULL
   LEFT JOIN question_requests q
-    ON m.request_type = 'question' AND q.id = m.request_id AND q.response IS NOT NULL`;
+    ON m.request_type = 'question' AND q.id = m.request_id AND q.response IS NOT NULL
+  LEFT JOIN tool_call_requests tc
+    ON m.request_type = 'tool_call' AND tc.id = m.request_id AND tc.approved IS NOT NULL`;
 
 export const num = (v: unknown): number | null =>
   v === null || v === undefined ? null : Number(v);

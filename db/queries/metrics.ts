@@ -1,5 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import type { Bucket, MetricsFilter, MetricsRequestType } from "@/lib/metrics/period";
 import { getDb, rows } from "../client";
 import { toUtcDate } from "./inbox";
@@ -44,7 +45,7 @@ export interface TypeStats extends ResponseStats {
   requestType: string;
 }
 
-const TYPES = ["approval", "question"] as const;
+const TYPES = REQUEST_KINDS;
 
 /** count, avg, p50/p90/p99, min, max of the rows matching `where`, columns prefixed. */
 function statsColumns(prefix: string, where: SQL) {
@@ -114,26 +115,26 @@ export interface QueueStatus {
   anyMetrics: boolean;
 }
 
-const openApproval = sql`a.approved IS NULL AND (a.expires_at IS NULL OR a.expires_at > ${nowUtc})`;
-const openQuestion = sql`q.response IS NULL AND (q.expires_at IS NULL OR q.expires_at > ${nowUtc})`;
+/** Each kind's table and its test of "undecided" (pending unless expired). */
+const OPEN: Record<RequestKind, { table: SQL; undecided: SQL }> = {
+  approval: { table: sql`approval_requests`, undecided: sql`r.approved IS NULL` },
+  question: { table: sql`question_requests`, undecided: sql`r.response IS NULL` },
+  tool_call: { table: sql`tool_call_requests`, undecided: sql`r.approved IS NULL` },
+};
+const open = (k: RequestKind) =>
+  sql`${OPEN[k].undecided} AND (r.expires_at IS NULL OR r.expires_at > ${nowUtc})`;
 
 export async function queueStatus(f: MetricsFilter): Promise<QueueStatus> {
   const db = await getDb();
-  const wantApprovals = f.type !== "question";
-  const wantQuestions = f.type !== "approval";
-  const oldest: SQL[] = [];
-  if (wantApprovals)
-    oldest.push(sql`(SELECT 'approval' AS request_type, a.id, a.agent_id, a.timestamp
-      FROM approval_requests a WHERE ${openApproval} ORDER BY a.timestamp LIMIT 1)`);
-  if (wantQuestions)
-    oldest.push(sql`(SELECT 'question' AS request_type, q.id, q.agent_id, q.timestamp
-      FROM question_requests q WHERE ${openQuestion} ORDER BY q.timestamp LIMIT 1)`);
-  const pendingA = wantApprovals
-    ? sql`(SELECT count(*)::int FROM approval_requests a WHERE ${openApproval})`
-    : sql`0`;
-  const pendingQ = wantQuestions
-    ? sql`(SELECT count(*)::int FROM question_requests q WHERE ${openQuestion})`
-    : sql`0`;
+  const kinds = REQUEST_KINDS.filter((k) => !f.type || f.type === k);
+  const oldest = kinds.map(
+    (k) => sql`(SELECT ${k}::text AS request_type, r.id, r.agent_id, r.timestamp
+      FROM ${OPEN[k].table} r WHERE ${open(k)} ORDER BY r.timestamp LIMIT 1)`,
+  );
+  const pending = sql.join(
+    kinds.map((k) => sql`(SELECT count(*)::int FROM ${OPEN[k].table} r WHERE ${open(k)})`),
+    sql` + `,
+  );
   const [r] = await rows<{
     pending: number;
     any_metrics: boolean;
@@ -144,7 +145,7 @@ export async function queueStatus(f: MetricsFilter): Promise<QueueStatus> {
     o_age_ms: number | null;
   }>(
     db,
-    sql`SELECT (${pendingA} + ${pendingQ})::int AS pending,
+    sql`SELECT (${pending})::int AS pending,
           EXISTS (SELECT 1 FROM hitl_metrics) AS any_metrics,
           o.request_type AS o_type, o.id AS o_id, o.agent_id AS o_agent, o.timestamp AS o_ts,
           (extract(epoch FROM (${nowUtc} - o.timestamp)) * 1000)::float8 AS o_age_ms

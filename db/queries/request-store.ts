@@ -5,7 +5,13 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import { KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { getDb } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
-import { apiKeys, approvalRequests, hitlMetrics, questionRequests } from "../schema";
+import {
+  apiKeys,
+  approvalRequests,
+  hitlMetrics,
+  questionRequests,
+  toolCallRequests,
+} from "../schema";
 import {
   afterCursor,
   expiresAtIn,
@@ -34,6 +40,20 @@ export interface KindFields {
     multiSelect?: boolean | null;
     allowText?: boolean | null;
   };
+  tool_call: {
+    toolName: string;
+    toolInput: Record<string, unknown>;
+    title: string;
+    filePath: string | null;
+    diff: string | null;
+    diffExact: boolean;
+    description: string | null;
+    sessionId: string | null;
+    cwd: string | null;
+    hookEvent: string | null;
+    toolUseId: string | null;
+    onTimeout: "deny" | "ask";
+  };
 }
 
 /** What a reviewer decides, per kind. */
@@ -41,6 +61,7 @@ export interface KindDecisions {
   approval: { approved: boolean; comment: string | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
+  tool_call: { approved: boolean; comment: string | null };
 }
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
@@ -53,9 +74,11 @@ export type NewRequest<K extends RequestKind> = KindFields[K] & {
   submittedKeyId: string | null;
 };
 
-type AnyTable = typeof approvalRequests | typeof questionRequests;
+type AnyTable = typeof approvalRequests | typeof questionRequests | typeof toolCallRequests;
 type ColumnKey =
-  keyof typeof approvalRequests.$inferSelect | keyof typeof questionRequests.$inferSelect;
+  | keyof typeof approvalRequests.$inferSelect
+  | keyof typeof questionRequests.$inferSelect
+  | keyof typeof toolCallRequests.$inferSelect;
 
 interface TableSpec<K extends RequestKind> {
   table: AnyTable;
@@ -122,6 +145,29 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       (row.allowText ?? null) === (f.allowText ?? null),
     set: (d) => ({ response: d.response, selected: d.selected ?? null }),
     createdEvent: (row) => createdEvent({ type: "question", row }),
+  },
+  tool_call: {
+    table: toolCallRequests,
+    decided: "approved",
+    // a Write's content is in its input: lists carry the title instead
+    omitFromList: ["diff", "toolInput"],
+    decidedStatuses: {
+      approved: eq(toolCallRequests.approved, true),
+      rejected: eq(toolCallRequests.approved, false),
+    },
+    values: (f) => ({ ...f }),
+    // what the agent sent (the rest is derived from it)
+    sameFields: (row, f) =>
+      row.toolName === f.toolName &&
+      isDeepStrictEqual(canonical(row.toolInput ?? null), canonical(f.toolInput)) &&
+      (row.sessionId ?? null) === f.sessionId &&
+      (row.cwd ?? null) === f.cwd &&
+      (row.hookEvent ?? null) === f.hookEvent &&
+      (row.toolUseId ?? null) === f.toolUseId &&
+      (row.diffExact ? row.diff : null) === (f.diffExact ? f.diff : null) &&
+      (row.onTimeout ?? "deny") === f.onTimeout,
+    set: (d) => ({ approved: d.approved, comment: d.comment }),
+    createdEvent: (row) => createdEvent({ type: "tool_call", row }),
   },
 };
 
@@ -212,8 +258,8 @@ function statusCondition(kind: RequestKind, status: string): SQL | undefined {
   return s.decidedStatuses[status];
 }
 
-/** A row as listed: without the columns a list leaves out (the diff). */
-export type ListedRow<K extends RequestKind> = Omit<RequestRow<K>, "diff">;
+/** A row as listed: without the columns a list leaves out (a diff, a tool's input). */
+export type ListedRow<K extends RequestKind> = Omit<RequestRow<K>, "diff" | "toolInput">;
 
 /** Newest first (created_at, then id). */
 export async function listRequests<K extends RequestKind>(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KINDS, REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
+import * as CC from "@/lib/integrations/claude-code";
 import {
   BUCKETS,
   DEFAULT_PERIOD,
@@ -21,20 +22,24 @@ type Json = Record<string, unknown>;
 const kindSchemas = (pick: (k: RequestKind) => [string, z.ZodType][]) =>
   Object.fromEntries(REQUEST_KINDS.flatMap(pick));
 
-const INPUTS = kindSchemas((k) => {
-  const s = S.REQUEST_SCHEMAS[k];
-  return [
-    [s.names.create, s.create],
-    [s.names.decide, s.decide],
-  ];
-});
+const INPUTS = {
+  ...kindSchemas((k) => {
+    const s = S.REQUEST_SCHEMAS[k];
+    return [
+      [s.names.create, s.create],
+      [s.names.decide, s.decide],
+    ];
+  }),
+  ClaudeCodeHook: CC.HookBody,
+};
 const OUTPUTS = {
   ...kindSchemas((k) => {
     const s = S.REQUEST_SCHEMAS[k];
-    return [[s.names.output, s.output]];
+    return [
+      [s.names.output, s.output],
+      [`${s.names.output}List`, S.listOf(s.output)],
+    ];
   }),
-  ApprovalList: S.ApprovalList,
-  QuestionList: S.QuestionList,
   Error: S.ErrorBody,
   Event: S.EventPayload,
   Health: S.Health,
@@ -206,6 +211,24 @@ export function openApiDocument(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths: {
       ...Object.assign({}, ...REQUEST_KINDS.map(requestPaths)),
+      "/api/v1/integrations/claude-code/hook": {
+        post: {
+          operationId: "claudeCodeHook",
+          security: KEY_ONLY,
+          summary:
+            "Claude Code's PreToolUse / PermissionRequest http hook: creates a tool call, waits for the reviewer, answers with the hook JSON (allow, deny with the comment, or on timeout deny/ask). See docs/agents.md",
+          parameters: queryParameters(CC.HookQuery, {}),
+          requestBody: { required: true, content: json(ref("ClaudeCodeHook")) },
+          responses: {
+            200: {
+              description:
+                'PreToolUse: `{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow|deny|ask","permissionDecisionReason":"…"}}`; PermissionRequest: `{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}|{"behavior":"deny","message":"…"}}}`, or `{}` (no decision) on timeout with on_timeout=ask',
+              content: json({ type: "object" }),
+            },
+            ...pick(400, 401, 403, 409, 413, 415, 429, 503),
+          },
+        },
+      },
       "/api/v1/events": {
         get: {
           operationId: "events",

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/domain/kinds";
+import {
+  APPROVAL_STATUSES,
+  QUESTION_STATUSES,
+  REQUEST_KINDS,
+  ON_TIMEOUT,
+  TOOL_CALL_STATUSES,
+  type RequestKind,
+} from "@/lib/domain/kinds";
 
 /*
  * The agent API's shapes (docs/api.md), one zod schema per input and output.
@@ -71,21 +78,25 @@ export const JsonValue = z.json();
 
 const utf8 = new TextEncoder();
 
-const context = z
-  .record(z.string(), JsonValue)
-  .superRefine((v, ctx) => {
-    const why = checkJson(v, 1);
-    if (why) ctx.addIssue({ code: "custom", message: `context ${why}` });
-    else if (utf8.encode(JSON.stringify(v)).byteLength > MAX_CONTEXT_BYTES) {
-      ctx.addIssue({
-        code: "custom",
-        message: `context must be at most ${MAX_CONTEXT_BYTES.toLocaleString("en")} bytes as JSON (1 MiB)`,
-      });
-    }
-  })
-  .describe(
-    `At most ${MAX_CONTEXT_BYTES} bytes as serialized JSON, nested at most ${MAX_CONTEXT_DEPTH} deep`,
-  );
+/** A JSON object (a question's context, a tool's input): storable, capped in size and depth. */
+const jsonObject = (what: string) =>
+  z
+    .record(z.string(), JsonValue)
+    .superRefine((v, ctx) => {
+      const why = checkJson(v, 1);
+      if (why) ctx.addIssue({ code: "custom", message: `${what} ${why}` });
+      else if (utf8.encode(JSON.stringify(v)).byteLength > MAX_CONTEXT_BYTES) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${what} must be at most ${MAX_CONTEXT_BYTES.toLocaleString("en")} bytes as JSON (1 MiB)`,
+        });
+      }
+    })
+    .describe(
+      `At most ${MAX_CONTEXT_BYTES} bytes as serialized JSON, nested at most ${MAX_CONTEXT_DEPTH} deep`,
+    );
+
+const context = jsonObject("context");
 
 /** A capped text field: MAX_TEXT characters. */
 const capped = <S extends z.ZodString>(schema: S, what: string) =>
@@ -125,6 +136,41 @@ export const CreateApprovalInput = z.strictObject({
   expires_in_s: expiresInS.optional(),
 });
 export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
+
+/** A short identifier an agent sends along (a session id, a tool_use id). */
+const shortId = (what: string) =>
+  text().max(MAX_AGENT_ID, { message: `${what} must be at most ${MAX_AGENT_ID} characters` });
+
+export const MAX_TOOL_NAME = 256;
+
+export const CreateToolCallInput = z.strictObject({
+  id: requestId.optional(),
+  tool_name: nonBlank("tool_name").max(MAX_TOOL_NAME, {
+    message: `tool_name must be at most ${MAX_TOOL_NAME} characters`,
+  }),
+  tool_input: jsonObject("tool_input"),
+  tool_use_id: shortId("tool_use_id")
+    .nullish()
+    .describe(
+      "The agent's id of this call; with session_id it makes the request id (retries are idempotent)",
+    ),
+  session_id: shortId("session_id").nullish(),
+  cwd: text().max(MAX_FILE_PATH).nullish().describe("The agent's working folder"),
+  hook_event: shortId("hook_event").nullish(),
+  diff: nonBlank("diff")
+    .nullish()
+    .describe(
+      "An exact unified diff of an edit computed beside the files; otherwise Nexus derives one from tool_input",
+    ),
+  agent_id: agentId,
+  timestamp: isoTime.optional(),
+  expires_in_s: expiresInS.optional(),
+  on_timeout: z
+    .enum(ON_TIMEOUT, { message: "on_timeout must be deny or ask" })
+    .optional()
+    .describe("What the agent is told when nobody decides in time (default deny)"),
+});
+export type CreateToolCallInput = z.output<typeof CreateToolCallInput>;
 
 /** Trimmed first (at every door), then checked: "  " is blank, NUL is refused. */
 const trimmedText = () =>
@@ -274,9 +320,10 @@ const listQuery = <S extends readonly [string, ...string[]]>(statuses: S) =>
     cursor: z.string().max(500).optional(),
   });
 
-export { APPROVAL_STATUSES, QUESTION_STATUSES };
+export { APPROVAL_STATUSES, QUESTION_STATUSES, TOOL_CALL_STATUSES };
 export const ApprovalListQuery = listQuery(APPROVAL_STATUSES);
 export const QuestionListQuery = listQuery(QUESTION_STATUSES);
+export const ToolCallListQuery = listQuery(TOOL_CALL_STATUSES);
 
 /* ---- Outputs ---------------------------------------------------------------------- */
 
@@ -341,10 +388,45 @@ export const Question = requestOutput(QUESTION_STATUSES, {
 });
 export type Question = z.output<typeof Question>;
 
-const listOf = <Item extends z.ZodType>(item: Item) =>
+export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
+  approved: z.boolean().nullable(),
+  tool_name: z.string(),
+  tool_input: z
+    .record(z.string(), JsonValue)
+    .optional()
+    .describe("only in GET /api/v1/tool-calls/{id}, not in lists"),
+  title: z.string().describe("One line: the edited file, the command's first line, or the tool"),
+  file_path: z.string().nullable(),
+  diff: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("only in GET /api/v1/tool-calls/{id}, not in lists"),
+  diff_exact: z
+    .boolean()
+    .describe(
+      "true: the agent sent the diff with the file's real line numbers; false: derived by Nexus",
+    ),
+  description: z.string().nullable(),
+  session_id: z.string().nullable(),
+  cwd: z.string().nullable(),
+  hook_event: z.string().nullable(),
+  tool_use_id: z.string().nullable(),
+  on_timeout: z.enum(ON_TIMEOUT),
+  agent_id: z.string(),
+  timestamp: time.nullable(),
+  approved_at: time.nullable(),
+  comment: z.string().nullable(),
+  decided_by: z.string().nullable(),
+  updated_input: z.record(z.string(), JsonValue).nullable(),
+});
+export type ToolCall = z.output<typeof ToolCall>;
+
+export const listOf = <Item extends z.ZodType>(item: Item) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 export const ApprovalList = listOf(Approval);
 export const QuestionList = listOf(Question);
+export const ToolCallList = listOf(ToolCall);
 
 /** The schemas of each request kind (see lib/domain/kinds.ts for the rest of a kind). */
 export const REQUEST_SCHEMAS = {
@@ -361,6 +443,13 @@ export const REQUEST_SCHEMAS = {
     list: QuestionListQuery,
     output: Question,
     names: { create: "QuestionCreate", decide: "QuestionResponse", output: "Question" },
+  },
+  tool_call: {
+    create: CreateToolCallInput,
+    decide: DecisionInput,
+    list: ToolCallListQuery,
+    output: ToolCall,
+    names: { create: "ToolCallCreate", decide: "Decision", output: "ToolCall" },
   },
 } as const satisfies Record<RequestKind, unknown>;
 
@@ -385,14 +474,14 @@ export const ErrorBody = z.object({
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     /** On a 409 from a decision endpoint: the request as decided by the winner. */
-    current: z.union([Approval, Question]).optional(),
+    current: z.union([Approval, Question, ToolCall]).optional(),
   }),
 });
 export type ErrorBody = z.output<typeof ErrorBody>;
 
 export const EventPayload = z.object({
   type: z.enum(["request.created", "request.decided"]),
-  request_type: z.enum(["approval", "question"]),
+  request_type: z.enum(REQUEST_KINDS as [RequestKind, ...RequestKind[]]),
   id: z.uuid(),
   agent_id: z.string(),
   timestamp: time.nullable().optional().describe("request.created only"),
@@ -414,6 +503,11 @@ export const EventPayload = z.object({
     .string()
     .optional()
     .describe("request.created of a question: at most 300 characters (longer ends in …)"),
+  tool_name: z.string().optional().describe("request.created of a tool call"),
+  title: z
+    .string()
+    .optional()
+    .describe("request.created of a tool call: its one-line title, at most 300 characters"),
   options: z
     .array(z.string())
     .nullable()

@@ -80,7 +80,7 @@ export class NexusApiError extends Error {
     message: string,
     readonly details: { path: string; message: string }[] = [],
     /** on a 409 from a decision: the request as the winner decided it */
-    readonly current?: Approval | Question,
+    readonly current?: NonNullable<ErrorBody["error"]["current"]>,
   ) {
     super(message);
   }

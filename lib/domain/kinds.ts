@@ -1,4 +1,4 @@
-import type { ApprovalRow, QuestionRow } from "@/db/schema";
+import type { ApprovalRow, QuestionRow, ToolCallRow } from "@/db/schema";
 import { approvalStatus, questionStatus } from "./status";
 
 /*
@@ -19,6 +19,11 @@ import { approvalStatus, questionStatus } from "./status";
 
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
 export const QUESTION_STATUSES = ["pending", "answered", "expired"] as const;
+/** A tool call is decided like an approval: approve (the tool runs) or reject. */
+export const TOOL_CALL_STATUSES = APPROVAL_STATUSES;
+/** What an agent is told when nobody decides a tool call in time: deny, or ask its user. */
+export const ON_TIMEOUT = ["deny", "ask"] as const;
+export type OnTimeout = (typeof ON_TIMEOUT)[number];
 
 /** What a decided request records, whatever its kind. */
 export interface DecisionView {
@@ -50,6 +55,7 @@ const defineKinds = <T extends { [K in keyof T]: KindDef<KindRows[K & keyof Kind
 export interface KindRows {
   approval: ApprovalRow;
   question: QuestionRow;
+  tool_call: ToolCallRow;
 }
 
 export const KINDS = defineKinds({
@@ -64,6 +70,12 @@ export const KINDS = defineKinds({
     status: { all: QUESTION_STATUSES, of: questionStatus },
     columns: { by: "respondedBy", at: "responseAt", text: "response" },
     words: { noun: "question", label: "Question", verb: "answer", text: "Answer" },
+  },
+  tool_call: {
+    paths: { segment: "tool-calls", decision: "decision" },
+    status: { all: TOOL_CALL_STATUSES, of: approvalStatus },
+    columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
+    words: { noun: "tool call", label: "Tool call", verb: "decide", text: "Comment" },
   },
 });
 

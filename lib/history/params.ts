@@ -42,8 +42,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/;
 const DATE = /^\d{4}-\d\d-\d\d$/;
 
+const TYPE_LETTER: Record<HistoryType, string> = { approval: "a", question: "q", tool_call: "t" };
+const TYPE_OF_LETTER = Object.fromEntries(
+  Object.entries(TYPE_LETTER).map(([type, letter]) => [letter, type as HistoryType]),
+);
+
 export function encodeCursor(c: Cursor): string {
-  const raw = `${c.dir === "older" ? "o" : "n"}|${c.at}|${c.type === "approval" ? "a" : "q"}|${c.id}`;
+  const raw = `${c.dir === "older" ? "o" : "n"}|${c.at}|${TYPE_LETTER[c.type]}|${c.id}`;
   return base64url(raw);
 }
 
@@ -56,12 +61,13 @@ export function decodeCursor(value: string): Cursor | null {
   }
   const [d, at, t, id, ...rest] = raw.split("|");
   if (rest.length || !at || !id) return null;
-  if ((d !== "o" && d !== "n") || (t !== "a" && t !== "q")) return null;
+  const type = t === undefined ? undefined : TYPE_OF_LETTER[t];
+  if ((d !== "o" && d !== "n") || !type) return null;
   if (!PG_TIMESTAMP.test(at) || !UUID.test(id)) return null;
   return {
     dir: d === "o" ? "older" : "newer",
     at,
-    type: t === "a" ? "approval" : "question",
+    type,
     id: id.toLowerCase(),
   };
 }
@@ -109,15 +115,16 @@ export function parseHistoryParams(params: Params): {
   const type = get(params, "type");
   if (type) {
     if ((HISTORY_TYPES as readonly string[]).includes(type)) query.type = type as HistoryType;
-    else problems.push(`Unknown type "${type}" ignored (use approval or question).`);
+    else problems.push(`Unknown type "${type}" ignored (use ${HISTORY_TYPES.join(", ")}).`);
   }
   const outcome = get(params, "outcome");
   if (outcome) {
     if ((OUTCOMES as readonly string[]).includes(outcome)) query.outcome = outcome as Outcome;
     else problems.push(`Unknown outcome "${outcome}" ignored.`);
   }
-  if (query.type === "approval" && query.outcome === "answered") {
-    problems.push("Approvals are approved or rejected, not answered: outcome ignored.");
+  if ((query.type === "approval" || query.type === "tool_call") && query.outcome === "answered") {
+    const what = query.type === "approval" ? "Approvals" : "Tool calls";
+    problems.push(`${what} are approved or rejected, not answered: outcome ignored.`);
     delete query.outcome;
   }
   if (query.type === "question" && (query.outcome === "approved" || query.outcome === "rejected")) {
@@ -184,6 +191,7 @@ export function likeContains(text: string): string {
 export function typesFor(filter: HistoryFilter): HistoryType[] {
   if (filter.type) return [filter.type];
   if (filter.outcome === "answered") return ["question"];
-  if (filter.outcome === "approved" || filter.outcome === "rejected") return ["approval"];
-  return ["approval", "question"];
+  if (filter.outcome === "approved" || filter.outcome === "rejected")
+    return ["approval", "tool_call"];
+  return [...HISTORY_TYPES];
 }

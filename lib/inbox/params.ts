@@ -1,4 +1,5 @@
 import type { InboxOrder, RequestType } from "@/db/queries/inbox";
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -15,7 +16,7 @@ export function parseInboxParams(params: Params): {
   const sort = one(params.sort);
   const agent = one(params.agent);
   return {
-    type: type === "approval" || type === "question" ? type : undefined,
+    type: REQUEST_KINDS.includes(type as RequestKind) ? (type as RequestKind) : undefined,
     agent: agent && agent.length <= 200 ? agent : undefined,
     sort: sort === "newest" || sort === "agent" ? sort : "oldest",
   };

@@ -1,3 +1,4 @@
+import { pagePath, REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { formatDuration } from "@/lib/format";
 import type { Bucket } from "./period";
 
@@ -72,7 +73,9 @@ export function formatUtc(d: Date): string {
 
 /** Link to a request's review page. */
 export function requestHref(requestType: string, requestId: string): string {
-  return `/${requestType === "question" ? "questions" : "approvals"}/${requestId}`;
+  return (REQUEST_KINDS as readonly string[]).includes(requestType)
+    ? pagePath(requestType as RequestKind, requestId)
+    : `/approvals/${requestId}`;
 }
 
 /** Axis ticks: one unit, at most one decimal ("850 ms", "12 s", "5.8 min", "2 h", "1.5 d"). */

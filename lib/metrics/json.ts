@@ -1,4 +1,5 @@
 import type { MetricsReport } from "@/db/queries/metrics";
+import { requestHref } from "./format";
 import type { MetricsFilter } from "./period";
 
 /*
@@ -10,8 +11,7 @@ import type { MetricsFilter } from "./period";
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function metricsJson(filter: MetricsFilter, m: MetricsReport, baseUrl: string) {
-  const link = (type: string, id: string) =>
-    `${baseUrl}/${type === "question" ? "questions" : "approvals"}/${id}`;
+  const link = (type: string, id: string) => `${baseUrl}${requestHref(type, id)}`;
   const s = m.summary;
   return {
     period: {

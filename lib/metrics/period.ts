@@ -6,12 +6,14 @@
  * recorded), half-open: from <= created_at < to. Dates are UTC.
  */
 
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
+
 export const PERIOD_KEYS = ["24h", "7d", "30d", "all", "custom"] as const;
 export type PeriodKey = (typeof PERIOD_KEYS)[number];
 export const DEFAULT_PERIOD: Exclude<PeriodKey, "custom"> = "7d";
 
-export const REQUEST_TYPES = ["approval", "question"] as const;
-export type MetricsRequestType = (typeof REQUEST_TYPES)[number];
+export const REQUEST_TYPES = REQUEST_KINDS;
+export type MetricsRequestType = RequestKind;
 
 /**
  * Width of the over-time buckets: the finest that keeps a chart to at most MAX_BUCKETS
@@ -153,7 +155,7 @@ export function presetFilter(
 
 /**
  * `period=24h|7d|30d|all|custom`, `from`, `to` (custom only; YYYY-MM-DD or ISO
- * date-time), `type=approval|question`. `from`/`to` without `period` mean custom.
+ * date-time), `type=approval|question|tool_call`. `from`/`to` without `period` mean custom.
  * Empty values count as absent (an HTML form submits empty inputs).
  */
 export function parseMetricsFilter(params: Params, now: Date): ParseResult {
@@ -167,7 +169,7 @@ export function parseMetricsFilter(params: Params, now: Date): ParseResult {
   if (rawType !== undefined && rawType !== "all") {
     if ((REQUEST_TYPES as readonly string[]).includes(rawType))
       type = rawType as MetricsRequestType;
-    else issues.push({ path: "type", message: "must be approval or question" });
+    else issues.push({ path: "type", message: `must be one of ${REQUEST_TYPES.join(", ")}` });
   }
 
   let period: PeriodKey = rawPeriod ? (rawPeriod as PeriodKey) : DEFAULT_PERIOD;

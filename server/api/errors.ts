@@ -2,7 +2,9 @@ import "server-only";
 import { z } from "zod";
 import { DatabaseLockedError, isConnectionError, isTimeoutError } from "@/db/errors";
 import { log } from "@/lib/log";
-import type { Approval, ErrorBody, ErrorCode, Question } from "@/lib/api/schemas";
+import type { ErrorBody, ErrorCode } from "@/lib/api/schemas";
+
+type Current = NonNullable<ErrorBody["error"]["current"]>;
 
 /*
  * The one place that turns failures into HTTP answers (docs/api.md "Errors"). Handlers throw
@@ -35,7 +37,7 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
-    readonly current?: Approval | Question,
+    readonly current?: Current,
     readonly headers?: Record<string, string>,
   ) {
     super(message);
@@ -76,7 +78,7 @@ export function invalid(error: z.ZodError, message = "The request is invalid.", 
 export function jsonError(
   code: ErrorCode,
   message: string,
-  extra: { details?: ErrorDetail[]; current?: Approval | Question; headers?: HeadersInit } = {},
+  extra: { details?: ErrorDetail[]; current?: Current; headers?: HeadersInit } = {},
 ) {
   const body: ErrorBody = { error: { code, message } };
   if (extra.details?.length) body.error.details = extra.details;

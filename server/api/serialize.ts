@@ -5,7 +5,7 @@ import { approvalStatus, questionStatus } from "@/lib/domain/status";
 import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
-import type { Approval, Question } from "@/lib/api/schemas";
+import type { Approval, Question, ToolCall } from "@/lib/api/schemas";
 
 /* Database rows → docs/api.md shapes (snake_case, ISO UTC times, absolute `url`). */
 
@@ -60,23 +60,61 @@ export function questionJson(row: RequestRow<"question">, { now = new Date() } =
   };
 }
 
+export function toolCallJson(
+  row: ListedRow<"tool_call"> & { diff?: string | null; toolInput?: unknown },
+  { withDiff = true, now = new Date() } = {},
+): ToolCall {
+  return {
+    id: row.id,
+    status: approvalStatus(row, now),
+    approved: row.approved,
+    tool_name: row.toolName,
+    ...(withDiff && row.toolInput !== undefined
+      ? { tool_input: row.toolInput as ToolCall["tool_input"] }
+      : {}),
+    title: row.title,
+    file_path: row.filePath,
+    ...(withDiff && row.diff !== undefined ? { diff: row.diff } : {}),
+    diff_exact: row.diffExact === true,
+    description: row.description,
+    session_id: row.sessionId,
+    cwd: row.cwd,
+    hook_event: row.hookEvent,
+    tool_use_id: row.toolUseId,
+    on_timeout: row.onTimeout === "ask" ? "ask" : "deny",
+    agent_id: row.agentId,
+    timestamp: iso(row.timestamp),
+    approved_at: iso(row.approvedAt),
+    comment: row.comment,
+    decided_by: row.decidedBy,
+    updated_input: (row.updatedInput ?? null) as ToolCall["updated_input"],
+    submitted_by: submittedBy(row),
+    expires_at: iso(row.expiresAt),
+    created_at: iso(row.createdAt),
+    url: `${publicUrl()}${pagePath("tool_call", row.id)}`,
+  };
+}
+
+type AnyRequestJson = Approval | Question | ToolCall;
+
 /** Each kind's row → its API shape (`withDiff`: approvals leave the diff out of lists). */
 const JSON_OF: {
   [K in RequestKind]: (
     row: ListedRow<K>,
     opts: { now?: Date; withDiff?: boolean },
-  ) => Approval | Question;
+  ) => AnyRequestJson;
 } = {
   approval: (row, opts) => approvalJson(row, opts),
   question: (row, opts) => questionJson(row, opts),
+  tool_call: (row, opts) => toolCallJson(row, opts),
 };
 
 export function requestJson<K extends RequestKind>(
   kind: K,
   row: ListedRow<K>,
   opts: { now?: Date; withDiff?: boolean } = {},
-): Approval | Question {
-  return (JSON_OF[kind] as (r: ListedRow<K>, o: typeof opts) => Approval | Question)(row, opts);
+): AnyRequestJson {
+  return (JSON_OF[kind] as (r: ListedRow<K>, o: typeof opts) => AnyRequestJson)(row, opts);
 }
 
 /** Opaque to clients: base64url of the keyset position. */

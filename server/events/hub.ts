@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
 import { EVENTS_CHANNEL, pingEvents, type NexusEvent } from "@/db/events";
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { log } from "@/lib/log";
 import { onShutdown } from "@/server/start";
 
@@ -62,7 +63,7 @@ function isEvent(value: unknown): value is NexusEvent {
   return (
     !!v &&
     (v.type === "request.created" || v.type === "request.decided") &&
-    (v.request_type === "approval" || v.request_type === "question") &&
+    REQUEST_KINDS.includes(v.request_type as RequestKind) &&
     typeof v.id === "string" &&
     typeof v.agent_id === "string"
   );

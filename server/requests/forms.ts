@@ -13,6 +13,14 @@ import { decide, DecisionConflict } from "./service";
  * adds the session and the redirect).
  */
 
+const APPROVE_OR_REJECT = {
+  fields: ["decision", "comment"],
+  body: (f: Record<string, string>) => ({ approved: f.decision === "approve", comment: f.comment }),
+  // the two buttons send decision=approve|reject; anything else is not a decision
+  refuse: (f: Record<string, string>) =>
+    f.decision === "approve" || f.decision === "reject" ? null : "Choose Approve or Reject.",
+};
+
 /** How each kind's form encodes the API's decision body. */
 const FORM: {
   [K in RequestKind]: {
@@ -24,13 +32,7 @@ const FORM: {
     refuse?(f: Record<string, string>): string | null;
   };
 } = {
-  approval: {
-    fields: ["decision", "comment"],
-    body: (f) => ({ approved: f.decision === "approve", comment: f.comment }),
-    // the two buttons send decision=approve|reject; anything else is not a decision
-    refuse: (f) =>
-      f.decision === "approve" || f.decision === "reject" ? null : "Choose Approve or Reject.",
-  },
+  approval: APPROVE_OR_REJECT,
   question: {
     fields: ["response", "selected"],
     lists: ["selected"],
@@ -41,6 +43,7 @@ const FORM: {
       return f.response?.trim() ? { response: f.response, selected } : { selected };
     },
   },
+  tool_call: APPROVE_OR_REJECT,
 };
 
 export type FormDecision = { ok: true; href: string } | { ok: false; state: DecisionFormState };

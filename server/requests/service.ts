@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { Page } from "@/db/queries/requests";
 import {
@@ -14,6 +14,7 @@ import {
 import {
   CreateApprovalInput,
   CreateQuestionInput,
+  CreateToolCallInput,
   DecisionInput,
   DEFAULT_LIST_LIMIT,
   IdParam,
@@ -22,6 +23,7 @@ import {
 } from "@/lib/api/schemas";
 import { actorName, can, type Principal } from "@/lib/auth/principal";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import { deriveToolCall } from "@/lib/domain/tool-calls";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
 
@@ -37,10 +39,12 @@ import { decodeCursor, requestJson } from "@/server/api/serialize";
 type CreateInputs = {
   approval: z.output<typeof CreateApprovalInput>;
   question: z.output<typeof CreateQuestionInput>;
+  tool_call: z.output<typeof CreateToolCallInput>;
 };
 type DecideInputs = {
   approval: z.output<typeof DecisionInput>;
   question: z.output<typeof ResponseInput>;
+  tool_call: z.output<typeof DecisionInput>;
 };
 
 /** API input (validated) → the store's fields and decision, per kind. */
@@ -48,6 +52,8 @@ const INPUT: {
   [K in RequestKind]: {
     fields(input: CreateInputs[K]): KindFields[K];
     decision(input: DecideInputs[K]): KindDecisions[K];
+    /** an id derived from the input when it has none (null: a random one) */
+    id?(input: CreateInputs[K]): string | null;
     /** rules of a decision that depend on the request itself (throws an ApiError) */
     check?(row: RequestRow<K>, input: DecideInputs[K]): void;
   };
@@ -71,7 +77,45 @@ const INPUT: {
     }),
     check: checkChoice,
   },
+  tool_call: {
+    fields: (i) => {
+      const toolInput = i.tool_input as Record<string, unknown>;
+      const derived = deriveToolCall(i.tool_name, toolInput, {
+        cwd: i.cwd ?? null,
+        exactDiff: i.diff ?? null,
+      });
+      return {
+        ...derived,
+        toolName: i.tool_name,
+        toolInput,
+        diffExact: !!i.diff,
+        sessionId: i.session_id ?? null,
+        cwd: i.cwd ?? null,
+        hookEvent: i.hook_event ?? null,
+        toolUseId: i.tool_use_id ?? null,
+        onTimeout: i.on_timeout ?? "deny",
+      };
+    },
+    decision: (i) => ({ approved: i.approved, comment: i.comment || null }),
+    id: (i) =>
+      i.session_id && i.tool_use_id ? toolCallId(i.agent_id, i.session_id, i.tool_use_id) : null,
+  },
 };
+
+/**
+ * The id of a tool call an agent identified itself (its session and its own id of the
+ * call): a retry of the same call finds the same request instead of making another. A
+ * UUID (version 8, RFC 9562) from SHA-256 of the three, so nobody else's call collides.
+ */
+export function toolCallId(agentId: string, sessionId: string, toolUseId: string): string {
+  const h = createHash("sha256")
+    .update(JSON.stringify(["nexus.tool_call", agentId, sessionId, toolUseId]))
+    .digest();
+  h[6] = (h[6]! & 0x0f) | 0x80; // version 8
+  h[8] = (h[8]! & 0x3f) | 0x80; // variant 10
+  const hex = h.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** The answer fits the question: chosen labels among its options, text only if allowed. */
 function checkChoice(row: RequestRow<"question">, input: DecideInputs["question"]) {
@@ -132,7 +176,7 @@ export async function submit<K extends RequestKind>(
   const io = INPUT[kind] as (typeof INPUT)[K];
   const outcome = await createRequest(kind, {
     ...io.fields(input),
-    id: input.id ?? randomUUID(),
+    id: input.id ?? io.id?.(input) ?? randomUUID(),
     agentId: input.agent_id,
     timestamp: input.timestamp ? new Date(input.timestamp) : null,
     expiresInS: input.expires_in_s ?? null,

@@ -211,10 +211,12 @@ async function copyCsv(query: string): Promise<string> {
 const ORDER: Record<HistoryType, string> = {
   approval: "COALESCE(approved_at, expires_at, timestamp) DESC, id DESC",
   question: "COALESCE(response_at, expires_at, timestamp) DESC, id DESC",
+  tool_call: "COALESCE(approved_at, expires_at, timestamp) DESC, id DESC",
 };
 const DONE: Record<HistoryType, string> = {
   approval: "approved IS NOT NULL OR expires_at <= (now() AT TIME ZONE 'UTC')",
   question: "response IS NOT NULL OR expires_at <= (now() AT TIME ZONE 'UTC')",
+  tool_call: "approved IS NOT NULL OR expires_at <= (now() AT TIME ZONE 'UTC')",
 };
 /** A table's rows as the export writes them: its columns, then submitted_by. */
 const withKey = (table: string) =>
@@ -222,6 +224,7 @@ const withKey = (table: string) =>
 const TABLE: Record<HistoryType, string> = {
   approval: withKey("approval_requests"),
   question: withKey("question_requests"),
+  tool_call: withKey("tool_call_requests"),
 };
 
 describe(`export (${testDbKind})`, () => {

@@ -78,7 +78,7 @@ describe(`inbox queries (${testDbKind})`, () => {
   });
 
   test("counts and the snapshot agree with the list, and carry the database clock", async () => {
-    expect(await countPending()).toEqual({ approval: 2, question: 2, total: 4 });
+    expect(await countPending()).toEqual({ approval: 2, question: 2, tool_call: 0, total: 4 });
     const snap = await inboxSnapshot({ type: "approval" });
     expect(snap.items).toHaveLength(2);
     expect(snap.counts.total).toBe(4);

@@ -6,6 +6,7 @@ import {
   MAX_OPTION_LABEL,
   MAX_OPTIONS,
   MAX_TEXT,
+  MAX_TOOL_NAME,
 } from "@/lib/api/schemas";
 
 const at = new Date("2026-11-26T12:00:00.000Z");
@@ -96,6 +97,25 @@ describe("request.created carries what an inbox row shows", () => {
       },
     });
     expect(ev.options!.length).toBeGreaterThan(1);
+    expect(Buffer.byteLength(JSON.stringify(ev))).toBeLessThan(8000);
+  });
+
+  it("a tool call's worst case fits too (tool name, title, description)", () => {
+    const escaped = "\u0001";
+    const ev = createdEvent({
+      type: "tool_call",
+      row: {
+        id: "0f749aa6-4cf5-4fb4-8710-09dd082e4ad7",
+        agentId: escaped.repeat(MAX_AGENT_ID),
+        timestamp: at,
+        expiresAt: at,
+        createdAt: at,
+        toolName: escaped.repeat(MAX_TOOL_NAME),
+        title: escaped.repeat(MAX_FILE_PATH),
+        description: escaped.repeat(100_000),
+      },
+    });
+    expect(ev.tool_name).toHaveLength(MAX_TOOL_NAME);
     expect(Buffer.byteLength(JSON.stringify(ev))).toBeLessThan(8000);
   });
 });

@@ -99,10 +99,10 @@ describe("history URL state", () => {
   });
 
   test("an outcome narrows the types searched", () => {
-    expect(typesFor({})).toEqual(["approval", "question"]);
+    expect(typesFor({})).toEqual(["approval", "question", "tool_call"]);
     expect(typesFor({ outcome: "answered" })).toEqual(["question"]);
-    expect(typesFor({ outcome: "rejected" })).toEqual(["approval"]);
-    expect(typesFor({ outcome: "expired" })).toEqual(["approval", "question"]);
+    expect(typesFor({ outcome: "rejected" })).toEqual(["approval", "tool_call"]);
+    expect(typesFor({ outcome: "expired" })).toEqual(["approval", "question", "tool_call"]);
   });
 
   test("search text is escaped for ILIKE: %, _ and \\ are literal", () => {

@@ -12,7 +12,7 @@ import { requestContext } from "@/server/request-context";
 export const dynamic = "force-dynamic";
 
 /**
- * GET /history/export?format=csv|json&type=approval|question&<history filters>
+ * GET /history/export?format=csv|json&type=approval|question|tool_call&<history filters>
  * The whole filtered set of one table, newest first, streamed in batches.
  */
 export const GET = route(async (request: Request) => {
@@ -34,7 +34,7 @@ export const GET = route(async (request: Request) => {
   if (types.length !== 1) {
     throw new ApiError(
       "invalid_request",
-      "Approvals and questions have different columns: add type=approval or type=question.",
+      "Each kind of request has its own columns: add type=approval, type=question or type=tool_call.",
     );
   }
   const type = types[0]!;
