@@ -280,6 +280,79 @@ describe(`nexus-agent CLI (${testDbKind})`, () => {
     }
   });
 
+  test("claude-hook: the exact diff reaches the reviewer; a Nexus restart mid-wait is waited out; allow", async () => {
+    const repo = tempRepo({ "src/app.ts": "a\nb\nc\nd\ne\nf\ng\nh\n" });
+    const hook = {
+      session_id: randomUUID(),
+      cwd: repo,
+      hook_event_name: "PreToolUse",
+      tool_name: "Edit",
+      tool_input: {
+        file_path: path.join(repo, "src/app.ts"),
+        old_string: "f\n",
+        new_string: "F\n",
+      },
+      tool_use_id: "toolu_restart_1",
+    };
+    const cli = startCli(["claude-hook", "--timeout", "120"], {
+      env,
+      input: JSON.stringify(hook),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let item: any = null;
+    for (let i = 0; !item && i < 200; i++) {
+      const list = await request(server, "GET", "/api/v1/tool-calls?status=pending", {
+        key: reviewer,
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      item = (list.body as any)?.items?.find((x: any) => x.cwd === repo);
+      if (!item) await sleep(100);
+    }
+    expect(item, cli.stderr()).toBeTruthy();
+    const full = await request(server, "GET", `/api/v1/tool-calls/${item.id}`, { key: reviewer });
+    expect(full.body.diff).toBe(
+      "diff --git a/src/app.ts b/src/app.ts\n--- a/src/app.ts\n+++ b/src/app.ts\n" +
+        "@@ -3,6 +3,6 @@\n c\n d\n e\n-f\n+F\n g\n h\n",
+    );
+    await server.stop();
+    await sleep(1500);
+    server = await startServer(port, db);
+    const res = await request(server, "POST", `/api/v1/tool-calls/${item.id}/decision`, {
+      key: reviewer,
+      json: { approved: true },
+    });
+    expect(res.status, res.text).toBe(200);
+    const done = await cli.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout).hookSpecificOutput).toMatchObject({
+      hookEventName: "PreToolUse",
+      permissionDecision: "allow",
+    });
+  }, 180_000);
+
+  test("claude-hook: nobody answers → deny (or ask with --on-timeout ask)", async () => {
+    const hook = (n: number) =>
+      JSON.stringify({
+        session_id: randomUUID(),
+        cwd: os.tmpdir(),
+        hook_event_name: "PreToolUse",
+        tool_name: "Bash",
+        tool_input: { command: `echo ${n}` },
+        tool_use_id: `toolu_timeout_${n}`,
+      });
+    const denied = await runCli(["claude-hook", "--timeout", "1"], { env, input: hook(1) });
+    expect(denied.code).toBe(0);
+    expect(JSON.parse(denied.stdout).hookSpecificOutput).toMatchObject({
+      permissionDecision: "deny",
+      permissionDecisionReason: expect.stringContaining("1 s"),
+    });
+    const asked = await runCli(["claude-hook", "--timeout", "1", "--on-timeout", "ask"], {
+      env,
+      input: hook(2),
+    });
+    expect(JSON.parse(asked.stdout).hookSpecificOutput.permissionDecision).toBe("ask");
+  });
+
   test("claude-hook fails closed: Nexus unreachable, bad input, bad options → a deny answer, exit 0", async () => {
     const down = { ...env, NEXUS_URL: `http://127.0.0.1:${await freePort()}` };
     const edit = {
