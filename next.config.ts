@@ -20,12 +20,14 @@ const nextConfig: NextConfig = {
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-tools", "pino"],
   // Files the standalone server reads at run time that tracing cannot see: migrations
-  // (read from process.cwd()/drizzle) and PGlite's / pg_dump's WASM and data files.
+  // (read from process.cwd()/drizzle), PGlite's / pg_dump's WASM and data files, the agent CLI.
   outputFileTracingIncludes: {
     "/**": [
       "./drizzle/**/*",
       "./node_modules/@electric-sql/pglite/dist/**/*",
       "./node_modules/@electric-sql/pglite-tools/dist/**/*",
+      // served by GET /nexus-agent.mjs (app/nexus-agent.mjs/route.ts)
+      "./scripts/nexus-agent.mjs",
     ],
   },
   poweredByHeader: false,
