@@ -2,6 +2,7 @@ import { connection } from "next/server";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { FormMessage } from "@/components/auth/field";
 import { SettingsNav } from "@/components/auth/settings-nav";
+import { NotificationsControl } from "@/components/live/notifications-control";
 import { requirePagePrincipal } from "@/server/auth/session";
 
 export const metadata = { title: "Account" };
@@ -33,6 +34,10 @@ export default async function AccountPage({
         <dt className="text-zinc-500">Role</dt>
         <dd>{principal.role}</dd>
       </dl>
+      <h3 className="mb-3 font-medium">Notifications</h3>
+      <div className="mb-8">
+        <NotificationsControl />
+      </div>
       <h3 className="mb-3 font-medium">Change password</h3>
       {password === "changed" ? (
         <div className="mb-4 max-w-sm">
