@@ -93,6 +93,10 @@ export function FileDiff({
     if (!box || ready) return;
     const check = () => {
       if (box.querySelector("tbody tr")) {
+        // the viewer's table has no header cells: its rows are lines of code, each cell
+        // labelled for screen readers (old/new line numbers), so it is laid out, not data
+        for (const table of box.querySelectorAll("table"))
+          table.setAttribute("role", "presentation");
         setReady(true);
         observer.disconnect();
       }

@@ -116,7 +116,10 @@ export function StaticDiff({
     );
   }
   const hunkRow = (header: string, span: number) => (
-    <tr key={`h:${header}`} className="bg-[#eef4ff] text-slate-500 dark:bg-[#1e2a44]">
+    <tr
+      key={`h:${header}`}
+      className="bg-[#eef4ff] text-slate-600 dark:bg-[#1e2a44] dark:text-slate-400"
+    >
       <td colSpan={span} className="px-3 whitespace-pre-wrap">
         {header}
       </td>

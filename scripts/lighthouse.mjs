@@ -1,12 +1,14 @@
 /*
- * `npm run lighthouse`: Lighthouse (mobile profile, its default: a mid-range phone on a
+ * `npm run lighthouse` (plain Node, not tsx: Lighthouse sends functions of its own to the
+ * page, and tsx would add helpers to them that the page does not have): Lighthouse (mobile profile, its default: a mid-range phone on a
  * throttled network, simulated) on the inbox and an approval page of a fresh, seeded
  * Nexus, signed in as a reviewer. Offline: the production build on this machine,
  * Debian's Chromium (CHROMIUM_PATH), nothing fetched from the internet.
  *
  *   npm run lighthouse                 # scores; exit 1 below 95 (performance, accessibility)
  *   npm run lighthouse -- --min 90     # another threshold
- *   npm run lighthouse -- --json out.json
+ *   npm run lighthouse -- --json out.json   # the scores
+ *   npm run lighthouse -- --save dir        # the full reports
  *
  * The server is scripts/e2e-server.mjs (build if needed, seed, known accounts) on a free port.
  */
@@ -19,26 +21,29 @@ import lighthouse from "lighthouse";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
-const flag = (name: string) => {
+const flag = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
 const MIN = Number(flag("--min") ?? 95);
 const JSON_OUT = flag("--json");
-const CATEGORIES = ["performance", "accessibility"] as const;
+/** a directory for the full reports (Lighthouse JSON, one per page) */
+const SAVE = flag("--save");
+const CATEGORIES = ["performance", "accessibility"];
 
-async function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
     srv.on("error", reject);
   });
 }
 
-async function waitForHealth(base: string, ms: number) {
+async function waitForHealth(base, ms) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     try {
@@ -68,14 +73,12 @@ async function main() {
     }
   };
   process.on("exit", stop);
-  let chrome: chromeLauncher.LaunchedChrome | undefined;
+  /** @type {chromeLauncher.LaunchedChrome | undefined} */
+  let chrome;
   try {
     await waitForHealth(base, 600_000);
 
-    const known = JSON.parse(fs.readFileSync(path.join(root, "e2e/users.json"), "utf8")) as {
-      password: string;
-      users: Record<string, string>;
-    };
+    const known = JSON.parse(fs.readFileSync(path.join(root, "e2e/users.json"), "utf8"));
     const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: base },
@@ -100,7 +103,8 @@ async function main() {
       { name: "inbox", url: `${base}/` },
       { name: "approval", url: `${base}${approval}` },
     ];
-    const results: Record<string, Record<string, number>> = {};
+    /** @type {Record<string, Record<string, number>>} */
+    const results = {};
     let failed = false;
     for (const p of pages) {
       // one warm-up load: the first request of a page compiles nothing in production, but
@@ -115,17 +119,21 @@ async function main() {
       });
       if (!run) throw new Error(`no Lighthouse result for ${p.url}`);
       const lhr = run.lhr;
+      if (SAVE) {
+        fs.mkdirSync(SAVE, { recursive: true });
+        fs.writeFileSync(path.join(SAVE, `${p.name}.json`), JSON.stringify(lhr));
+      }
       results[p.name] = {};
       for (const c of CATEGORIES) {
         const score = Math.round((lhr.categories[c]?.score ?? 0) * 100);
-        results[p.name]![c] = score;
+        results[p.name][c] = score;
         if (score < MIN) failed = true;
       }
       const flagged = Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")
         .map((a) => `${a.id} (${a.displayValue ?? a.score})`);
       console.log(
-        `${p.name.padEnd(9)} performance ${results[p.name]!.performance}  accessibility ${results[p.name]!.accessibility}` +
+        `${p.name.padEnd(9)} performance ${results[p.name].performance}  accessibility ${results[p.name].accessibility}` +
           `  LCP ${lhr.audits["largest-contentful-paint"]?.displayValue ?? "?"}` +
           `  TBT ${lhr.audits["total-blocking-time"]?.displayValue ?? "?"}` +
           `  CLS ${lhr.audits["cumulative-layout-shift"]?.displayValue ?? "?"}`,
