@@ -6,10 +6,17 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { dbConfig, type DbConfig } from "@/lib/env";
+import { dbConfig, env, type DbConfig } from "@/lib/env";
 import { log } from "@/lib/log";
 import { acquireDataDirLock } from "./lock";
-import { DatabaseUnavailableError, errorCode, isConnectionError } from "./errors";
+import {
+  DatabaseTimeoutError,
+  DatabaseUnavailableError,
+  errorCode,
+  isConnectionError,
+} from "./errors";
+import { dbTimeLeft } from "./deadline";
+import { guardPglite, guardPostgres, logPoolReplaced } from "./guard";
 import { migrateEmbedded, migrateServer, ensureServerDatabase } from "./migrate";
 import * as schema from "./schema";
 
@@ -56,6 +63,8 @@ async function openEmbedded(config: Extract<DbConfig, { kind: "embedded" }>): Pr
     release();
     throw err;
   }
+  // after migrating (a migration may take longer than any statement should)
+  guardPglite(pg, env().NEXUS_STATEMENT_TIMEOUT_MS);
   const db = drizzlePglite(pg, { schema }) as unknown as Db;
   let closed = false;
   return {
@@ -99,28 +108,94 @@ async function openServer(config: Extract<DbConfig, { kind: "server" }>): Promis
     if (isConnectionError(err)) throw describeConnectionError(config, err);
     throw err;
   }
-  const sql = postgres(config.url, {
-    max: config.poolMax,
-    onnotice: () => {},
-    connect_timeout: 10,
-    idle_timeout: 60,
-    connection: { TimeZone: "UTC", application_name: "nexus" },
+  const { NEXUS_STATEMENT_TIMEOUT_MS: statementMs, NEXUS_DB_CONNECT_TIMEOUT_MS: connectMs } = env();
+  // The pool is replaced when one of its connections is found dead (db/guard.ts); `db`
+  // always points at the current one, so holders of `db` need not know.
+  let current: { sql: postgres.Sql; db: Db };
+  const open = () => {
+    const sql = postgres(config.url, {
+      max: config.poolMax,
+      onnotice: () => {},
+      connect_timeout: connectMs / 1000,
+      // while the server is unreachable, retry connecting soon (postgres.js's default
+      // backoff grows to 20 s, and queued queries wait for it): each failed attempt
+      // fails a waiting query at once (503) instead of at its deadline
+      backoff: (retries: number) => Math.min(0.05 * retries, 0.25),
+      idle_timeout: 60,
+      // Every pooled statement is bounded on the server too. Migrations, backups
+      // (pg_dump) and restores use connections of their own, without this bound.
+      connection: {
+        TimeZone: "UTC",
+        application_name: "nexus",
+        statement_timeout: statementMs,
+      },
+    });
+    guardPostgres(sql, statementMs, () => {
+      if (current.sql !== sql) return; // already replaced
+      logPoolReplaced(config.label);
+      current = open();
+      void sql.end({ timeout: 0 }).catch(() => {});
+    });
+    return { sql, db: drizzlePostgres(sql, { schema }) as unknown as Db };
+  };
+  current = open();
+  const db = new Proxy({} as Db, {
+    get(_, prop) {
+      const value = Reflect.get(current.db, prop) as unknown;
+      // methods bound to the current drizzle instance; own fields ($client: the
+      // postgres.js pool, a function with properties) as they are
+      return typeof value === "function" && !Object.hasOwn(current.db, prop)
+        ? value.bind(current.db)
+        : value;
+    },
   });
-  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
   return {
     db,
     config,
     async listen(channel, onMessage, onConnect) {
-      const sub = await sql.listen(channel, onMessage, onConnect);
-      return () => sub.unlisten();
+      // LISTEN runs on a connection of its own, outside the query guard: bound it, and
+      // drop a subscription that arrives after we gave up (it would deliver twice)
+      const pending = current.sql.listen(channel, onMessage, onConnect);
+      const sub = await withTimeout(
+        pending,
+        Math.max(0, dbTimeLeft() ?? connectMs + statementMs),
+        (late) => void late.unlisten().catch(() => {}),
+      );
+      return () =>
+        withTimeout(sub.unlisten(), statementMs).then(
+          () => {},
+          () => {},
+        );
     },
     async ping() {
-      await sql`SELECT 1`;
+      await current.sql.unsafe("SELECT 1");
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await current.sql.end({ timeout: 5 });
     },
   };
+}
+
+/** `work`, or a DatabaseTimeoutError after `ms`; `onLate` gets a result that came too late. */
+function withTimeout<T>(work: Promise<T>, ms: number, onLate?: (value: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(new DatabaseTimeoutError(`The database did not answer within ${ms} ms.`));
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        if (timedOut) onLate?.(value);
+        else resolve(value);
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** Open a database (and migrate it). Tests and scripts use this; the app uses getDatabase(). */

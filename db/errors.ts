@@ -7,6 +7,27 @@ export class DatabaseLockedError extends Error {
   override name = "DatabaseLockedError";
 }
 
+/**
+ * The database did not answer in time (statement timeout, an unanswered connection, a
+ * request's deadline). Unlike a refused connection, a write may or may not have happened.
+ */
+export class DatabaseTimeoutError extends Error {
+  override name = "DatabaseTimeoutError";
+  readonly code = "NEXUS_DB_TIMEOUT";
+}
+
+/** SQLSTATE 57014: canceled by statement_timeout (or a cancel request). */
+export function isTimeoutError(err: unknown): boolean {
+  // by code, not instanceof: Next.js bundles this module more than once
+  const code = errorCode(err);
+  if (code === "NEXUS_DB_TIMEOUT" || code === "57014") return true;
+  const cause =
+    err && typeof err === "object" && "cause" in err
+      ? (err as { cause: unknown }).cause
+      : undefined;
+  return cause !== undefined && cause !== err ? isTimeoutError(cause) : false;
+}
+
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",

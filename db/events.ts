@@ -10,7 +10,7 @@ export const EVENTS_CHANNEL = "nexus_events";
 export type RequestType = RequestKind;
 
 /**
- * api.md "Live events": payload of request.created / request.decided. A created event
+ * docs/api.md "Live events": payload of request.created / request.decided. A created event
  * also carries what an inbox row shows (the list item's fields, texts shortened to
  * PREVIEW_CHARS), so an open dashboard can show it without reading it back.
  */

@@ -16,8 +16,8 @@ import {
 } from "drizzle-orm/pg-core";
 
 /*
- * The three tables of the seed document (shared/spec/nexus-database-setup.md), column
- * for column. TIMESTAMP is "without time zone" as in the seed; every connection runs
+ * The three tables of the original database document (docs/architecture.md, Databases),
+ * column for column. TIMESTAMP is "without time zone" as in the seed; every connection runs
  * with TimeZone=UTC, so NOW() and the values we write are UTC wall-clock times.
  * Columns after the seed's are additions (all nullable): no seed query changes meaning.
  */

@@ -88,6 +88,17 @@ const schema = z.object({
       }
       return Number(v);
     }),
+  /** Concurrent long polls (GET …/{id}?wait=N) one API key or signed-in user may hold. */
+  NEXUS_MAX_WAITS_PER_PRINCIPAL: positiveInt("NEXUS_MAX_WAITS_PER_PRINCIPAL", 100),
+  /** Concurrent /api/v1/events streams one API key or signed-in user may hold. */
+  NEXUS_MAX_STREAMS_PER_PRINCIPAL: positiveInt("NEXUS_MAX_STREAMS_PER_PRINCIPAL", 100),
+  /**
+   * Longest a single SQL statement may run (PostgreSQL statement_timeout on every pooled
+   * connection; on PGlite a wait bound, as the embedded engine cannot cancel a statement).
+   */
+  NEXUS_STATEMENT_TIMEOUT_MS: positiveInt("NEXUS_STATEMENT_TIMEOUT_MS", 5000),
+  /** Longest wait for a new connection to the PostgreSQL server. */
+  NEXUS_DB_CONNECT_TIMEOUT_MS: positiveInt("NEXUS_DB_CONNECT_TIMEOUT_MS", 2000),
   /**
    * Whether Nexus sits behind reverse proxies whose X-Forwarded-For / X-Forwarded-Proto
    * it may believe: unset, 0, false or no (default) trusts no header (the client is the
@@ -221,7 +232,7 @@ export function dbConfig(): DbConfig {
   return dbConfigFrom(process.env);
 }
 
-/** Absolute base for links handed to agents (api.md `url` fields). */
+/** Absolute base for links handed to agents (docs/api.md `url` fields). */
 export function publicUrl(): string {
   const e = env();
   return (e.NEXUS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");

@@ -1,12 +1,27 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { isConnectionError } from "@/db/errors";
+import { REQUEST_DB_BUDGET_MS, withDbDeadline } from "@/db/deadline";
 import { log } from "@/lib/log";
+import { errorResponse } from "./api/errors";
+import { requestStore, type RequestContext } from "./request-context";
+
+/*
+ * The HTTP edge: every route handler under /api/ (and the history export) is wrapped by
+ * withRequestLog (server/api/route.ts's route() is the same wrapper). It gives:
+ * - one log line per request: request id, method, route (no query string), status,
+ *   duration, principal (kind + name); never headers, bodies, diffs, answers or keys;
+ * - an X-Request-Id response header (the caller's when it looks like an id);
+ * - docs/api.md's error JSON for anything thrown (503 when the database is unreachable or
+ *   too slow, 500 with the request id otherwise), never a stack trace;
+ * - a request context (request id, principal) for code below the handler;
+ * - a deadline on database work, so that an outage is answered within 5 s;
+ * - the in-flight count that shutdown reports.
+ */
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const g = globalThis as unknown as { __nexusInFlight?: number };
 
-/** Requests currently inside a withRequestLog handler (shutdown reports it). */
+/** Requests currently inside a wrapped handler (shutdown reports it). */
 export function inFlightRequests(): number {
   return g.__nexusInFlight ?? 0;
 }
@@ -29,49 +44,45 @@ function withHeader(res: Response, id: string): Response {
   }
 }
 
+export interface EdgeOptions {
+  /** Log successful requests at debug (health checks polled by load balancers). */
+  quiet?: boolean;
+}
+
 /**
- * Wrap an API route handler: one JSON log line per request (request id, method, route,
- * status, duration; never headers, bodies, diffs, answers or keys), an X-Request-Id
- * response header, and an api.md error instead of a stack trace when the handler throws
- * (503 service_unavailable when the database is unreachable, 500 otherwise).
- *
  *   export const GET = withRequestLog(async (request, ctx) => Response.json(...));
  */
 export function withRequestLog<A extends unknown[]>(
   handler: (request: Request, ...rest: A) => Response | Promise<Response>,
-  options: {
-    /** Log successful requests at debug (health checks polled by load balancers). */
-    quiet?: boolean;
-  } = {},
+  options: EdgeOptions = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
     const started = performance.now();
     const reqId = requestIdFor(request);
     const route = new URL(request.url).pathname; // no query string: it may carry anything
+    const context: RequestContext = { reqId, method: request.method, route };
     g.__nexusInFlight = (g.__nexusInFlight ?? 0) + 1;
     let res: Response;
     try {
-      res = await handler(request, ...rest);
-    } catch (err) {
-      const down = isConnectionError(err);
-      log().error({ reqId, method: request.method, route, err }, "request handler failed");
-      res = Response.json(
-        {
-          error: down
-            ? {
-                code: "service_unavailable",
-                message: "The database is unavailable; retry later. Nothing was written.",
-              }
-            : { code: "internal_error", message: `Internal error (request id ${reqId}).` },
-        },
-        { status: down ? 503 : 500 },
+      res = await requestStore.run(context, () =>
+        withDbDeadline(REQUEST_DB_BUDGET_MS, async () => handler(request, ...rest)),
       );
+    } catch (err) {
+      res = errorResponse(err, reqId);
     } finally {
       g.__nexusInFlight = (g.__nexusInFlight ?? 1) - 1;
     }
     const status = res.status;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    const entry = { reqId, method: request.method, route, status, durationMs };
+    const p = context.principal;
+    const entry = {
+      reqId,
+      method: request.method,
+      route,
+      status,
+      durationMs,
+      ...(p ? { principal: { kind: p.kind, name: p.name } } : {}),
+    };
     if (status >= 500) log().warn(entry, "request");
     else if (options.quiet && status < 400) log().debug(entry, "request");
     else log().info(entry, "request");

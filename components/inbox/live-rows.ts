@@ -27,7 +27,7 @@ export function stillAwaited(
   return !serverKeys.has(rowKey(added.row)) && renderedAtMs < added.createdAtMs + CLOCK_SLACK_MS;
 }
 
-/** The fields of api.md's list items that an inbox row shows. */
+/** The fields of docs/api.md's list items that an inbox row shows. */
 interface ListedRequest {
   id: string;
   status: string;

@@ -10,7 +10,7 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
 
-/** api.md "Live events" payload: the server's own type (a type-only import, erased). */
+/** docs/api.md "Live events" payload: the server's own type (a type-only import, erased). */
 export type LiveEvent = NexusEvent;
 
 /**

@@ -94,10 +94,19 @@ async function* batches(
   params: string[],
 ): AsyncGenerator<Record<string, string | null>[]> {
   if (database.config.kind === "server") {
-    const pg = postgresOf(database);
-    const text = `SELECT ${select} FROM public.${q(table)} t WHERE ${where} ORDER BY t.id`;
-    for await (const batch of pg.unsafe(text, params).cursor(BATCH))
-      yield batch as unknown as Record<string, string | null>[];
+    // A cursor is one statement for PostgreSQL's statement_timeout, however slowly the
+    // file is written: this export runs on a reserved connection without that bound
+    // (NEXUS_STATEMENT_TIMEOUT_MS is for the app's own queries).
+    const pg = await postgresOf(database).reserve();
+    try {
+      await pg.unsafe("SET statement_timeout = 0");
+      const text = `SELECT ${select} FROM public.${q(table)} t WHERE ${where} ORDER BY t.id`;
+      for await (const batch of pg.unsafe(text, params).cursor(BATCH))
+        yield batch as unknown as Record<string, string | null>[];
+    } finally {
+      await pg.unsafe("RESET statement_timeout").catch(() => {});
+      pg.release();
+    }
     return;
   }
   // PGlite: keyset pagination on the primary key (an index range scan per batch).

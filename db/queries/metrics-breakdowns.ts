@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { MetricsFilter } from "@/lib/metrics/period";
+import { bucketForAll, type Bucket, type MetricsFilter } from "@/lib/metrics/period";
 import { toUtcDate } from "./inbox";
 import { floatArray, metricsRows, metricsWhere, num, requestJoins, ts } from "./metrics-sql";
 
@@ -71,12 +71,26 @@ export interface TimePoint {
 }
 
 /**
- * One point per hour or day (f.bucket) from the period's start (or the first metrics
+ * The bucket width of the over-time chart: the filter's, or for "all" (no lower bound)
+ * the one that fits the data's real span (lib/metrics/period.ts: at most 400 points).
+ */
+export async function overTimeBucket(f: MetricsFilter, now = new Date()): Promise<Bucket> {
+  if (f.from) return f.bucket;
+  const [row] = await metricsRows<{ first: string | Date | null }>(
+    sql`SELECT min(m.created_at) AS first FROM hitl_metrics m WHERE ${metricsWhere(f)}`,
+  );
+  return bucketForAll(row?.first ? toUtcDate(row.first) : null, f.to, now);
+}
+
+/**
+ * One point per bucket (overTimeBucket) from the period's start (or the first metrics
  * row, for "all") to its end, empty buckets included with 0 decisions.
  */
 export async function overTime(f: MetricsFilter, now = new Date()): Promise<TimePoint[]> {
-  const unit = f.bucket === "hour" ? sql.raw(`'hour'`) : sql.raw(`'day'`);
-  const step = f.bucket === "hour" ? sql.raw(`interval '1 hour'`) : sql.raw(`interval '1 day'`);
+  const bucket = await overTimeBucket(f, now);
+  // BUCKETS is a closed list of date_trunc units: safe to inline
+  const unit = sql.raw(`'${bucket}'`);
+  const step = sql.raw(`interval '1 ${bucket}'`);
   const first = f.from
     ? ts(f.from)
     : sql`(SELECT min(m.created_at) FROM hitl_metrics m WHERE ${metricsWhere(f)})`;

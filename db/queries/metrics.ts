@@ -1,10 +1,11 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import type { MetricsFilter, MetricsRequestType } from "@/lib/metrics/period";
+import type { Bucket, MetricsFilter, MetricsRequestType } from "@/lib/metrics/period";
 import { getDb, rows } from "../client";
 import { toUtcDate } from "./inbox";
 import {
   overTime,
+  overTimeBucket,
   slowestResponses,
   statsByAgent,
   statsByReviewer,
@@ -182,19 +183,22 @@ export interface MetricsReport {
   byType: TypeStats[];
   slowest: SlowResponse[];
   overTime: TimePoint[];
+  /** the over-time bucket width (the filter's, or for "all" the data's span) */
+  bucket: Bucket;
   byAgent: AgentStats[];
   byReviewer: ReviewerStats[];
 }
 
 /** All figures for one filter: six queries, in parallel on a server pool. */
 export async function getMetrics(f: MetricsFilter, now = new Date()): Promise<MetricsReport> {
-  const [stats, queue, slowest, series, agents, byReviewer] = await Promise.all([
+  const [stats, queue, slowest, series, agents, byReviewer, bucket] = await Promise.all([
     responseStats(f),
     queueStatus(f),
     slowestResponses(f),
     overTime(f, now),
     statsByAgent(f),
     statsByReviewer(f),
+    overTimeBucket(f, now),
   ]);
   const { anyMetrics, ...queueRest } = queue;
   return {
@@ -203,6 +207,7 @@ export async function getMetrics(f: MetricsFilter, now = new Date()): Promise<Me
     byType: stats.byType,
     slowest,
     overTime: series,
+    bucket,
     byAgent: agents.agents,
     byReviewer,
   };
@@ -210,6 +215,7 @@ export async function getMetrics(f: MetricsFilter, now = new Date()): Promise<Me
 
 export {
   overTime,
+  overTimeBucket,
   slowestResponses,
   statsByAgent,
   statsByReviewer,

@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { KINDS, REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
+import {
+  BUCKETS,
+  DEFAULT_PERIOD,
+  MAX_BUCKETS,
+  PERIOD_KEYS,
+  REQUEST_TYPES,
+} from "../metrics/period";
 import * as S from "./schemas";
 
 /*
@@ -70,8 +77,20 @@ const ERRORS = {
   409: error("conflict"),
   413: error("payload_too_large: body over NEXUS_MAX_BODY_BYTES"),
   415: error("unsupported_media_type: send application/json"),
-  503: error("service_unavailable: the database is unreachable; nothing was written"),
+  429: error(
+    "rate_limited: this key (or user) already holds as many long polls or event streams as allowed; see Retry-After",
+  ),
+  503: error(
+    "service_unavailable: the database is unreachable (nothing was written) or did not answer in time; see Retry-After",
+  ),
 };
+
+/*
+ * Who may call: an API key (`Authorization: Bearer`), and for reads also a signed-in
+ * browser session (its cookie). Per operation, so that each says what it needs.
+ */
+const KEY_ONLY = [{ bearer: [] }];
+const KEY_OR_SESSION = [{ bearer: [] }, { session: [] }];
 const pick = (...codes: (keyof typeof ERRORS)[]) =>
   Object.fromEntries(codes.map((c) => [c, ERRORS[c]]));
 
@@ -108,6 +127,7 @@ function requestPaths(kind: RequestKind) {
     [`/api/v1/${segment}`]: {
       post: {
         operationId: `create${one}`,
+        security: KEY_ONLY,
         summary: `Submit a new ${words.noun}`,
         requestBody: { required: true, content: json(ref(create)) },
         responses: {
@@ -118,6 +138,7 @@ function requestPaths(kind: RequestKind) {
       },
       get: {
         operationId: `list${one}s`,
+        security: KEY_OR_SESSION,
         summary: `List ${segment}, newest first`,
         parameters: queryParameters(list, listDescriptions),
         responses: {
@@ -129,16 +150,18 @@ function requestPaths(kind: RequestKind) {
     [`/api/v1/${segment}/{id}`]: {
       get: {
         operationId: `get${one}`,
+        security: KEY_OR_SESSION,
         parameters: [idParam, ...waitParam],
         responses: {
           200: { description: one, content: json(ref(one)) },
-          ...pick(400, 401, 403, 404, 503),
+          ...pick(400, 401, 403, 404, 429, 503),
         },
       },
     },
     [`/api/v1/${segment}/{id}/${decide}`]: {
       post: {
         operationId: `${words.verb}${one}`,
+        security: KEY_ONLY,
         summary: `${words.verb[0]!.toUpperCase()}${words.verb.slice(1)} (reviewer keys only; never a key's own request: 403); the loser of a race gets 409 with the winner`,
         parameters: [idParam],
         requestBody: { required: true, content: json(ref(decideBody)) },
@@ -181,20 +204,88 @@ export function openApiDocument(serverUrl?: string) {
         "AI agents submit code changes (unified diffs) and questions, and wait for a human decision.",
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    security: [{ bearer: [] }],
     paths: {
       ...Object.assign({}, ...REQUEST_KINDS.map(requestPaths)),
       "/api/v1/events": {
         get: {
           operationId: "events",
+          security: KEY_OR_SESSION,
           summary:
-            "Server-Sent Events: `request.created` / `request.decided`, data is an Event; keep-alive comments every 20 s",
+            "Server-Sent Events: `request.created` / `request.decided`, data is an Event; keep-alive comments every 20 s. The stream ends within 5 s once its key is revoked or its user signs out, is disabled or loses the role.",
           responses: {
             200: {
               description: "text/event-stream",
               content: { "text/event-stream": { schema: ref("Event") } },
             },
-            ...pick(401, 403, 503),
+            ...pick(401, 403, 429, 503),
+          },
+        },
+      },
+      "/api/v1/metrics": {
+        get: {
+          operationId: "metrics",
+          security: KEY_OR_SESSION,
+          summary:
+            "Response-time metrics of decided requests (hitl_metrics), as the /metrics page shows them",
+          parameters: [
+            {
+              name: "period",
+              in: "query",
+              required: false,
+              description: `One of ${PERIOD_KEYS.join(", ")} (default ${DEFAULT_PERIOD}); from/to without period mean custom`,
+              schema: { type: "string", enum: [...PERIOD_KEYS] },
+            },
+            {
+              name: "from",
+              in: "query",
+              required: false,
+              description: "custom: inclusive start, YYYY-MM-DD or ISO date-time (UTC)",
+              schema: { type: "string" },
+            },
+            {
+              name: "to",
+              in: "query",
+              required: false,
+              description: "custom: exclusive end (a date includes that whole day)",
+              schema: { type: "string" },
+            },
+            {
+              name: "type",
+              in: "query",
+              required: false,
+              description: "Only approvals or only questions",
+              schema: { type: "string", enum: [...REQUEST_TYPES] },
+            },
+          ],
+          responses: {
+            200: {
+              description: `The figures; over_time has at most ${MAX_BUCKETS} buckets, their width (period.bucket) grows with the range: ${BUCKETS.join(", ")}`,
+              content: json({ type: "object" }),
+            },
+            ...pick(400, 401, 403, 503),
+          },
+        },
+      },
+      "/api/v1/me": {
+        get: {
+          operationId: "me",
+          security: KEY_OR_SESSION,
+          summary: "Who the caller is (check a key)",
+          responses: {
+            200: {
+              description: "The caller",
+              content: json({
+                type: "object",
+                properties: {
+                  kind: { type: "string", enum: ["key", "user"] },
+                  name: { type: "string" },
+                  role: { type: "string" },
+                },
+                required: ["kind", "name", "role"],
+                additionalProperties: false,
+              }),
+            },
+            ...pick(401, 503),
           },
         },
       },
@@ -202,22 +293,36 @@ export function openApiDocument(serverUrl?: string) {
         get: {
           operationId: "health",
           security: [],
+          summary: "Liveness and database reachability, for load balancers; no key",
           responses: {
             200: { description: "Up", content: json(ref("Health")) },
-            503: { description: "Database unreachable", content: json(ref("Health")) },
+            503: {
+              description:
+                "Database unreachable (status unavailable), or the process is shutting down (status shutting_down)",
+              content: json(ref("Health")),
+            },
           },
         },
       },
       "/api/v1/openapi.json": {
         get: {
           operationId: "openapi",
-          security: [],
-          responses: { 200: { description: "This document" } },
+          security: KEY_OR_SESSION,
+          responses: { 200: { description: "This document" }, ...pick(401, 503) },
         },
       },
     },
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "API key" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "nexus.session_token",
+          description:
+            "A signed-in dashboard session (read operations only; __Secure-nexus.session_token over https)",
+        },
+      },
       schemas: { ...withRejectRule(components(INPUTS, "input")), ...components(OUTPUTS, "output") },
     },
   };

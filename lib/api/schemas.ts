@@ -2,7 +2,7 @@ import { z } from "zod";
 import { APPROVAL_STATUSES, QUESTION_STATUSES, type RequestKind } from "@/lib/domain/kinds";
 
 /*
- * The agent API's shapes (shared/spec/api.md), one zod schema per input and output.
+ * The agent API's shapes (docs/api.md), one zod schema per input and output.
  * Route handlers validate with them, serializers are typed by them, and the OpenAPI
  * document (lib/api/openapi.ts) is generated from them: there is no second copy.
  * No server-only imports here: the TypeScript client shares the output types.
@@ -282,6 +282,7 @@ export const ERROR_CODES = [
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
+  "rate_limited",
   "service_unavailable",
   "internal_error",
 ] as const;
@@ -326,6 +327,6 @@ export const EventPayload = z.object({
 export type EventPayload = z.output<typeof EventPayload>;
 
 export const Health = z.object({
-  status: z.enum(["ok", "unavailable"]),
+  status: z.enum(["ok", "unavailable", "shutting_down"]),
   database: z.enum(["ok", "unreachable"]),
 });

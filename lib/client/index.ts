@@ -59,7 +59,7 @@ export interface ListOptions {
   cursor?: string;
 }
 
-/** An error answer of the API (api.md "Errors"). */
+/** An error answer of the API (docs/api.md "Errors"). */
 export class NexusApiError extends Error {
   override name = "NexusApiError";
   constructor(

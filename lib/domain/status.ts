@@ -1,4 +1,4 @@
-/** Status of a request as api.md names it, from its row (pure: `now` is passed in). */
+/** Status of a request as docs/api.md names it, from its row (pure: `now` is passed in). */
 export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired";
 export type QuestionStatus = "pending" | "answered" | "expired";
 

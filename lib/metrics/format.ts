@@ -31,11 +31,38 @@ const dayFmt = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",
 });
 
-/** Axis label for an over-time bucket, in UTC: "Nov 20" or "Nov 20 14:00". */
+const monthFmt = new Intl.DateTimeFormat("en-US", {
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/**
+ * Axis label for an over-time bucket, in UTC: "Nov 20 14:00" (hour), "Nov 20" (day, week
+ * starting that Monday), "Nov 2026", "2026", "2020s", "2001–2100".
+ */
 export function bucketLabel(start: Date, bucket: Bucket): string {
-  const day = dayFmt.format(start);
-  if (bucket === "day") return day;
-  return `${day} ${start.toISOString().slice(11, 16)}`;
+  const year = start.getUTCFullYear();
+  switch (bucket) {
+    case "hour":
+      return `${dayFmt.format(start)} ${start.toISOString().slice(11, 16)}`;
+    case "day":
+    case "week":
+      return dayFmt.format(start);
+    case "month":
+      return monthFmt.format(start);
+    case "year":
+      return String(year);
+    case "decade":
+      return `${year}s`;
+    case "century":
+      return `${year}–${year + 99}`;
+  }
+}
+
+/** "hours", "days", …, "centuries" */
+export function bucketPlural(bucket: Bucket): string {
+  return bucket === "century" ? "centuries" : `${bucket}s`;
 }
 
 /** "2026-11-20 14:03 UTC" */

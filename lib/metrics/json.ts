@@ -2,7 +2,7 @@ import type { MetricsReport } from "@/db/queries/metrics";
 import type { MetricsFilter } from "./period";
 
 /*
- * The JSON of GET /api/v1/metrics: the page's numbers, snake_case as in api.md, times
+ * The JSON of GET /api/v1/metrics: the page's numbers, snake_case as in docs/api.md, times
  * in ms (numbers) and ISO-8601 UTC strings. Percentiles are percentile_cont values
  * (may be fractional); null when the period has no decisions.
  */
@@ -18,7 +18,7 @@ export function metricsJson(filter: MetricsFilter, m: MetricsReport, baseUrl: st
       key: filter.period,
       from: iso(filter.from),
       to: iso(filter.to),
-      bucket: filter.bucket,
+      bucket: m.bucket,
       filters: "hitl_metrics.created_at, from inclusive, to exclusive",
     },
     type: filter.type,

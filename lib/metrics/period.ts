@@ -13,7 +13,14 @@ export const DEFAULT_PERIOD: Exclude<PeriodKey, "custom"> = "7d";
 export const REQUEST_TYPES = ["approval", "question"] as const;
 export type MetricsRequestType = (typeof REQUEST_TYPES)[number];
 
-export type Bucket = "hour" | "day";
+/**
+ * Width of the over-time buckets: the finest that keeps a chart to at most MAX_BUCKETS
+ * points (hours up to two days, days up to 400 days, then weeks, months, years, decades,
+ * centuries), so that any range, even year 1 to 9999, is a few hundred rows of SQL.
+ */
+export const BUCKETS = ["hour", "day", "week", "month", "year", "decade", "century"] as const;
+export type Bucket = (typeof BUCKETS)[number];
+export const MAX_BUCKETS = 400;
 
 export interface MetricsFilter {
   period: PeriodKey;
@@ -25,7 +32,7 @@ export interface MetricsFilter {
   fromInput: string;
   toInput: string;
   type: MetricsRequestType | null;
-  /** width of the over-time buckets: hours for spans up to two days, else days */
+  /** width of the over-time buckets (bucketFor); "all" resolves it from the data */
   bucket: Bucket;
 }
 
@@ -65,6 +72,15 @@ function param(params: Params, name: string): string | undefined {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
+/** PostgreSQL's timestamps and ISO strings agree on years 1 to 9999: bounds are clamped. */
+const FIRST = new Date("0001-01-01T00:00:00.000Z").getTime();
+const LAST = new Date("9999-12-31T23:59:59.999Z").getTime();
+
+function clamp(d: Date): Date {
+  const t = d.getTime();
+  return t < FIRST ? new Date(FIRST) : t > LAST ? new Date(LAST) : d;
+}
+
 /**
  * "2026-11-20" → that day at 00:00 UTC (for `to`: the next day's 00:00, so the whole
  * day is included). ISO date-times are taken as given (UTC when no offset).
@@ -73,18 +89,37 @@ export function parseBound(value: string, end: boolean): Date | null {
   if (DATE_ONLY.test(value)) {
     const d = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) return null;
-    return end ? new Date(d.getTime() + DAY) : d;
+    return clamp(end ? new Date(d.getTime() + DAY) : d);
   }
   if (DATE_TIME.test(value)) {
     const d = new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(value) ? value : `${value}Z`);
-    return Number.isNaN(d.getTime()) ? null : d;
+    return Number.isNaN(d.getTime()) ? null : clamp(d);
   }
   return null;
 }
 
+/** Longest span (ms) each bucket width charts within MAX_BUCKETS points. */
+const SPAN_LIMIT: Record<Bucket, number> = {
+  hour: 2 * DAY,
+  day: MAX_BUCKETS * DAY,
+  week: MAX_BUCKETS * 7 * DAY,
+  month: MAX_BUCKETS * 28 * DAY, // a month is at least 28 days: at most 400 months
+  year: MAX_BUCKETS * 365 * DAY,
+  decade: MAX_BUCKETS * 3650 * DAY,
+  century: Number.POSITIVE_INFINITY, // year 1 to 9999: 100 centuries
+};
+
+/** The finest bucket for a span (`from` null: the beginning, charted by day at least). */
 export function bucketFor(from: Date | null, to: Date | null, now: Date): Bucket {
   if (!from) return "day";
-  return (to ?? now).getTime() - from.getTime() <= 2 * DAY ? "hour" : "day";
+  const span = (to ?? now).getTime() - from.getTime();
+  return BUCKETS.find((b) => span <= SPAN_LIMIT[b]) ?? "century";
+}
+
+/** "all": the bucket for the data's real span (never finer than a day). */
+export function bucketForAll(first: Date | null, to: Date | null, now: Date): Bucket {
+  const b = first ? bucketFor(first, to, now) : "day";
+  return b === "hour" ? "day" : b;
 }
 
 function build(

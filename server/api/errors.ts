@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { DatabaseLockedError, isConnectionError } from "@/db/errors";
+import { DatabaseLockedError, isConnectionError, isTimeoutError } from "@/db/errors";
 import { log } from "@/lib/log";
 import type { Approval, ErrorBody, ErrorCode, Question } from "@/lib/api/schemas";
 
 /*
- * The one place that turns failures into HTTP answers (api.md "Errors"). Handlers throw
+ * The one place that turns failures into HTTP answers (docs/api.md "Errors"). Handlers throw
  * ApiError (or let zod/database errors through); `errorResponse()` maps them. Nothing
  * reaches the client as a 500 with a stack trace.
  */
@@ -24,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   service_unavailable: 503,
   internal_error: 500,
 };
@@ -49,6 +50,10 @@ export const unauthorized = () =>
 export const forbidden = (what: string) =>
   new ApiError("forbidden", `This key's role does not allow ${what}.`);
 export const notFound = (what: string) => new ApiError("not_found", `${what} not found.`);
+export const rateLimited = (message: string, retryAfterS = 5) =>
+  new ApiError("rate_limited", message, undefined, undefined, {
+    "Retry-After": String(retryAfterS),
+  });
 
 /** zod issues → `details` by path (`context.a.0`, or `body` for the whole body). */
 export function detailsFrom(error: z.ZodError, prefix?: string): ErrorDetail[] {
@@ -82,8 +87,8 @@ export function jsonError(
   });
 }
 
-/** Map any thrown value to the error JSON of api.md. */
-export function errorResponse(err: unknown): Response {
+/** Map any thrown value to the error JSON of docs/api.md (`reqId` names the log line of a 500). */
+export function errorResponse(err: unknown, reqId?: string): Response {
   if (err instanceof ApiError) {
     return jsonError(err.code, err.message, {
       details: err.details,
@@ -97,14 +102,25 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof z.ZodError) {
     return jsonError("invalid_request", "The request is invalid.", { details: detailsFrom(err) });
   }
+  if (isTimeoutError(err)) {
+    log().warn({ reqId, err }, "api: database did not answer in time");
+    return jsonError("service_unavailable", "The database did not answer in time; retry later.", {
+      headers: { "Retry-After": "2" },
+    });
+  }
   if (isConnectionError(err) || err instanceof DatabaseLockedError) {
-    log().warn({ err: String((err as Error)?.message ?? err) }, "api: database unavailable");
+    log().warn({ reqId, err }, "api: database unavailable");
     return jsonError(
       "service_unavailable",
       "The database is unreachable. Nothing was written; retry later.",
       { headers: { "Retry-After": "2" } },
     );
   }
-  log().error({ err }, "api: unexpected error");
-  return jsonError("internal_error", "Something went wrong on our side. Retry later.");
+  log().error({ reqId, err }, "request handler failed");
+  return jsonError(
+    "internal_error",
+    reqId
+      ? `Internal error (request id ${reqId}).`
+      : "Something went wrong on our side. Retry later.",
+  );
 }

@@ -24,7 +24,7 @@ export function requestRoutes<K extends RequestKind>(kind: K) {
     async create(request: Request): Promise<Response> {
       const principal = await authorize(request, "submit");
       const { created, row } = await submit(kind, principal, await readJsonBody(request));
-      // api.md: an approval's diff only in GET /{id}; the agent has just sent it anyway
+      // docs/api.md: an approval's diff only in GET /{id}; the agent has just sent it anyway
       return Response.json(requestJson(kind, row, { withDiff: false }), {
         status: created ? 201 : 200,
         headers: { ...NO_STORE, Location: `/api/v1/${segment}/${row.id}` },

@@ -2,21 +2,22 @@ import "server-only";
 import type { z } from "zod";
 import { apiPrincipal } from "@/server/auth/api-auth";
 import { can, type Action, type Principal } from "@/lib/auth/principal";
-import { errorResponse, forbidden, invalid, jsonError, unauthorized } from "./errors";
+import { requestContext } from "@/server/request-context";
+import { withRequestLog, type EdgeOptions } from "@/server/request-log";
+import { forbidden, invalid, jsonError, unauthorized } from "./errors";
 
-/* Helpers every /api/v1 route handler uses: errors, auth, validation. */
+/* Helpers every /api/ route handler uses: the edge wrapper, errors, auth, validation. */
 
-type Handler<C> = (request: Request, context: C) => Promise<Response>;
-
-/** Wrap a route handler so that every failure becomes the error JSON (never a stack). */
-export function route<C>(fn: Handler<C>): Handler<C> {
-  return async (request, context) => {
-    try {
-      return await fn(request, context);
-    } catch (err) {
-      return errorResponse(err);
-    }
-  };
+/**
+ * Wrap a route handler in the HTTP edge (server/request-log.ts): every failure becomes
+ * the error JSON (never a stack), one log line per request, X-Request-Id, a deadline on
+ * database work, and the request context that authorize() fills in.
+ */
+export function route<A extends unknown[]>(
+  fn: (request: Request, ...rest: A) => Promise<Response>,
+  options?: EdgeOptions,
+): (request: Request, ...rest: A) => Promise<Response> {
+  return withRequestLog(fn, options);
 }
 
 const ACTION_TEXT: Record<Action, string> = {
@@ -34,6 +35,8 @@ export async function authorize(
 ): Promise<Principal> {
   const principal = await apiPrincipal(request, { allowSession });
   if (!principal) throw unauthorized();
+  const context = requestContext();
+  if (context) context.principal = principal; // for the log line and per-principal limits
   if (!can(principal, action)) throw forbidden(ACTION_TEXT[action]);
   return principal;
 }
@@ -58,8 +61,9 @@ export const NO_STORE = { "Cache-Control": "no-store" } as const;
 
 /** JSON 405 for the methods a route does not serve (Next would answer with no body). */
 export function methodNotAllowed(allow: string) {
-  return async () =>
+  return route(async () =>
     jsonError("method_not_allowed", `This endpoint accepts ${allow} only.`, {
       headers: { Allow: allow },
-    });
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
 import type { Approval, Question } from "@/lib/api/schemas";
 
-/* Database rows → api.md shapes (snake_case, ISO UTC times, absolute `url`). */
+/* Database rows → docs/api.md shapes (snake_case, ISO UTC times, absolute `url`). */
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

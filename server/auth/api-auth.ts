@@ -32,7 +32,7 @@ export async function apiPrincipal(
   return allowSession ? principalFromHeaders(request.headers) : null;
 }
 
-/** The error JSON of api.md for 401/403. */
+/** The error JSON of docs/api.md for 401/403. */
 export function authErrorResponse(status: 401 | 403) {
   const body =
     status === 401

@@ -143,7 +143,7 @@ async function heartbeat(h: Hub) {
     h.awaitingPing = nonce;
     await pingEvents((await getDatabase()).db, nonce);
   } catch (err) {
-    log().debug({ err: String(err) }, "events: heartbeat failed (database unreachable?)");
+    log().debug({ err }, "events: heartbeat failed (database unreachable?)");
   }
 }
 

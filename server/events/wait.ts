@@ -1,6 +1,8 @@
 import "server-only";
 import { log } from "@/lib/log";
+import { REQUEST_DB_BUDGET_MS, withDbDeadline } from "@/db/deadline";
 import { ensureListening, isStopping, subscribe, track, type Signal } from "./hub";
+import { acquireSlot, currentOwner } from "./limits";
 
 /*
  * Long poll: wait until a request leaves `pending`, the wait runs out, or the request
@@ -66,20 +68,44 @@ export function waitUntilSettled<Row>(options: WaitOptions<Row>): Promise<Row | 
 async function waitLoop<Row>({
   id,
   waitS,
-  read,
+  read: readRow,
   isPending,
   expiresAt,
   signal,
 }: WaitOptions<Row>): Promise<Row | null> {
   const deadline = Date.now() + waitS * 1000;
-  let row = await read();
+  // every read gets the request's database budget afresh: the wait itself holds nothing
+  const read = () => withDbDeadline(REQUEST_DB_BUDGET_MS, readRow);
+  const row = await read();
   if (!row || !isPending(row, new Date()) || waitS <= 0 || isStopping()) return row;
 
+  // a caller may hold only so many waits at once (429 beyond); released when this ends
+  const owner = currentOwner();
+  const release = owner ? acquireSlot("wait", owner) : () => {};
+  try {
+    return await waitPending(row, { id, deadline, read, isPending, expiresAt, signal });
+  } finally {
+    release();
+  }
+}
+
+async function waitPending<Row>(
+  first: Row,
+  {
+    id,
+    deadline,
+    read,
+    isPending,
+    expiresAt,
+    signal,
+  }: Omit<WaitOptions<Row>, "waitS"> & { deadline: number },
+): Promise<Row | null> {
+  let row: Row | null = first;
   let fallback = false;
   try {
     await ensureListening();
   } catch (err) {
-    log().warn({ err: String(err) }, "events: LISTEN unavailable, long poll falls back to polling");
+    log().warn({ err }, "events: LISTEN unavailable, long poll falls back to polling");
     fallback = true;
   }
   const sub = openSubscription(id);

@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from "../helpers/server";
 
-/* The approval endpoints of api.md over HTTP against a real `next start`. */
+/* The approval endpoints of docs/api.md over HTTP against a real `next start`. */
 
 let db: TestDatabase;
 let server: TestServer;
@@ -99,13 +99,13 @@ const decide = (id: string, json: unknown, key: string | null = reviewer) =>
   request(server, "POST", `/api/v1/approvals/${id}/decision`, { key, json });
 
 describe(`approvals API over HTTP (${testDbKind})`, () => {
-  test("POST creates: 201, Location, the api.md shape with an absolute url; only GET by id has the diff", async () => {
+  test("POST creates: 201, Location, the docs/api.md shape with an absolute url; only GET by id has the diff", async () => {
     const res = await submit(body({ expires_in_s: 3600 }));
     expect(res.status).toBe(201);
     conforms(res.body, "Approval");
     const a = res.body;
     expect(res.headers.get("location")).toBe(`/api/v1/approvals/${a.id}`);
-    expect(a).not.toHaveProperty("diff"); // api.md: only GET /approvals/{id} returns it
+    expect(a).not.toHaveProperty("diff"); // docs/api.md: only GET /approvals/{id} returns it
     expect(a).toMatchObject({
       status: "pending",
       approved: null,
@@ -328,7 +328,7 @@ describe(`approvals API over HTTP (${testDbKind})`, () => {
     );
   });
 
-  describe("every error row of api.md", () => {
+  describe("every error row of docs/api.md", () => {
     test("401 without a key, with an unknown key, with a malformed header", async () => {
       expectError(await submit(body(), null), 401, "unauthorized");
       expectError(await submit(body(), "nxs_not-a-real-key"), 401, "unauthorized");

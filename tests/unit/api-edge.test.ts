@@ -163,7 +163,7 @@ describe("request schemas", () => {
 describe("error mapping", () => {
   const read = async (r: Response) => ({ status: r.status, body: await r.json() });
 
-  test("each ApiError code gets its status and the api.md error JSON", async () => {
+  test("each ApiError code gets its status and the docs/api.md error JSON", async () => {
     const cases = [
       ["invalid_request", 400],
       ["unauthorized", 401],

@@ -7,7 +7,7 @@ import {
   stillAwaited,
 } from "@/components/inbox/live-rows";
 
-describe("an inbox row from a request announced live (api.md list item)", () => {
+describe("an inbox row from a request announced live (docs/api.md list item)", () => {
   test("an approval shows its file path and description, with times as epoch ms", () => {
     expect(
       rowFromListed("approval", {

@@ -1,7 +1,8 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { requestIdFor, withRequestLog } from "@/server/request-log";
+import { inFlightRequests, requestIdFor, withRequestLog } from "@/server/request-log";
+import { route } from "@/server/api/route";
 
 let lines: Record<string, unknown>[];
 const g = globalThis as unknown as { __nexusLog?: pino.Logger };
@@ -62,7 +63,7 @@ describe("withRequestLog", () => {
       expect(requestIdFor(req({ "x-request-id": bad }))).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  test("a throwing handler gives api.md's JSON error, never a stack trace", async () => {
+  test("a throwing handler gives docs/api.md's JSON error, never a stack trace", async () => {
     const boom = withRequestLog(async () => {
       throw new Error("bug with secret detail");
     });
@@ -98,5 +99,22 @@ describe("withRequestLog", () => {
     const res = await redirect(req({ "x-request-id": "r-2" }));
     expect(res.status).toBe(302);
     expect(res.headers.get("x-request-id")).toBe("r-2");
+  });
+
+  test("route() is the same edge: it counts requests in flight (shutdown reports them) and logs", async () => {
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const slow = route(async () => {
+      await gate;
+      return Response.json({ ok: true });
+    });
+    const before = inFlightRequests();
+    const pending = slow(req({ "x-request-id": "r-3" }));
+    expect(inFlightRequests()).toBe(before + 1);
+    finish();
+    const res = await pending;
+    expect(inFlightRequests()).toBe(before);
+    expect(res.headers.get("x-request-id")).toBe("r-3");
+    expect(lines.filter((l) => l.msg === "request")).toHaveLength(1);
   });
 });

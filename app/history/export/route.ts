@@ -4,34 +4,35 @@ import { currentPrincipal } from "@/server/auth/session";
 import { JSON_ARRAY_CLOSE, JSON_ARRAY_OPEN, csvRow, jsonArrayChunk } from "@/lib/export/format";
 import { parseHistoryParams, typesFor } from "@/lib/history/params";
 import { log } from "@/lib/log";
+import { REQUEST_DB_BUDGET_MS, withDbDeadline } from "@/db/deadline";
+import { ApiError } from "@/server/api/errors";
+import { route } from "@/server/api/route";
+import { requestContext } from "@/server/request-context";
 
 export const dynamic = "force-dynamic";
-
-function problem(status: number, code: string, message: string) {
-  return Response.json({ error: { code, message } }, { status });
-}
 
 /**
  * GET /history/export?format=csv|json&type=approval|question&<history filters>
  * The whole filtered set of one table, newest first, streamed in batches.
  */
-export async function GET(request: Request) {
+export const GET = route(async (request: Request) => {
   const principal = await currentPrincipal();
-  if (!principal) return problem(401, "unauthorized", "Sign in to export history.");
-  if (!can(principal, "read")) return problem(403, "forbidden", "Your role cannot read history.");
+  if (!principal) throw new ApiError("unauthorized", "Sign in to export history.");
+  const context = requestContext();
+  if (context) context.principal = principal;
+  if (!can(principal, "read")) throw new ApiError("forbidden", "Your role cannot read history.");
 
   const params = new URL(request.url).searchParams;
   const format = params.get("format") ?? "csv";
   if (format !== "csv" && format !== "json") {
-    return problem(400, "invalid_request", 'format must be "csv" or "json".');
+    throw new ApiError("invalid_request", 'format must be "csv" or "json".');
   }
   params.delete("cursor"); // an export is the whole filtered set, not one page
   const { query: filter, problems } = parseHistoryParams(params);
-  if (problems.length) return problem(400, "invalid_request", problems.join(" "));
+  if (problems.length) throw new ApiError("invalid_request", problems.join(" "));
   const types = typesFor(filter);
   if (types.length !== 1) {
-    return problem(
-      400,
+    throw new ApiError(
       "invalid_request",
       "Approvals and questions have different columns: add type=approval or type=question.",
     );
@@ -50,7 +51,9 @@ export async function GET(request: Request) {
     },
     async pull(controller) {
       try {
-        const next = await batches.next();
+        // each batch is its own short query with its own deadline: the export as a whole
+        // may take as long as it needs
+        const next = await withDbDeadline(REQUEST_DB_BUDGET_MS, () => batches.next());
         if (next.done) {
           if (format === "json") controller.enqueue(encoder.encode(JSON_ARRAY_CLOSE));
           controller.close();
@@ -81,4 +84,4 @@ export async function GET(request: Request) {
       "Cache-Control": "no-store",
     },
   });
-}
+});

@@ -1,5 +1,5 @@
-import { overTime } from "@/db/queries/metrics";
-import { bucketLabel, formatCount, formatMs } from "@/lib/metrics/format";
+import { overTimeBucket, overTime } from "@/db/queries/metrics";
+import { bucketLabel, bucketPlural, formatCount, formatMs } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { ColumnChart, TrendChart } from "../charts";
 import { Duration, NoDecisions, Panel, TableDetails, num, table, td, th } from "../ui";
@@ -12,8 +12,7 @@ export async function OverTimeSection({
   filter: MetricsFilter;
   allTimeHref?: string;
 }) {
-  const points = await overTime(filter);
-  const unit = filter.bucket;
+  const [points, unit] = await Promise.all([overTime(filter), overTimeBucket(filter)]);
   const total = points.reduce((n, p) => n + p.decisions, 0);
   const data = points.map((p) => ({
     label: bucketLabel(p.start, unit),
@@ -27,7 +26,7 @@ export async function OverTimeSection({
     undefined as (typeof points)[number] | undefined,
   );
   const trendSummary = slowest
-    ? `Response time per ${unit}, ${points.length} ${unit}s: highest p90 ${formatMs(slowest.p90Ms)} on ${bucketLabel(slowest.start, unit)}.`
+    ? `Response time per ${unit}, ${points.length} ${bucketPlural(unit)}: highest p90 ${formatMs(slowest.p90Ms)} on ${bucketLabel(slowest.start, unit)}.`
     : "No decisions in this period.";
   const countSummary = busiest
     ? `Decisions per ${unit}: ${formatCount(total)} in total, most on ${bucketLabel(busiest.start, unit)} (${formatCount(busiest.decisions)}).`
@@ -36,7 +35,7 @@ export async function OverTimeSection({
     <>
       <Panel
         title="Response time over time"
-        description={`Average and p90 per ${unit} (UTC). Gaps are ${unit}s without decisions.`}
+        description={`Average and p90 per ${unit} (UTC). Gaps are ${bucketPlural(unit)} without decisions.`}
         className="lg:col-span-2"
       >
         {total === 0 ? (
@@ -52,11 +51,11 @@ export async function OverTimeSection({
                 { key: "p90", name: "p90", kind: "duration", color: 2 },
               ]}
             />
-            <TableDetails summary={`Show as a table (${points.length} ${unit}s)`}>
+            <TableDetails summary={`Show as a table (${points.length} ${bucketPlural(unit)})`}>
               <table className={table}>
                 <thead>
                   <tr>
-                    <th className={th}>{unit === "hour" ? "Hour (UTC)" : "Day (UTC)"}</th>
+                    <th className={th}>{`${unit[0]!.toUpperCase()}${unit.slice(1)} (UTC)`}</th>
                     <th className={`${th} ${num}`}>Decisions</th>
                     <th className={`${th} ${num}`}>Average</th>
                     <th className={`${th} ${num}`}>p90</th>
@@ -83,7 +82,7 @@ export async function OverTimeSection({
       </Panel>
       <Panel
         title={`Decisions per ${unit}`}
-        description={`${formatCount(total)} decisions in the period (UTC ${unit}s).`}
+        description={`${formatCount(total)} decisions in the period (UTC ${bucketPlural(unit)}).`}
         className="lg:col-span-2"
       >
         {total === 0 ? (
