@@ -38,6 +38,7 @@ export default async function InboxPage({ searchParams }: Props) {
     description: i.description,
     timestampMs: i.timestamp.getTime(),
     expiresAtMs: i.expiresAt?.getTime() ?? null,
+    escalated: i.escalated,
   }));
   const filtered = filter.type || filter.agent;
   return (

@@ -9,6 +9,7 @@ import { benchLive } from "./live";
 import { benchPages } from "./pages";
 import { machine } from "./lib/report";
 import { benchSubmit } from "./submit";
+import { benchWebhooks } from "./webhooks";
 
 const all: [string, () => Promise<{ rss: number }>][] = [
   ["submit", benchSubmit],
@@ -16,6 +17,7 @@ const all: [string, () => Promise<{ rss: number }>][] = [
   ["live", benchLive],
   ["pages", benchPages],
   ["big-diff", benchBigDiff],
+  ["webhooks", benchWebhooks],
 ];
 
 async function main() {

@@ -221,3 +221,103 @@ export const apiKeys = pgTable("api_keys", {
   agentId: text("agent_id"),
 });
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/* ---- Notifications: the outbox, its deliveries, webhooks, escalation ------------------ */
+
+/**
+ * What happened to a request, written in the transaction that made it happen (created,
+ * decided) or by the sweep that noticed it (expired, escalated). One row per request per
+ * event type (the unique constraint): every channel (webhooks, email) fans out from here.
+ */
+export const outboxEvents = pgTable(
+  "outbox_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** request.created | request.decided | request.expired | request.escalated */
+    type: text("type").notNull(),
+    /** a kind of lib/domain/kinds.ts */
+    requestType: text("request_type").notNull(),
+    requestId: uuid("request_id").notNull(),
+    agentId: text("agent_id").notNull(),
+    /** the request as it was at the event (lib/notify/event.ts EventData) */
+    payload: jsonb("payload").notNull(),
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+    /** set once its deliveries exist (one row per subscriber of each channel) */
+    dispatchedAt: timestamp("dispatched_at"),
+  },
+  (t) => [
+    unique("outbox_events_request_type_unique").on(t.requestType, t.requestId, t.type),
+    index("idx_outbox_events_undispatched")
+      .on(t.createdAt)
+      .where(sql`${t.dispatchedAt} IS NULL`),
+  ],
+);
+export type OutboxEventRow = typeof outboxEvents.$inferSelect;
+
+/**
+ * One event to one subscriber of one channel (`webhook`: target = webhook id; another
+ * channel names its own targets). Claimed with FOR UPDATE SKIP LOCKED and a lease, so
+ * with several processes each delivery is attempted by one at a time.
+ */
+export const outboxDeliveries = pgTable(
+  "outbox_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    target: text("target").notNull(),
+    /** pending (to send or retry) | delivered | failed (given up) */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at").notNull().defaultNow(),
+    /** while set and in the future, a process is sending it */
+    leaseUntil: timestamp("lease_until"),
+    lastAttemptAt: timestamp("last_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastLatencyMs: integer("last_latency_ms"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at"),
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+    /** failures after this give up (status failed); "Redeliver" moves it */
+    giveUpAt: timestamp("give_up_at").notNull(),
+  },
+  (t) => [
+    unique("outbox_deliveries_event_target_unique").on(t.eventId, t.channel, t.target),
+    index("idx_outbox_deliveries_due")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("idx_outbox_deliveries_target").on(t.channel, t.target, t.createdAt),
+  ],
+);
+export type OutboxDeliveryRow = typeof outboxDeliveries.$inferSelect;
+
+export const webhooks = pgTable("webhooks", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  url: text("url").notNull(),
+  /** standard | slack | ntfy */
+  format: text("format").notNull(),
+  /** the event types it receives */
+  events: text("events").array().notNull(),
+  /** only requests of this agent / kind (null: all) */
+  agentId: text("agent_id"),
+  kind: text("kind"),
+  /** whsec_… (Standard Webhooks); shown once when created */
+  secret: text("secret").notNull(),
+  createdBy: text("created_by"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  /** first failure of the current run of failures (null: last attempt succeeded) */
+  failingSince: timestamp("failing_since"),
+  disabledAt: timestamp("disabled_at"),
+  disabledReason: text("disabled_reason"),
+});
+export type WebhookRow = typeof webhooks.$inferSelect;
+
+/** "Escalate after N minutes pending": scope '' is the global setting, else an agent_id. */
+export const escalationSettings = pgTable("escalation_settings", {
+  scope: text("scope").primaryKey(),
+  minutes: integer("minutes").notNull(),
+  updatedBy: text("updated_by"),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});

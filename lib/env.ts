@@ -118,6 +118,9 @@ const schema = z.object({
       });
       return z.NEVER;
     }),
+  /** Webhooks: one attempt's limit, and how long failures are retried before giving up. */
+  NEXUS_WEBHOOK_TIMEOUT_SECONDS: positiveInt("NEXUS_WEBHOOK_TIMEOUT_SECONDS", 10),
+  NEXUS_WEBHOOK_RETRY_HOURS: positiveInt("NEXUS_WEBHOOK_RETRY_HOURS", 24),
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway. */
   NEXUS_SHUTDOWN_TIMEOUT_SECONDS: positiveInt("NEXUS_SHUTDOWN_TIMEOUT_SECONDS", 25),
 });

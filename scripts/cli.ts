@@ -5,13 +5,22 @@ import { keysGroup } from "./cli/keys";
 import { usersGroup } from "./cli/users";
 import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
+import { escalationGroup, webhooksGroup } from "./cli/webhooks";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
  * database (while no server holds it) and on a PostgreSQL server. Each group lives in
  * scripts/cli/<group>.ts; register it in the list below.
  */
-const groups: CommandGroup[] = [usersGroup, keysGroup, backupGroup, restoreGroup, exportGroup];
+const groups: CommandGroup[] = [
+  usersGroup,
+  keysGroup,
+  backupGroup,
+  restoreGroup,
+  exportGroup,
+  webhooksGroup,
+  escalationGroup,
+];
 
 function help() {
   const lines = ["usage: npm run nexus -- <command> [options]", ""];

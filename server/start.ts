@@ -11,6 +11,7 @@ import { recordPeerAddresses } from "./auth/client-peer";
 import { setupToken } from "./auth/setup-token";
 import { startBackupScheduler } from "./backup-scheduler";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
+import { startNotifications, stopNotifications } from "./notify/start";
 import { inFlightRequests } from "./request-log";
 
 export { isShuttingDown, onShutdown };
@@ -42,6 +43,8 @@ export async function startNexus() {
   }
   await announceSetupToken();
   startBackups(database);
+  startNotifications();
+  onShutdown(stopNotifications);
   handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
 }

@@ -6,7 +6,7 @@ import { can } from "@/lib/auth/principal";
 export function SettingsNav({ principal }: { principal: Principal }) {
   return (
     <nav aria-label="Settings" className="mb-6 border-b border-zinc-200 pb-3 dark:border-zinc-800">
-      <ul className="flex gap-1 text-sm">
+      <ul className="flex flex-wrap gap-1 text-sm">
         <li>
           <NavLink href="/settings/account">Account</NavLink>
         </li>
@@ -17,6 +17,9 @@ export function SettingsNav({ principal }: { principal: Principal }) {
             </li>
             <li>
               <NavLink href="/settings/api-keys">API keys</NavLink>
+            </li>
+            <li>
+              <NavLink href="/settings/webhooks">Webhooks</NavLink>
             </li>
           </>
         ) : null}

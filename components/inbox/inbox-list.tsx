@@ -119,6 +119,14 @@ export function InboxList({
               className={`w-20 shrink-0 text-xs font-semibold uppercase tracking-wide ${row.type === "approval" ? "text-violet-700 dark:text-violet-300" : "text-teal-700 dark:text-teal-300"}`}
             >
               {row.type}
+              {row.escalated ? (
+                <span
+                  className="mt-1 block w-fit rounded bg-red-100 px-1.5 py-0.5 text-[0.7rem] text-red-800 normal-case dark:bg-red-950 dark:text-red-200"
+                  title="Pending past the escalation threshold"
+                >
+                  Escalated
+                </span>
+              ) : null}
             </span>
             <div className="min-w-0 flex-1">
               <IntentLink

@@ -7,6 +7,8 @@ export interface InboxRow {
   description: string | null;
   timestampMs: number;
   expiresAtMs: number | null;
+  /** pending past its escalation threshold */
+  escalated?: boolean;
 }
 
 export function reviewHref(row: Pick<InboxRow, "type" | "id">): string {

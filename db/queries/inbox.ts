@@ -18,6 +18,8 @@ export interface PendingItem {
   expiresAt: Date | null;
   /** how long it has waited, by the database clock */
   waitingMs: number;
+  /** it passed its escalation threshold (a request.escalated event exists) */
+  escalated: boolean;
 }
 
 export const INBOX_ORDERS = ["oldest", "newest", "agent"] as const;
@@ -55,7 +57,8 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
       : filter.order === "agent"
         ? sql`agent_id, timestamp ASC, type, id`
         : sql`timestamp ASC, type, id`;
-  const query = sql`SELECT *, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY ${order} LIMIT ${limit}`;
+  const escalated = sql`EXISTS (SELECT 1 FROM outbox_events e WHERE e.request_type = p.type AND e.request_id = p.id AND e.type = 'request.escalated') AS escalated`;
+  const query = sql`SELECT *, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms, ${escalated} FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY ${order} LIMIT ${limit}`;
   const result = await rows<{
     type: RequestType;
     id: string;
@@ -65,6 +68,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     timestamp: string | Date;
     expires_at: string | Date | null;
     waiting_ms: number;
+    escalated: boolean;
   }>(db, query);
   return result.map((r) => ({
     type: r.type,
@@ -75,6 +79,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     timestamp: toUtcDate(r.timestamp),
     expiresAt: r.expires_at === null ? null : toUtcDate(r.expires_at),
     waitingMs: Number(r.waiting_ms),
+    escalated: r.escalated === true,
   }));
 }
 

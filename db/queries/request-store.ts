@@ -2,10 +2,19 @@ import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import { KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
-import { getDb } from "../client";
+import { KINDS, REQUEST_KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import { eventData, type OutboxEventType } from "@/lib/notify/events";
+import { getDb, type Executor } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
-import { apiKeys, approvalRequests, hitlMetrics, questionRequests } from "../schema";
+import {
+  apiKeys,
+  approvalRequests,
+  escalationSettings,
+  hitlMetrics,
+  outboxEvents,
+  questionRequests,
+} from "../schema";
+import { recordEvent } from "./outbox";
 import {
   afterCursor,
   expiresAtIn,
@@ -155,7 +164,9 @@ export async function createRequest<K extends RequestKind>(
       .onConflictDoNothing({ target: t.id })
       .returning(withKey(t))) as unknown as RequestRow<K>[];
     if (created) {
-      await notifyEvent(tx, s.createdEvent(created));
+      const live = s.createdEvent(created);
+      await notifyEvent(tx, live);
+      await recordOutbox(tx, "request.created", kind, created, live);
       return { kind: "created", row: created };
     }
     const [existing] = (await tx
@@ -305,6 +316,102 @@ export async function decideRequest<K extends RequestKind>(
       id: row.id,
       agent_id: row.agentId,
     });
+    await recordOutbox(tx, "request.decided", kind, row, s.createdEvent(row));
     return { ok: true, row } as const;
   });
+}
+
+/* ---- The outbox (db/queries/outbox.ts): events of every kind ------------------------- */
+
+/** Record an outbox event of `row` in the caller's transaction (see recordEvent). */
+function recordOutbox<K extends RequestKind>(
+  tx: Pick<Executor, "insert" | "execute">,
+  type: OutboxEventType,
+  kind: K,
+  row: RequestRow<K>,
+  live: NexusEvent,
+  now = new Date(),
+  extra: { escalatedAfterMinutes?: number } = {},
+) {
+  const data = eventData(kind, row, live as unknown as Record<string, unknown>, now, extra);
+  return recordEvent(tx, type, kind, data);
+}
+
+const hasEvent = (kind: RequestKind, t: AnyTable, type: OutboxEventType) =>
+  sql`EXISTS (SELECT 1 FROM ${outboxEvents} WHERE ${outboxEvents.requestType} = ${kind} AND ${outboxEvents.requestId} = ${t.id} AND ${outboxEvents.type} = ${type})`;
+
+/** The escalation threshold of a row's agent: its own setting, else the global one ('' scope). */
+const escalationMinutes = (t: AnyTable) =>
+  sql<
+    number | null
+  >`COALESCE((SELECT ${escalationSettings.minutes} FROM ${escalationSettings} WHERE ${escalationSettings.scope} = ${t.agentId}), (SELECT ${escalationSettings.minutes} FROM ${escalationSettings} WHERE ${escalationSettings.scope} = ''))`;
+
+/**
+ * The events no transaction writes: requests that expired undecided and requests pending
+ * past their escalation threshold. Rows are taken FOR UPDATE SKIP LOCKED (a decision in
+ * flight, or another process sweeping, holds them), and the outbox's unique constraint
+ * makes each event happen once whoever sweeps. Returns how many events were written.
+ */
+export async function sweepTimedEvents(limit = 200): Promise<number> {
+  const db = await getDb();
+  let written = 0;
+  for (const kind of REQUEST_KINDS) {
+    const s = specOf(kind);
+    const t = tableOf(kind);
+    const undecided = isNull(column(kind, s.decided));
+    written += await db.transaction(async (tx) => {
+      let n = 0;
+      const expired = (await tx
+        .select(withKey(t))
+        .from(t)
+        .where(
+          and(
+            undecided,
+            lte(t.expiresAt, sql`${nowUtc}`),
+            sql`NOT ${hasEvent(kind, t, "request.expired")}`,
+          ),
+        )
+        .limit(limit)
+        .for("update", { of: t, skipLocked: true })) as unknown as RequestRow<typeof kind>[];
+      for (const row of expired) {
+        const at = row.expiresAt && row.expiresAt > new Date() ? row.expiresAt : new Date();
+        if (await recordOutbox(tx, "request.expired", kind, row, s.createdEvent(row), at)) n++;
+      }
+      const minutes = escalationMinutes(t);
+      const escalating = (await tx
+        .select({ row: withKey(t), minutes: minutes.as("escalation_minutes") })
+        .from(t)
+        .where(
+          and(
+            undecided,
+            stillOpen(t),
+            sql`${minutes} > 0`,
+            sql`${t.createdAt} <= ${nowUtc} - make_interval(mins => ${minutes})`,
+            sql`NOT ${hasEvent(kind, t, "request.escalated")}`,
+          ),
+        )
+        .limit(limit)
+        .for("update", { of: t, skipLocked: true })) as unknown as {
+        row: RequestRow<typeof kind>;
+        minutes: number;
+      }[];
+      for (const { row, minutes: m } of escalating) {
+        const extra = { escalatedAfterMinutes: Number(m) };
+        if (
+          await recordOutbox(
+            tx,
+            "request.escalated",
+            kind,
+            row,
+            s.createdEvent(row),
+            new Date(),
+            extra,
+          )
+        )
+          n++;
+      }
+      return n;
+    });
+  }
+  return written;
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { countEscalations, globalEscalationMinutes } from "@/db/queries/escalation";
 import { queueStatus } from "@/db/queries/metrics";
 import { formatCount, formatPercent, formatUtc, requestHref } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
@@ -27,10 +28,12 @@ function Card({
 
 /** Headline numbers for the period, plus the queue as it is now. */
 export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
-  const [{ overall }, queue, { verdicts }] = await Promise.all([
+  const [{ overall }, queue, { verdicts }, escalations, target] = await Promise.all([
     loadResponseStats(filter),
     queueStatus(filter),
     loadAgentStats(filter),
+    countEscalations(filter.from, filter.to, filter.type),
+    globalEscalationMinutes(),
   ]);
   const oldest = queue.oldestPending;
   return (
@@ -96,6 +99,16 @@ export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
           ) : (
             "—"
           )}
+        </Card>
+        <Card
+          label="Escalations"
+          note={
+            target
+              ? `breaches of the ${target}-minute target`
+              : "no escalation target set (Settings → Webhooks)"
+          }
+        >
+          {formatCount(escalations)}
         </Card>
       </dl>
     </section>
