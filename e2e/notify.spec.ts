@@ -233,3 +233,22 @@ test.describe("review at phone width", () => {
     await page.screenshot({ path: "test-results/phone-inbox.png", fullPage: true });
   });
 });
+
+test("a reviewer chooses email: a digest every N minutes, checked and kept", async ({ page }) => {
+  await page.goto("/settings/account");
+  await expect(page.getByRole("heading", { name: "Email", exact: true })).toBeVisible();
+  await page.getByRole("radio", { name: /A digest/ }).check();
+  await page.getByLabel("Digest every (minutes)").fill("3");
+  await page.getByRole("button", { name: "Save email choice" }).click();
+  await expect(page.getByText("At least 5 minutes")).toBeVisible();
+  await expect(page.getByRole("radio", { name: /A digest/ })).toBeChecked();
+  await page.getByLabel("Digest every (minutes)").fill("30");
+  await page.getByRole("button", { name: "Save email choice" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("radio", { name: /A digest/ })).toBeChecked();
+  await expect(page.getByLabel("Digest every (minutes)")).toHaveValue("30");
+  await page.getByRole("radio", { name: "No email" }).check();
+  await page.getByRole("button", { name: "Save email choice" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+});
