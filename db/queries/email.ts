@@ -8,12 +8,7 @@ import {
   users,
   type OutboxEventRow,
 } from "../schema";
-import {
-  DEFAULT_DIGEST_MINUTES,
-  digestTarget,
-  parseTarget,
-  type EmailMode,
-} from "@/lib/email/preferences";
+import { DEFAULT_DIGEST_MINUTES, digestTarget, type EmailMode } from "@/lib/email/preferences";
 import { nowUtc } from "./requests";
 
 /*
@@ -105,52 +100,34 @@ export async function recipient(userId: string) {
 }
 
 /**
- * Send one digest: inside a transaction that locks the reviewer's preference row (two
- * deliveries of one digest attempted at once wait for each other), read every pending
- * delivery of `target` (oldest first), call `send` with their events, and mark the
- * others delivered once it returns; if `send` throws, nothing is marked and the worker
- * retries. `claimedId` (the delivery the worker is attempting) is left for the worker
- * to settle. Returns how many requests the digest listed (0: an earlier digest already
- * took this one).
+ * The requests waiting for one reviewer's digest (`digest:<user id>`): the pending
+ * deliveries of that target with their events, oldest first. The oldest one sends the
+ * digest for all (server/email/channel.ts).
  */
-export async function sendDigest(
+export async function digestBatch(
   target: string,
-  claimedId: string,
-  send: (events: OutboxEventRow[]) => Promise<void>,
-): Promise<number> {
+): Promise<{ id: string; event: OutboxEventRow }[]> {
   const db = await getDb();
-  const { userId } = parseTarget(target);
-  return db.transaction(async (tx) => {
-    await tx
-      .select({ id: emailPreferences.userId })
-      .from(emailPreferences)
-      .where(eq(emailPreferences.userId, userId))
-      .for("update");
-    const rows = await tx
-      .select({ delivery: outboxDeliveries.id, event: outboxEvents })
-      .from(outboxDeliveries)
-      .innerJoin(outboxEvents, eq(outboxEvents.id, outboxDeliveries.eventId))
-      .where(
-        and(
-          eq(outboxDeliveries.channel, EMAIL_CHANNEL),
-          eq(outboxDeliveries.target, target),
-          eq(outboxDeliveries.status, "pending"),
-        ),
-      )
-      .orderBy(asc(outboxEvents.createdAt));
-    if (!rows.some((r) => r.delivery === claimedId)) return 0;
-    await send(rows.map((r) => r.event));
-    const others = rows.map((r) => r.delivery).filter((id) => id !== claimedId);
-    if (others.length > 0)
-      await tx
-        .update(outboxDeliveries)
-        .set({
-          status: "delivered",
-          deliveredAt: sql`${nowUtc}`,
-          leaseUntil: null,
-          lastError: null,
-        })
-        .where(and(inArray(outboxDeliveries.id, others), eq(outboxDeliveries.status, "pending")));
-    return rows.length;
-  });
+  return db
+    .select({ id: outboxDeliveries.id, event: outboxEvents })
+    .from(outboxDeliveries)
+    .innerJoin(outboxEvents, eq(outboxEvents.id, outboxDeliveries.eventId))
+    .where(
+      and(
+        eq(outboxDeliveries.channel, EMAIL_CHANNEL),
+        eq(outboxDeliveries.target, target),
+        eq(outboxDeliveries.status, "pending"),
+      ),
+    )
+    .orderBy(asc(outboxEvents.createdAt), asc(outboxDeliveries.id));
+}
+
+/** Mark deliveries a digest listed as delivered (those still pending). */
+export async function markDigested(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const db = await getDb();
+  await db
+    .update(outboxDeliveries)
+    .set({ status: "delivered", deliveredAt: sql`${nowUtc}`, leaseUntil: null, lastError: null })
+    .where(and(inArray(outboxDeliveries.id, ids), eq(outboxDeliveries.status, "pending")));
 }

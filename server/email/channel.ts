@@ -1,6 +1,12 @@
 import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
-import { EMAIL_CHANNEL, emailTargets, recipient, sendDigest } from "@/db/queries/email";
+import {
+  digestBatch,
+  EMAIL_CHANNEL,
+  emailTargets,
+  markDigested,
+  recipient,
+} from "@/db/queries/email";
 import type { AttemptOutcome } from "@/db/queries/outbox";
 import type { OutboxEventRow } from "@/db/schema";
 import { parseTarget } from "@/lib/email/preferences";
@@ -14,9 +20,13 @@ import type { Channel } from "@/server/notify/channels";
  * down or refuses a message leaves the delivery pending; it is sent on a later attempt.
  *
  *   `<user id>`         one email now (a new request for `each`, any escalation)
- *   `digest:<user id>`  due when the request has waited the reviewer's digest interval;
- *                       then one email lists every request waiting for that digest
+ *   `digest:<user id>`  the oldest request waiting for a reviewer's digest sends it once
+ *                       it has waited the digest interval, listing every waiting request,
+ *                       and marks the others delivered; a failed send leaves all pending
  */
+
+/** how long after the digest's send time the requests it listed look again (then: sent) */
+const DIGEST_FOLLOW_MS = 30_000;
 
 export interface EmailChannelOptions {
   smtpUrl: string;
@@ -76,13 +86,27 @@ export function emailChannel(opts: EmailChannelOptions): Channel {
           await send(who.email, requestMail(mailEvent(event), ctx.baseUrl), ctx.timeoutMs);
           return outcome(started, null);
         }
-        // a digest: wait until this request has waited the interval, then send all
-        const dueAt = event.createdAt.getTime() + who.digestMinutes * 60_000;
-        if (who.mode === "digest" && dueAt > now())
-          return outcome(started, "waiting for the digest", { retryAfterMs: dueAt - now() });
-        await sendDigest(delivery.target, delivery.id, async (events) => {
-          await send(who.email, digestMail(events.map(mailEvent), ctx.baseUrl), ctx.timeoutMs);
-        });
+        // a digest: the oldest waiting request sends it, for all, once it has waited the
+        // interval; the others wait for it (no transaction is held while mail is sent)
+        const batch = await digestBatch(delivery.target);
+        const first = batch[0];
+        if (!batch.some((b) => b.id === delivery.id)) return outcome(started, null); // sent
+        const dueAt = (first?.event ?? event).createdAt.getTime() + who.digestMinutes * 60_000;
+        const wait = who.mode === "digest" ? Math.max(0, dueAt - now()) : 0;
+        if (first && first.id !== delivery.id)
+          return outcome(started, "waiting for the digest", {
+            retryAfterMs: wait + DIGEST_FOLLOW_MS,
+          });
+        if (wait > 0) return outcome(started, "waiting for the digest", { retryAfterMs: wait });
+        await send(
+          who.email,
+          digestMail(
+            batch.map((b) => mailEvent(b.event)),
+            ctx.baseUrl,
+          ),
+          ctx.timeoutMs,
+        );
+        await markDigested(batch.filter((b) => b.id !== delivery.id).map((b) => b.id));
         return outcome(started, null);
       } catch (err) {
         return outcome(started, describe(err));
