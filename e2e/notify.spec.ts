@@ -62,9 +62,7 @@ test.describe("browser notifications", () => {
     await expect(control).toHaveAttribute("data-notify-state", "off");
     await page.getByRole("button", { name: "Turn on notifications" }).click();
     await expect(control).toHaveAttribute("data-notify-state", "on");
-    await expect(
-      page.getByRole("status").filter({ hasText: "Browser notifications" }),
-    ).toContainText("On:");
+    await expect(control.locator("p").first()).toContainText("Browser notifications: On:");
 
     await page.goto("/");
     await expect(page.locator("[data-live-status='live']")).toBeVisible();

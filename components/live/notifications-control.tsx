@@ -21,7 +21,7 @@ export function NotificationsControl() {
   const [asking, setAsking] = useState(false);
   return (
     <div className="max-w-prose space-y-3 text-sm" data-notify-state={state}>
-      <p role="status" aria-live="polite">
+      <p aria-live="polite">
         <span className="font-medium">Browser notifications:</span> {STATE_TEXT[state]}
       </p>
       {state === "on" ? (
