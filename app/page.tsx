@@ -55,7 +55,7 @@ export default async function InboxPage({ searchParams }: Props) {
               : null}
           </span>
         </h1>
-        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        <p className="text-xs text-zinc-500 max-sm:hidden dark:text-zinc-400">
           <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> to move,{" "}
           <kbd className="font-mono">Enter</kbd> to open, <kbd className="font-mono">?</kbd> for all
           shortcuts

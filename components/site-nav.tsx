@@ -4,6 +4,7 @@ import { countPending } from "@/db/queries/inbox";
 import { can, type Principal } from "@/lib/auth/principal";
 import { log } from "@/lib/log";
 import { KeyboardShortcuts } from "./keyboard/shortcuts";
+import { Attention } from "./live/attention";
 import { LiveUpdates } from "./live/live-updates";
 import { NavLink } from "./nav-link";
 
@@ -49,6 +50,7 @@ export async function SiteNav({ principal }: { principal: Principal | null }) {
             </ul>
             <div className="ml-auto flex items-center gap-2 text-sm sm:gap-3">
               <LiveUpdates />
+              <Attention count={count} />
               <KeyboardShortcuts />
               <span data-testid="signed-in-as">
                 <span className="sr-only">Signed in as </span>
@@ -60,7 +62,7 @@ export async function SiteNav({ principal }: { principal: Principal | null }) {
               <form action={signOutAction}>
                 <button
                   type="submit"
-                  className="rounded px-3 py-1.5 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                  className="rounded px-3 py-1.5 text-zinc-600 hover:bg-zinc-100 max-sm:min-h-11 dark:text-zinc-300 dark:hover:bg-zinc-800"
                 >
                   Sign out
                 </button>

@@ -381,3 +381,18 @@ export const escalationSettings = pgTable("escalation_settings", {
   updatedBy: text("updated_by"),
   updatedAt: timestamp("updated_at").notNull().defaultNow(),
 });
+/**
+ * A reviewer's email choice (Settings → Account): none, one email per new request
+ * (`each`), or a digest at most every `digest_minutes`. No row: none. Sent through the
+ * outbox's email channel (server/email/channel.ts).
+ */
+export const emailPreferences = pgTable("email_preferences", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** none | each | digest */
+  mode: text("mode").notNull().default("none"),
+  digestMinutes: integer("digest_minutes").notNull().default(15),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+export type EmailPreferenceRow = typeof emailPreferences.$inferSelect;

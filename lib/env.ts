@@ -59,6 +59,13 @@ const schema = z.object({
     .url("NEXUS_PUBLIC_URL must be an absolute URL such as https://nexus.example.com")
     .optional(),
   NEXUS_MAX_BODY_BYTES: positiveInt("NEXUS_MAX_BODY_BYTES", 5 * 1024 * 1024),
+  /** email (optional): smtp://user:pass@host:587 or smtps://…:465 (nodemailer's URL form) */
+  NEXUS_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "NEXUS_SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
+  /** the From of Nexus's emails */
+  NEXUS_MAIL_FROM: z.string().min(3).default("Nexus <nexus@localhost>"),
   NEXUS_AUTH_SECRET: z
     .string()
     .min(32, "NEXUS_AUTH_SECRET must be at least 32 characters")

@@ -18,6 +18,8 @@ import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
 export interface KindView<K extends RequestKind> {
   /** the tab's title */
   metaTitle(row: RequestRow<K>): string;
+  /** the phone's bar that brings the decision box back (components/review/decide-bar.tsx) */
+  decideLabel: string;
   heading(row: RequestRow<K>): React.ReactNode;
   /** under the heading, above the agent and times */
   lead?(row: RequestRow<K>): React.ReactNode;
@@ -37,6 +39,7 @@ const shorten = (text: string, max: number) =>
 export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   approval: {
     metaTitle: (row) => `Review ${row.filePath}`,
+    decideLabel: "Approve or reject",
     heading: (row) => (
       <h1 id="request-title" className="break-all font-mono text-xl font-semibold">
         {row.filePath}
@@ -61,6 +64,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   },
   question: {
     metaTitle: (row) => `Question: ${shorten(row.question, 60)}`,
+    decideLabel: "Answer",
     heading: (row) => (
       <h1
         id="request-title"
@@ -87,6 +91,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   },
   tool_call: {
     metaTitle: (row) => `${toolLabel(row.toolName)}: ${shorten(row.title, 60)}`,
+    decideLabel: "Allow or deny",
     heading: (row) => <ToolCallHeading row={row} />,
     lead: (row) => <ToolCallLead row={row} />,
     aside: (row) => <ToolCallWhere row={row} />,

@@ -5,6 +5,7 @@ import { connection } from "next/server";
 import { cache } from "react";
 import { MessagePage } from "@/components/message-page";
 import { DecisionForm } from "@/components/review/decision-form";
+import { DecideBar } from "@/components/review/decide-bar";
 import { DecisionRecord } from "@/components/review/decision-record";
 import { DoneBanner } from "@/components/review/done-banner";
 import { RequestMeta } from "@/components/review/request-meta";
@@ -75,7 +76,10 @@ export function reviewPage<K extends RequestKind>(kind: K) {
             />
             {view.aside?.(row)}
           </div>
-          <div className="h-fit rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          <div
+            id="decision"
+            className="h-fit scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+          >
             {status === "pending" ? (
               can(principal, "decide") ? (
                 <DecisionForm
@@ -103,6 +107,10 @@ export function reviewPage<K extends RequestKind>(kind: K) {
           </div>
         </div>
         {view.below?.(row)}
+        {status === "pending" && can(principal, "decide") ? (
+          // the box comes before the diff on a phone; this brings it back from below
+          <DecideBar target="decision" label={`${view.decideLabel} ↑`} />
+        ) : null}
       </article>
     );
   }

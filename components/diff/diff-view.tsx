@@ -31,7 +31,7 @@ function ViewToggle({ view }: { view: ViewMode }) {
       type="button"
       aria-pressed={view === mode}
       onClick={() => setViewMode(mode)}
-      className={`px-3 py-1 text-sm ${view === mode ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
+      className={`px-3 py-1 text-sm max-sm:min-h-11 ${view === mode ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
     >
       {label}
     </button>
@@ -138,7 +138,7 @@ export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: 
         <div className="ml-auto flex items-center gap-2">
           <button
             type="button"
-            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 max-sm:min-h-11 dark:border-zinc-700 dark:hover:bg-zinc-800"
             onClick={() =>
               setCollapseAll((c) => ({ generation: c.generation + 1, collapsed: true }))
             }
@@ -147,7 +147,7 @@ export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: 
           </button>
           <button
             type="button"
-            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 max-sm:min-h-11 dark:border-zinc-700 dark:hover:bg-zinc-800"
             onClick={() =>
               setCollapseAll((c) => ({ generation: c.generation + 1, collapsed: false }))
             }

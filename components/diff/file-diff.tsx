@@ -93,6 +93,10 @@ export function FileDiff({
     if (!box || ready) return;
     const check = () => {
       if (box.querySelector("tbody tr")) {
+        // the viewer's table has no header cells: its rows are lines of code, each cell
+        // labelled for screen readers (old/new line numbers), so it is laid out, not data
+        for (const table of box.querySelectorAll("table"))
+          table.setAttribute("role", "presentation");
         setReady(true);
         observer.disconnect();
       }
@@ -138,7 +142,7 @@ export function FileDiff({
           aria-expanded={!collapsed}
           aria-controls={bodyId}
           aria-label={`${collapsed ? "Show" : "Hide"} ${file.path}`}
-          className="rounded px-1.5 py-0.5 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
+          className="rounded px-1.5 py-0.5 text-xs text-zinc-600 hover:bg-zinc-200 max-sm:min-h-11 max-sm:px-3 dark:text-zinc-300 dark:hover:bg-zinc-800"
         >
           <span aria-hidden="true">{collapsed ? "▸ Show" : "▾ Hide"}</span>
         </button>
@@ -182,7 +186,11 @@ export function FileDiff({
           </p>
         ) : show ? (
           <>
-            {ready ? null : <StaticDiff file={file} limit={limit} view={view} />}
+            {ready ? null : (
+              <div className="overflow-x-auto">
+                <StaticDiff file={file} limit={limit} view={view} />
+              </div>
+            )}
             <div ref={viewerBox} hidden={!ready} data-viewer={ready ? "ready" : "loading"}>
               <Suspense fallback={null}>
                 <FileViewer file={file} limit={limit} view={view} dark={dark} />
@@ -215,7 +223,7 @@ export function FileDiff({
           </>
         ) : eager ? (
           // server rendering and hydration: the first file as a plain table at once
-          <StaticDiff file={file} limit={limit} view={view} />
+          <StaticDiff file={file} limit={limit} view="auto" />
         ) : (
           <ViewerPlaceholder
             label="The diff renders when scrolled into view…"

@@ -27,11 +27,19 @@ import type { ViewMode } from "./use-view-mode";
 
 const WORKER_FROM_LINES = 1000;
 
-// the library sizes its gutter columns at 50px; ours hold up to 6 digits, or 2 numbers
+// the library sizes its gutter columns at 50px; ours hold up to 6 digits, or 2 numbers.
+// On a phone, code lines keep their shape (no break inside a word) and the diff scrolls
+// sideways inside its box instead of widening the page.
 const GUTTER_CSS = `
 .nexus-diff[data-view="split"] colgroup col:nth-child(1),
 .nexus-diff[data-view="split"] colgroup col:nth-child(4) { width: 3.75rem; }
 .nexus-diff[data-view="unified"] colgroup col:nth-child(1) { width: 6.5rem; }
+@media (max-width: 767px) {
+  .nexus-diff table { width: max-content; min-width: 100%; table-layout: auto; }
+  .nexus-diff pre, .nexus-diff [class*="-content-text"] {
+    white-space: pre; line-break: auto; word-break: normal;
+  }
+}
 `;
 
 // DiffType values of the library (its enum is not exported from the package root)
@@ -69,7 +77,8 @@ const styles: ReactDiffViewerStylesOverride = {
     pre: { opacity: 1, textAlign: "right" },
   },
   // hunk header rows (highlightLines = the separator ids)
-  highlightedLine: { "& pre, & span": { color: "#64748b !important", fontStyle: "normal" } },
+  // slate-600: 4.5:1 and more on the header row's light blue (slate-500 was 4.3:1)
+  highlightedLine: { "& pre, & span": { color: "#475569 !important", fontStyle: "normal" } },
 };
 
 function gutterCell(

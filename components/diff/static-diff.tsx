@@ -66,7 +66,8 @@ const mark = (line: DiffLine | undefined) =>
 
 const gutterCls =
   "w-[3.75rem] px-1.5 text-right align-top text-zinc-600 select-none dark:text-zinc-400";
-const textCls = "whitespace-pre-wrap break-all align-top";
+// phones: no break inside a word; the table scrolls sideways in its box (see file-viewer.tsx)
+const textCls = "whitespace-pre-wrap break-all align-top max-md:whitespace-pre max-md:break-normal";
 
 function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
   return (
@@ -86,6 +87,13 @@ function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
   );
 }
 
+const tableCls =
+  "w-full table-fixed border-collapse font-mono text-[12.5px] leading-5 max-md:w-max max-md:min-w-full max-md:table-auto";
+
+/**
+ * `view: "auto"` (server rendering, before the stored choice is known): both layouts,
+ * unified on narrow screens and split on wide ones by CSS, like useViewMode's default.
+ */
 export function StaticDiff({
   file,
   limit,
@@ -93,10 +101,25 @@ export function StaticDiff({
 }: {
   file: DiffFile;
   limit: number;
-  view: ViewMode;
+  view: ViewMode | "auto";
 }) {
+  if (view === "auto") {
+    return (
+      <>
+        <div className="overflow-x-auto max-md:hidden">
+          <StaticDiff file={file} limit={limit} view="split" />
+        </div>
+        <div className="overflow-x-auto md:hidden">
+          <StaticDiff file={file} limit={limit} view="unified" />
+        </div>
+      </>
+    );
+  }
   const hunkRow = (header: string, span: number) => (
-    <tr key={`h:${header}`} className="bg-[#eef4ff] text-slate-500 dark:bg-[#1e2a44]">
+    <tr
+      key={`h:${header}`}
+      className="bg-[#eef4ff] text-slate-600 dark:bg-[#1e2a44] dark:text-slate-400"
+    >
       <td colSpan={span} className="px-3 whitespace-pre-wrap">
         {header}
       </td>
@@ -104,7 +127,7 @@ export function StaticDiff({
   );
   if (view === "split") {
     return (
-      <table className="w-full table-fixed border-collapse font-mono text-[12.5px] leading-5">
+      <table className={tableCls}>
         <colgroup>
           <col className="w-[3.75rem]" />
           <col className="w-7" />
@@ -154,7 +177,7 @@ export function StaticDiff({
     shown += hunk.lines.length;
   }
   return (
-    <table className="w-full table-fixed border-collapse font-mono text-[12.5px] leading-5">
+    <table className={tableCls}>
       <colgroup>
         <col className="w-[6.5rem]" />
         <col className="w-7" />

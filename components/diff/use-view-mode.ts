@@ -16,7 +16,13 @@ function read(): ViewMode {
   } catch {
     // storage blocked: fall through to this tab's choice
   }
-  return chosen ?? "split";
+  return chosen ?? (narrow() ? "unified" : "split");
+}
+
+/** Phones and narrow windows read a unified diff by default: split needs two columns of code. */
+const NARROW = "(max-width: 767px)";
+function narrow(): boolean {
+  return typeof window.matchMedia === "function" && window.matchMedia(NARROW).matches;
 }
 
 function subscribe(listener: () => void) {
@@ -25,9 +31,13 @@ function subscribe(listener: () => void) {
     if (event.key === KEY) listener();
   };
   window.addEventListener("storage", onStorage);
+  // turning a phone or resizing the window changes the default
+  const media = typeof window.matchMedia === "function" ? window.matchMedia(NARROW) : null;
+  media?.addEventListener("change", listener);
   return () => {
     listeners.delete(listener);
     window.removeEventListener("storage", onStorage);
+    media?.removeEventListener("change", listener);
   };
 }
 
@@ -41,7 +51,7 @@ export function setViewMode(mode: ViewMode) {
   for (const listener of listeners) listener();
 }
 
-/** Split or unified diff view, remembered in localStorage and kept in sync across tabs. */
+/** Split or unified diff view (unified by default on narrow screens), remembered in localStorage and kept in sync across tabs. */
 export function useViewMode(): ViewMode {
   return useSyncExternalStore(subscribe, read, () => "split");
 }

@@ -92,7 +92,7 @@ export function KeyboardShortcuts() {
       <button
         type="button"
         onClick={() => dialogRef.current?.showModal()}
-        className="rounded px-2 py-1 text-xs whitespace-nowrap text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        className="rounded px-2 py-1 text-xs whitespace-nowrap max-sm:hidden text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
         aria-haspopup="dialog"
         aria-label="Keyboard shortcuts"
       >

@@ -10,8 +10,9 @@ import { ShortcutsDialog, useShortcuts, type Shortcut } from "./shortcuts";
 
 type Action = (state: DecisionFormState, formData: FormData) => Promise<DecisionFormState>;
 
+// max-sm:min-h-11: 44 px touch targets on a phone
 const button =
-  "rounded-md px-4 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60";
+  "rounded-md px-4 py-2 text-sm font-medium max-sm:min-h-11 disabled:cursor-not-allowed disabled:opacity-60";
 const LIMIT = `Up to ${MAX_TEXT.toLocaleString("en")} characters.`;
 
 /** A shortcut's effect: press the i-th button, focus the text field, or start a reject. */
@@ -288,7 +289,7 @@ export function DecisionForm({
           <button
             type="button"
             onClick={() => helpRef.current?.showModal()}
-            className="ml-auto text-xs text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400"
+            className="ml-auto text-xs text-zinc-600 underline-offset-2 hover:underline max-sm:hidden dark:text-zinc-400"
           >
             Keyboard shortcuts <kbd>?</kbd>
           </button>

@@ -1,5 +1,6 @@
 import "server-only";
 import { env, publicUrl } from "@/lib/env";
+import { emailChannel } from "@/server/email/channel";
 import { registerChannel } from "./channels";
 import { webhookChannel } from "./webhook-channel";
 import { DEFAULT_WORKER_OPTIONS, startOutboxWorker, type OutboxWorker } from "./worker";
@@ -25,6 +26,10 @@ const g = globalThis as unknown as { __nexusOutboxWorker?: OutboxWorker };
  */
 export function startNotifications(): OutboxWorker {
   registerChannel(webhookChannel);
+  const { NEXUS_SMTP_URL, NEXUS_MAIL_FROM } = env();
+  // email is the outbox's second channel, only when an SMTP server is configured
+  if (NEXUS_SMTP_URL)
+    registerChannel(emailChannel({ smtpUrl: NEXUS_SMTP_URL, from: NEXUS_MAIL_FROM }));
   g.__nexusOutboxWorker ??= startOutboxWorker(workerOptionsFromEnv());
   return g.__nexusOutboxWorker;
 }

@@ -3,6 +3,8 @@
 import { APIError } from "better-auth/api";
 import { headers } from "next/headers";
 import { z } from "zod";
+import { setEmailPreference } from "@/db/queries/email";
+import { EMAIL_MODES, MAX_DIGEST_MINUTES, MIN_DIGEST_MINUTES } from "@/lib/email/preferences";
 import type { FormState } from "@/lib/forms";
 import { getAuth } from "@/server/auth/auth";
 import { passwordSchema } from "@/server/auth/users";
@@ -56,4 +58,38 @@ export async function changePasswordAction(
   form: FormData,
 ): Promise<FormState> {
   return changePasswordForm(previous, form);
+}
+
+const EMAIL_FIELDS = ["mode", "digestMinutes"] as const;
+const emailSchema = z.object({
+  mode: z.enum(EMAIL_MODES, { error: "Choose none, each request or a digest" }),
+  digestMinutes: z.coerce
+    .number({ error: "Minutes must be a whole number" })
+    .int("Minutes must be a whole number")
+    .min(MIN_DIGEST_MINUTES, `At least ${MIN_DIGEST_MINUTES} minutes`)
+    .max(MAX_DIGEST_MINUTES, `At most ${MAX_DIGEST_MINUTES} minutes`),
+});
+
+const emailForm = formAction<FormState>(
+  "decide",
+  async (form, principal) => {
+    if (principal.kind !== "user") return { message: "Only a signed-in person has an email." };
+    const input = parseForm(emailSchema, formFields(form, EMAIL_FIELDS));
+    await setEmailPreference(principal.id, input);
+    // the values go back to the form: React resets it to them after the submission
+    return {
+      ok: true,
+      message: "Saved.",
+      values: { mode: input.mode, digestMinutes: String(input.digestMinutes) },
+    };
+  },
+  { fields: EMAIL_FIELDS, echo: EMAIL_FIELDS },
+);
+
+/** A reviewer's email choice: none, each new request, or a digest every N minutes. */
+export async function emailPreferenceAction(
+  previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  return emailForm(previous, form);
 }
