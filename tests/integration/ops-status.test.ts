@@ -16,7 +16,7 @@ import { takeBackup } from "@/db/ops/backup";
 import { seedDemo } from "@/db/seed";
 import { PEER_HEADER } from "@/lib/auth/client-address";
 import { resetEnvCache } from "@/lib/env";
-import { REQUEST_KINDS } from "@/lib/domain/kinds";
+import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import type { Status } from "@/lib/ops/status";
 import { RESPONSE_BUCKETS_S } from "@/server/metrics";
 import { responseHistogram } from "@/db/queries/status";
@@ -64,6 +64,13 @@ afterAll(async () => {
   delete process.env.NEXUS_BACKUP_DIR;
   resetEnvCache();
 });
+
+/** Each kind's table and decision column, written here by hand as the test's own answer (a new kind must add a row). */
+const PENDING_SQL: Record<RequestKind, [table: string, decided: string]> = {
+  approval: ["approval_requests", "approved"],
+  question: ["question_requests", "response"],
+  tool_call: ["tool_call_requests", "approved"],
+};
 
 describe(`status and Prometheus (${testDbKind})`, () => {
   it("status: a monitor key reads it; agent and reviewer keys get 403, nobody 401", async () => {
@@ -135,8 +142,7 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     expect(s.longPollsWaiting).toBe(0);
     expect(s.eventStreamsOpen).toBe(0);
     for (const kind of REQUEST_KINDS) {
-      const table = kind === "approval" ? "approval_requests" : "question_requests";
-      const decided = kind === "approval" ? "approved" : "response";
+      const [table, decided] = PENDING_SQL[kind];
       const [p] = await rows<{ n: number }>(
         database.db,
         sql`SELECT count(*)::int AS n FROM public.${sql.identifier(table)}
@@ -146,11 +152,13 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     }
     const [oldest] = await rows<{ id: string; ts: string }>(
       database.db,
-      sql`SELECT id, timestamp::text AS ts FROM (
-            SELECT id, timestamp FROM approval_requests WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > now() AT TIME ZONE 'UTC')
-            UNION ALL
-            SELECT id, timestamp FROM question_requests WHERE response IS NULL AND (expires_at IS NULL OR expires_at > now() AT TIME ZONE 'UTC')
-          ) p ORDER BY timestamp LIMIT 1`,
+      sql`SELECT id, timestamp::text AS ts FROM (${sql.join(
+        REQUEST_KINDS.map(
+          (kind) =>
+            sql`SELECT id, timestamp FROM ${sql.identifier(PENDING_SQL[kind][0])} WHERE ${sql.identifier(PENDING_SQL[kind][1])} IS NULL AND (expires_at IS NULL OR expires_at > now() AT TIME ZONE 'UTC')`,
+        ),
+        sql` UNION ALL `,
+      )}) p ORDER BY timestamp LIMIT 1`,
     );
     expect(s.oldestPending?.id).toBe(oldest!.id);
     expect(s.backups.enabled).toBe(false);
@@ -271,8 +279,7 @@ describe(`status and Prometheus (${testDbKind})`, () => {
     expect(text).toMatch(/nexus_db_pool_connections\{state="max"\} \d+/);
 
     for (const kind of REQUEST_KINDS) {
-      const table = kind === "approval" ? "approval_requests" : "question_requests";
-      const decidedCol = kind === "approval" ? "approved" : "response";
+      const [table, decidedCol] = PENDING_SQL[kind];
       const [p] = await rows<{ n: number }>(
         database.db,
         sql`SELECT count(*)::int AS n FROM public.${sql.identifier(table)}
