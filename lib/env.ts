@@ -106,6 +106,8 @@ const schema = z.object({
   NEXUS_STATEMENT_TIMEOUT_MS: positiveInt("NEXUS_STATEMENT_TIMEOUT_MS", 5000),
   /** Longest wait for a new connection to the PostgreSQL server. */
   NEXUS_DB_CONNECT_TIMEOUT_MS: positiveInt("NEXUS_DB_CONNECT_TIMEOUT_MS", 2000),
+  /** Sign-in attempts per client address per 5 minutes (better-auth's limiter). */
+  NEXUS_SIGN_IN_RATE_MAX: positiveInt("NEXUS_SIGN_IN_RATE_MAX", 20),
   /**
    * Whether Nexus sits behind reverse proxies whose X-Forwarded-For / X-Forwarded-Proto
    * it may believe: unset, 0, false or no (default) trusts no header (the client is the

@@ -23,7 +23,7 @@ import { log } from "@/lib/log";
  * Per-address limit on the sign-in endpoint (better-auth's limiter, in rate_limits), keyed
  * by the address server/auth/handler.ts resolves (never a client-sent header).
  */
-export const SIGN_IN_RATE = { window: 300, max: 20 } as const;
+const signInRate = () => ({ window: 300, max: env().NEXUS_SIGN_IN_RATE_MAX });
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;
 export const SESSION_DAYS = 7;
@@ -137,7 +137,7 @@ function createAuth(db: Db, secret: string) {
       storage: "database",
       window: 60,
       max: 100,
-      customRules: { [SIGN_IN]: SIGN_IN_RATE },
+      customRules: { [SIGN_IN]: signInRate() },
     },
     // Same-origin check on state-changing auth requests: the configured public URL, and
     // the origin the request itself was sent to (as Next.js does for server actions).
