@@ -102,7 +102,9 @@ test("exports the filtered set as CSV and JSON downloads", async ({ page }) => {
 test("an export without one type is refused with a clear message", async ({ request }) => {
   const res = await request.get("/history/export?format=csv");
   expect(res.status()).toBe(400);
-  expect((await res.json()).error.message).toMatch(/type=approval or type=question/);
+  expect((await res.json()).error.message).toMatch(
+    /type=approval, type=question or type=tool_call/,
+  );
   const bad = await request.get("/history/export?format=xml&type=approval");
   expect(bad.status()).toBe(400);
 });
