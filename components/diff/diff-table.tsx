@@ -1,22 +1,22 @@
-import type { Segment } from "@/lib/diff/highlight";
 import type { DiffFile, DiffLine } from "@/lib/diff/parse";
+import { decodeRuns } from "@/lib/diff/runs";
 import type { ViewMode } from "./use-view-mode";
 
 /*
  * One file's diff lines as a table, split (old | new) or unified: the real old/new line
- * numbers, syntax colours and changed-word marks (segments from lib/diff/highlight.ts,
+ * numbers, syntax colours and changed-word marks (runs from lib/diff/highlight.ts,
  * computed on the server for the first lines). No hooks and no browser APIs: the server
  * renders it into the page's HTML, so the first lines are complete before any script
  * runs, and the browser renders the same component for lines shown later. Lines
- * without segments yet show as plain text until theirs arrive.
+ * without runs yet show as plain text until theirs arrive.
  */
 
-type Cell = { line: DiffLine; no: number; segments: Segment[] | undefined } | null;
+type Cell = { line: DiffLine; no: number; runs: string | undefined } | null;
 type Row =
   { kind: "hunk"; header: string; hunk: number } | { kind: "split"; left: Cell; right: Cell };
 
 /** Rows of the split view: a change block's k-th removed and k-th added line side by side. */
-export function splitRows(file: DiffFile, limit: number, segments?: Segment[][][] | null): Row[] {
+export function splitRows(file: DiffFile, limit: number, runs?: string[][] | null): Row[] {
   const rows: Row[] = [];
   let shown = 0;
   file.hunks.forEach((hunk, h) => {
@@ -27,7 +27,7 @@ export function splitRows(file: DiffFile, limit: number, segments?: Segment[][][
     const cell = (i: number, no: number | null): Cell => ({
       line: lines[i]!,
       no: no ?? 0,
-      segments: segments?.[h]?.[i],
+      runs: runs?.[h]?.[i],
     });
     for (let i = 0; i < lines.length;) {
       const line = lines[i]!;
@@ -76,10 +76,10 @@ const gutterCls =
 const textCls =
   "whitespace-pre-wrap break-all pr-2 align-top max-md:whitespace-pre max-md:break-normal";
 
-/** A line's code: its coloured segments, or its plain text until they are computed. */
-function Code({ line, segments }: { line: DiffLine; segments: Segment[] | undefined }) {
-  const body = segments
-    ? segments.map(([text, cls], i) =>
+/** A line's code: its coloured pieces, or its plain text until its runs are computed. */
+function Code({ line, runs }: { line: DiffLine; runs: string | undefined }) {
+  const body = runs
+    ? decodeRuns(line.text, runs).map(([text, cls], i) =>
         cls ? (
           <span key={i} className={cls}>
             {text}
@@ -115,7 +115,7 @@ function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
         {mark(cell?.line)}
       </td>
       <td className={`${textCls} ${tone(cell?.line, false)}`}>
-        {cell ? <Code line={cell.line} segments={cell.segments} /> : null}
+        {cell ? <Code line={cell.line} runs={cell.runs} /> : null}
       </td>
     </>
   );
@@ -157,14 +157,14 @@ export function DiffTable({
   file,
   limit,
   view,
-  segments,
+  runs,
 }: {
   file: DiffFile;
   /** how many diff lines to show (from the top) */
   limit: number;
   view: ViewMode;
   /** per hunk, per line (lib/diff/highlight.ts); missing lines show as plain text */
-  segments?: Segment[][][] | null;
+  runs?: string[][] | null;
 }) {
   if (view === "split") {
     return (
@@ -181,7 +181,7 @@ export function DiffTable({
           names={["Old line", "Old change", "Old code", "New line", "New change", "New code"]}
         />
         <tbody>
-          {splitRows(file, limit, segments).map((r, i) =>
+          {splitRows(file, limit, runs).map((r, i) =>
             r.kind === "hunk" ? (
               <HunkRow key={`h${r.hunk}`} header={r.header} hunk={r.hunk} span={6} />
             ) : (
@@ -215,7 +215,7 @@ export function DiffTable({
           </td>
           <td className={`w-7 px-2 align-top select-none ${tone(line, false)}`}>{mark(line)}</td>
           <td className={`${textCls} ${tone(line, false)}`}>
-            <Code line={line} segments={segments?.[h]?.[i]} />
+            <Code line={line} runs={runs?.[h]?.[i]} />
           </td>
         </tr>,
       );

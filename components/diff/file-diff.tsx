@@ -66,7 +66,7 @@ export function FileDiff({
   const show = eager || (hydrated && (near || typeof IntersectionObserver === "undefined"));
   const [limit, setLimit] = useState<number>(LIMITS.initialLines);
   const ref = useRef<HTMLElement>(null);
-  const segments = useHighlight(file, limit, highlight, hydrated && show && !collapsed);
+  const runs = useHighlight(file, limit, highlight, hydrated && show && !collapsed);
 
   // render the table only when the file comes near the viewport (the first file: at once)
   useEffect(() => {
@@ -167,7 +167,7 @@ export function FileDiff({
           <>
             {/* data-viewer: "ready" once interactive (hydrated), for tests and tools */}
             <div className="overflow-x-auto" data-viewer={hydrated ? "ready" : "loading"}>
-              <DiffTable file={file} limit={limit} view={view} segments={segments} />
+              <DiffTable file={file} limit={limit} view={view} runs={runs} />
             </div>
             {remaining > 0 ? (
               <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">

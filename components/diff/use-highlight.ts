@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { FileHighlight, Segment } from "@/lib/diff/highlight";
+import type { FileHighlight } from "@/lib/diff/highlight";
 import type { DiffFile } from "@/lib/diff/parse";
 
 /** Let the browser paint and handle input between batches of highlighting. */
@@ -10,17 +10,17 @@ const yieldToMain = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 const BATCH_MS = 25;
 
 /**
- * A file's segments for its first `limit` lines: the server's (`initial`) where they
+ * A file's colour runs (lib/diff/runs.ts) for its first `limit` lines: the server's (`initial`) where they
  * reach, the rest computed here once `active` (the table is shown). The highlighter
  * and the file's grammar load on first need; hunks are highlighted in batches between
- * which the main thread is free. Until then, lines without segments show as plain text.
+ * which the main thread is free. Until then, lines without runs show as plain text.
  */
 export function useHighlight(
   file: DiffFile,
   limit: number,
   initial: FileHighlight | null,
   active: boolean,
-): Segment[][][] | null {
+): string[][] | null {
   const [computed, setComputed] = useState<FileHighlight | null>(null);
   const best = computed && computed.lines >= (initial?.lines ?? 0) ? computed : initial;
   const covered = best?.lines ?? 0;
@@ -33,7 +33,7 @@ export function useHighlight(
       const { grammarFor, highlightHunks } = await import("@/lib/diff/highlight");
       const language = await grammarFor(file.path);
       // keep the hunks already done in full; redo a partly done one
-      const hunks: Segment[][][] = [];
+      const hunks: string[][] = [];
       let end = 0;
       for (const [h, hunk] of file.hunks.entries()) {
         end += hunk.lines.length;

@@ -7,8 +7,8 @@ import type { DiffFile, DiffLine } from "./parse";
 
 /*
  * Syntax highlighting and word-level change marks for a file's diff lines, as data the
- * diff table renders (components/diff/static-diff.tsx): each line becomes segments of
- * text with CSS classes. Pure and the same on both sides: the review page computes the
+ * diff table renders (components/diff/diff-table.tsx): each line becomes runs of colour
+ * codes over its text (lib/diff/runs.ts). Pure and the same on both sides: the review page computes the
  * lines it shows first on the server (no highlighter in the page's first scripts, no
  * work during hydration); lines shown later ("Show more", files past the server's
  * budget) are computed in the browser, a hunk at a time between frames.
@@ -20,14 +20,14 @@ import type { DiffFile, DiffLine } from "./parse";
  * too little to be worth it.
  */
 
-/** A piece of a line: its text and its CSS classes ("" for plain text). */
-export type Segment = [text: string, classes: string];
+/** A piece of a line and its run code (lib/diff/runs.ts). */
+type Piece = [text: string, code: string];
 
-/** Segments per shown line, by hunk then line (the first `lines` diff lines of the file). */
+/** Runs per shown line, by hunk then line (the first `lines` diff lines of the file). */
 export interface FileHighlight {
   /** the diff lines covered, counted like the table's `limit` */
   lines: number;
-  hunks: Segment[][][];
+  hunks: string[][];
 }
 
 type Loader = () => Promise<{ default: Syntax }>;
@@ -74,52 +74,57 @@ export async function grammarFor(path: string): Promise<string | null> {
 }
 
 /*
- * Prism token types → a few colour classes (app/globals.css, `.hl-*`, light and dark).
- * Types not listed take their parent's colour.
+ * Prism token types → a few colour codes (class `hl-<code>` in app/globals.css, light
+ * and dark). Types not listed take their parent's colour.
  */
 const COLOUR: Record<string, string> = {
-  keyword: "hl-k",
-  boolean: "hl-n",
-  number: "hl-n",
-  constant: "hl-n",
-  symbol: "hl-n",
-  string: "hl-s",
-  char: "hl-s",
-  regex: "hl-s",
-  "template-string": "hl-s",
-  "attr-value": "hl-s",
-  url: "hl-s",
-  comment: "hl-c",
-  prolog: "hl-c",
-  doctype: "hl-c",
-  cdata: "hl-c",
-  function: "hl-f",
-  "class-name": "hl-t",
-  builtin: "hl-t",
-  tag: "hl-g",
-  selector: "hl-g",
-  "attr-name": "hl-v",
-  property: "hl-v",
-  variable: "hl-v",
-  parameter: "hl-v",
-  atrule: "hl-k",
-  important: "hl-k",
-  deleted: "hl-k",
-  inserted: "hl-g",
+  keyword: "k",
+  boolean: "n",
+  number: "n",
+  constant: "n",
+  symbol: "n",
+  string: "s",
+  char: "s",
+  regex: "s",
+  "template-string": "s",
+  "attr-value": "s",
+  url: "s",
+  comment: "c",
+  prolog: "c",
+  doctype: "c",
+  cdata: "c",
+  function: "f",
+  "class-name": "t",
+  builtin: "t",
+  tag: "g",
+  selector: "g",
+  "attr-name": "v",
+  property: "v",
+  variable: "v",
+  parameter: "v",
+  atrule: "k",
+  important: "k",
+  deleted: "k",
+  inserted: "g",
 };
 
-/** One text highlighted → its lines, each a list of [text, colour class]. */
-function tokenLines(text: string, language: string | null): Segment[][] {
-  const lines: Segment[][] = [[]];
+/** One text highlighted → its lines, each a list of [text, colour code]. */
+function tokenLines(text: string, language: string | null): Piece[][] {
+  const lines: Piece[][] = [[]];
   const push = (value: string, cls: string) => {
     const parts = value.split("\n");
     parts.forEach((part, i) => {
       if (i > 0) lines.push([]);
-      if (part) lines[lines.length - 1]!.push([part, cls]);
+      if (!part) return;
+      const line = lines[lines.length - 1]!;
+      const last = line[line.length - 1];
+      // one segment per run of the same colour (punctuation and spaces join their neighbours)
+      if (last && last[1] === cls) last[0] += part;
+      else line.push([part, cls]);
     });
   };
   if (!language) {
-    push(text, "");
+    push(text, "_");
     return lines;
   }
   const walk = (nodes: RootContent[], cls: string) => {
@@ -134,7 +139,7 @@ function tokenLines(text: string, language: string | null): Segment[][] {
     }
   };
   const root: Root = refractor.highlight(text, language);
-  walk(root.children, "");
+  walk(root.children, "_");
   return lines;
 }
 
@@ -167,10 +172,13 @@ function changedRanges(before: string, after: string): [Ranges, Ranges] {
   return [oldRanges, newRanges];
 }
 
-/** Split a line's segments at the changed ranges and add the `hl-w` class inside them. */
-function markRanges(segments: Segment[], ranges: Ranges, mark: string): Segment[] {
+/** A changed word's code: uppercase ("W" for plain text). */
+const marked = (code: string) => (code === "_" ? "W" : code.toUpperCase());
+
+/** Split a line's pieces at the changed ranges and mark the pieces inside them. */
+function markRanges(segments: Piece[], ranges: Ranges): Piece[] {
   if (ranges.length === 0) return segments;
-  const out: Segment[] = [];
+  const out: Piece[] = [];
   let at = 0;
   for (const [text, cls] of segments) {
     const end = at + text.length;
@@ -180,7 +188,7 @@ function markRanges(segments: Segment[], ranges: Ranges, mark: string): Segment[
       const s = Math.max(rs, from);
       const e = Math.min(re, end);
       if (s > from) out.push([text.slice(from - at, s - at), cls]);
-      out.push([text.slice(s - at, e - at), cls ? `${cls} ${mark}` : mark]);
+      out.push([text.slice(s - at, e - at), marked(cls)]);
       from = e;
     }
     if (from < end) out.push([text.slice(from - at), cls]);
@@ -189,8 +197,11 @@ function markRanges(segments: Segment[], ranges: Ranges, mark: string): Segment[
   return out;
 }
 
-/** One hunk's lines → segments per line. */
-function highlightHunk(lines: DiffLine[], language: string | null): Segment[][] {
+/** A line's pieces → its runs ("5k1_9s"). */
+const encode = (pieces: Piece[]) => pieces.map(([text, code]) => `${text.length}${code}`).join("");
+
+/** One hunk's lines → runs per line. */
+function highlightHunk(lines: DiffLine[], language: string | null): string[] {
   const oldSide: string[] = [];
   const newSide: string[] = [];
   for (const line of lines) {
@@ -199,7 +210,7 @@ function highlightHunk(lines: DiffLine[], language: string | null): Segment[][] 
   }
   const oldTokens = tokenLines(oldSide.join("\n"), language);
   const newTokens = tokenLines(newSide.join("\n"), language);
-  const out: Segment[][] = [];
+  const out: Piece[][] = [];
   let o = 0;
   let n = 0;
   for (let i = 0; i < lines.length;) {
@@ -216,24 +227,24 @@ function highlightHunk(lines: DiffLine[], language: string | null): Segment[][] 
     const dels = i - start;
     while (i < lines.length && lines[i]!.kind === "add") i++;
     const adds = i - start - dels;
-    const delSegs: Segment[][] = [];
-    const addSegs: Segment[][] = [];
+    const delSegs: Piece[][] = [];
+    const addSegs: Piece[][] = [];
     for (let k = 0; k < dels; k++) delSegs.push(oldTokens[o + k] ?? []);
     for (let k = 0; k < adds; k++) addSegs.push(newTokens[n + k] ?? []);
     for (let k = 0; k < Math.min(dels, adds); k++) {
       const [oldR, newR] = changedRanges(lines[start + k]!.text, lines[start + dels + k]!.text);
-      delSegs[k] = markRanges(delSegs[k]!, oldR, "hl-w");
-      addSegs[k] = markRanges(addSegs[k]!, newR, "hl-w");
+      delSegs[k] = markRanges(delSegs[k]!, oldR);
+      addSegs[k] = markRanges(addSegs[k]!, newR);
     }
     out.push(...delSegs, ...addSegs);
     o += dels;
     n += adds;
   }
-  return out;
+  return out.map(encode);
 }
 
 /**
- * Segments for the first `limit` diff lines of `file`, from hunk `from` on (to extend an
+ * Runs for the first `limit` diff lines of `file`, hunks `from` to `to` (to extend an
  * earlier result a hunk at a time). The grammar must be loaded (grammarFor).
  */
 export function highlightHunks(
@@ -242,8 +253,8 @@ export function highlightHunks(
   limit: number,
   from = 0,
   to = file.hunks.length,
-): Segment[][][] {
-  const out: Segment[][][] = [];
+): string[][] {
+  const out: string[][] = [];
   let shown = 0;
   for (let h = 0; h < file.hunks.length && h < to && shown < limit; h++) {
     const lines = file.hunks[h]!.lines.slice(0, limit - shown);
@@ -253,7 +264,7 @@ export function highlightHunks(
   return out;
 }
 
-/** Segments for the first `limit` diff lines of `file` (loads the grammar). */
+/** Runs for the first `limit` diff lines of `file` (loads the grammar). */
 export async function highlightFile(file: DiffFile, limit: number): Promise<FileHighlight> {
   const language = await grammarFor(file.path);
   return { lines: Math.min(limit, file.lineCount), hunks: highlightHunks(file, language, limit) };

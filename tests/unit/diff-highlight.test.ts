@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { highlightFile, highlightHunks, type Segment } from "@/lib/diff/highlight";
+import { highlightFile, highlightHunks } from "@/lib/diff/highlight";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
+import { decodeRuns, type Segment } from "@/lib/diff/runs";
 
 function firstFile(text: string): DiffFile {
   const parsed = parseDiff(text);
@@ -9,6 +10,11 @@ function firstFile(text: string): DiffFile {
 }
 
 const text = (line: Segment[]) => line.map((s) => s[0]).join("");
+/** the pieces of each line of each hunk, from the runs and the lines' text */
+const pieces = (f: DiffFile, hunks: string[][], from = 0) =>
+  hunks.map((hunk, h) =>
+    hunk.map((runs, i) => decodeRuns(f.hunks[h + from]!.lines[i]!.text, runs)),
+  );
 const classOf = (line: Segment[], part: string) => line.find((s) => s[0] === part)?.[1];
 
 const file = firstFile(`--- a/src/x.ts
@@ -25,17 +31,40 @@ const file = firstFile(`--- a/src/x.ts
  done();
 `);
 
+describe("decodeRuns", () => {
+  it("cuts a line into its runs' pieces with their classes; the rest stays plain", () => {
+    expect(decodeRuns("const x = 'a';", "5k1_1v3_3S")).toEqual([
+      ["const", "hl-k"],
+      [" ", ""],
+      ["x", "hl-v"],
+      [" = ", ""],
+      ["'a'", "hl-s hl-w"],
+      [";", ""],
+    ]);
+    expect(decodeRuns("ab", "1W")).toEqual([
+      ["a", "hl-w"],
+      ["b", ""],
+    ]);
+  });
+});
+
 describe("highlightFile", () => {
   it("keeps every line's text, in diff order, hunk by hunk", async () => {
     const h = await highlightFile(file, Infinity);
     expect(h.lines).toBe(file.lineCount);
-    expect(h.hunks.map((hunk) => hunk.map(text))).toEqual(
+    // runs cover each line exactly
+    for (const [hi, hunk] of h.hunks.entries())
+      for (const [i, runs] of hunk.entries()) {
+        const total = [...runs.matchAll(/(\d+)\D/g)].reduce((n, m) => n + Number(m[1]), 0);
+        expect(total).toBe(file.hunks[hi]!.lines[i]!.text.length);
+      }
+    expect(pieces(file, h.hunks).map((hunk) => hunk.map(text))).toEqual(
       file.hunks.map((hunk) => hunk.lines.map((l) => l.text)),
     );
   });
 
   it("colours tokens by the file's language, across line breaks inside a comment", async () => {
-    const [first] = (await highlightFile(file, Infinity)).hunks;
+    const [first] = pieces(file, (await highlightFile(file, Infinity)).hunks);
     expect(classOf(first![0]!, "const")).toBe("hl-k");
     expect(classOf(first![0]!, "1")).toBe("hl-n");
     // the comment's second line is still a comment: each side is highlighted as one text
@@ -43,14 +72,14 @@ describe("highlightFile", () => {
   });
 
   it("marks the changed words of a removed/added pair, not the unchanged ones", async () => {
-    const [first] = (await highlightFile(file, Infinity)).hunks;
+    const [first] = pieces(file, (await highlightFile(file, Infinity)).hunks);
     const removed = first![1]!;
     const added = first![2]!;
     expect(removed.filter((s) => s[1].includes("hl-w")).map((s) => s[0])).toEqual(["old"]);
     expect(added.filter((s) => s[1].includes("hl-w")).map((s) => s[0])).toEqual(["new"]);
     expect(classOf(added, "new")).toBe("hl-s hl-w");
     // a pair with little in common is not marked word by word
-    const [, second] = (await highlightFile(file, Infinity)).hunks;
+    const [, second] = pieces(file, (await highlightFile(file, Infinity)).hunks);
     expect(second!.flat().some((s) => s[1].includes("hl-w"))).toBe(false);
   });
 
@@ -61,7 +90,11 @@ describe("highlightFile", () => {
     expect(h.hunks[0]).toHaveLength(3);
     const rest = highlightHunks(file, "typescript", Infinity, 1);
     expect(rest).toHaveLength(1);
-    expect(rest[0]!.map(text)).toEqual(["return 42;", 'throw new Error("no");', "done();"]);
+    expect(pieces(file, rest, 1)[0]!.map(text)).toEqual([
+      "return 42;",
+      'throw new Error("no");',
+      "done();",
+    ]);
   });
 
   it("leaves unknown languages as plain text, never as HTML", async () => {
@@ -69,8 +102,9 @@ describe("highlightFile", () => {
       `--- a/notes.unknown\n+++ b/notes.unknown\n@@ -1 +1 @@\n-<b>x</b>\n+<i>y</i>\n`,
     );
     const h = await highlightFile(plain, Infinity);
-    expect(h.hunks[0]!.map(text)).toEqual(["<b>x</b>", "<i>y</i>"]);
+    const [hunk] = pieces(plain, h.hunks);
+    expect(hunk!.map(text)).toEqual(["<b>x</b>", "<i>y</i>"]);
     // no colour classes (changed-word marks only)
-    expect(h.hunks[0]!.flat().every((s) => s[1] === "" || s[1] === "hl-w")).toBe(true);
+    expect(hunk!.flat().every((s) => s[1] === "" || s[1] === "hl-w")).toBe(true);
   });
 });
