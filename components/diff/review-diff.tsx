@@ -28,7 +28,11 @@ async function initialView(): Promise<ViewMode> {
   return mobile ? "unified" : "split";
 }
 
-export async function ReviewDiff({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+/** DiffView's props but what this computes (they pass through). */
+type Props = Omit<React.ComponentProps<typeof DiffView>, "highlights" | "initialView">;
+
+export async function ReviewDiff(props: Props) {
+  const { diff, fallbackPath } = props;
   const parsed = parseDiff(diff, { fallbackPath });
   const highlights =
     parsed.ok && !opensAsText(parsed.lineCount, diff.length)
@@ -37,12 +41,7 @@ export async function ReviewDiff({ diff, fallbackPath }: { diff: string; fallbac
   const view = await initialView();
   return (
     <Suspense>
-      <DiffView
-        diff={diff}
-        fallbackPath={fallbackPath}
-        highlights={highlights}
-        initialView={view}
-      />
+      <DiffView {...props} highlights={highlights} initialView={view} />
     </Suspense>
   );
 }
