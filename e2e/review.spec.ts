@@ -17,7 +17,7 @@ async function openFromInbox(page: Page, name: string | RegExp) {
   return page.url();
 }
 
-/** Wait until the file's interactive viewer has replaced the server-rendered table. */
+/** Wait until the file's diff table is interactive (hydrated: data-viewer="ready"). */
 async function viewerReady(page: Page, path: string) {
   await expect(
     page.getByRole("region", { name: `Diff of ${path}` }).locator('[data-viewer="ready"]'),
@@ -35,6 +35,11 @@ test("an approval shows every file and hunk with the real old and new line numbe
   await expect(page.getByRole("heading", { name: "src/cache/lru.ts", level: 1 })).toBeVisible();
   await expect(page.getByText("2 files changed")).toBeVisible();
   await viewerReady(page, "src/cache/lru.ts");
+  // syntax colours, and the changed words of a removed/added pair
+  await expect(row(page, "src/cache/lru.ts", "this.misses++;").locator(".hl-k")).toHaveText("this");
+  await expect(
+    row(page, "src/cache/lru.ts", "undefined) return undefined;").locator(".hl-w").first(),
+  ).toBeVisible();
 
   // split view: an added line has only a new number, a removed line only an old one
   const added = row(page, "src/cache/lru.ts", "this.misses++;");
@@ -184,6 +189,37 @@ test("a 20,000-line diff opens with its first hunk visible within 2 s", async ({
   );
   expect(elapsed).toBeLessThan(2000);
   await expect(page.getByText("40 files changed")).toBeVisible();
+});
+
+test.describe("without scripts", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the first file is complete in the server's HTML: numbers, colours, changed words, one layout", async ({
+    page,
+  }) => {
+    await page.goto(`/approvals/${EDGE_CASE_IDS.diff20k}`);
+    const first = page.getByRole("region", { name: "Diff of src/generated/module-0.ts" });
+    await expect(first.locator('td[data-side="new"][data-line="1"]').first()).toBeVisible();
+    await expect(first.locator(".hl-k").first()).toHaveText("const");
+    await expect(first.locator(".hl-w").first()).toHaveText(/^compute/);
+    await expect(first.locator("table")).toHaveCount(1);
+  });
+});
+
+test.describe("on a phone, without scripts", () => {
+  test.use({
+    javaScriptEnabled: false,
+    viewport: { width: 390, height: 844 },
+    userAgent:
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
+  });
+
+  test("the server renders the unified layout", async ({ page }) => {
+    await page.goto(`/approvals/${EDGE_CASE_IDS.diff20k}`);
+    const first = page.getByRole("region", { name: "Diff of src/generated/module-0.ts" });
+    await expect(first.locator('td[data-old-line="1"]').first()).toBeVisible();
+    await expect(first.locator("td[data-side]")).toHaveCount(0);
+  });
 });
 
 test("a 200,000-line diff opens as plain text and can still be rendered file by file", async ({

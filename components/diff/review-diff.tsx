@@ -1,5 +1,4 @@
 import { cookies, headers } from "next/headers";
-import { Suspense } from "react";
 import { initialHighlights } from "@/lib/diff/highlight";
 import { opensAsText } from "@/lib/diff/limits";
 import { parseDiff } from "@/lib/diff/parse";
@@ -10,11 +9,6 @@ import { VIEW_COOKIE, type ViewMode } from "./use-view-mode";
  * The review page's diff (a server component): highlights the lines the page opens with
  * (lib/diff/highlight.ts) and picks the layout to render first, so the HTML holds the
  * complete first view and the browser has no highlighting to do while it hydrates.
- *
- * The Suspense boundary (it never suspends: everything is awaited above it) makes React
- * hydrate the diff after the rest of the page and in slices that yield to the browser
- * (a server-rendered boundary hydrates at a low, interruptible priority), instead of in
- * one long task with the page: the buttons and the decision form are live first.
  */
 
 /** The reviewer's stored layout (a cookie the toggle writes), else unified on phones. */
@@ -38,10 +32,5 @@ export async function ReviewDiff(props: Props) {
     parsed.ok && !opensAsText(parsed.lineCount, diff.length)
       ? await initialHighlights(parsed.files)
       : null;
-  const view = await initialView();
-  return (
-    <Suspense>
-      <DiffView {...props} highlights={highlights} initialView={view} />
-    </Suspense>
-  );
+  return <DiffView {...props} highlights={highlights} initialView={await initialView()} />;
 }
