@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { getDb } from "../client";
 import { apiKeys, type ApiKeyRole, type ApiKeyRow } from "../schema";
+import { recordAudit } from "./audit";
 
 /*
  * API keys: `nxs_` + 32 random bytes (base64url). Only the sha256 of the key is stored
@@ -29,18 +30,27 @@ export async function createApiKey(input: {
   const db = await getDb();
   const key = PREFIX + randomBytes(32).toString("base64url");
   try {
-    const [row] = await db
-      .insert(apiKeys)
-      .values({
-        name: input.name,
-        role: input.role,
-        keyHash: hashApiKey(key),
-        prefix: key.slice(0, 10),
-        createdBy: input.createdBy ?? null,
-        agentId: input.agentId ?? null,
-      })
-      .returning();
-    return { key, row: row! };
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(apiKeys)
+        .values({
+          name: input.name,
+          role: input.role,
+          keyHash: hashApiKey(key),
+          prefix: key.slice(0, 10),
+          createdBy: input.createdBy ?? null,
+          agentId: input.agentId ?? null,
+        })
+        .returning();
+      await recordAudit(tx, {
+        event: "key.created",
+        actor: input.createdBy ?? null,
+        subjectType: "key",
+        subjectId: input.name,
+        details: { role: input.role, agent_id: input.agentId ?? null, prefix: row!.prefix },
+      });
+      return { key, row: row! };
+    });
   } catch (err) {
     if (
       String(
@@ -79,12 +89,16 @@ export async function listApiKeys(): Promise<ApiKeyRow[]> {
 }
 
 /** Revoke by name; returns false when no live key has that name. */
-export async function revokeApiKey(name: string): Promise<boolean> {
+export async function revokeApiKey(name: string, actor: string | null = null): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    if (rows.length === 0) return false;
+    await recordAudit(tx, { event: "key.revoked", actor, subjectType: "key", subjectId: name });
+    return true;
+  });
 }
