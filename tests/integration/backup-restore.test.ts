@@ -21,7 +21,7 @@ import {
   testDbKind,
   uniqueName,
 } from "../helpers/db";
-import { snapshotAll } from "../helpers/snapshot";
+import { expectRestored, snapshotAll } from "../helpers/snapshot";
 
 /** The store's decision for an approval, in the shape these tests were written for. */
 const decideApproval = (i: {
@@ -77,21 +77,6 @@ async function snapshotOf(config: DbConfig) {
   } finally {
     await d.close();
   }
-}
-
-/**
- * A restored database equals the backed-up one but for the audit log: the backup's own
- * entry (backup.taken) is written after the dump, and the restore adds backup.restored.
- */
-function expectRestored(restored: Record<string, string[]>, source: Record<string, string[]>) {
-  const AUDIT = "public.audit_log";
-  const { [AUDIT]: restoredAudit = [], ...restoredRest } = restored;
-  const { [AUDIT]: sourceAudit = [], ...sourceRest } = source;
-  expect(restoredRest).toEqual(sourceRest);
-  expect(restoredAudit.filter((r) => !r.includes("backup.restored"))).toEqual(
-    sourceAudit.filter((r) => !r.includes("backup.taken")),
-  );
-  expect(restoredAudit.filter((r) => r.includes("backup.restored"))).toHaveLength(1);
 }
 
 describe(`backup and restore (${testDbKind})`, () => {
