@@ -42,6 +42,7 @@ test("a two-approval request: 1 of 2 after the first approval, decided by a seco
   const quorum = page.getByRole("region", { name: "1 of 2 approvals" });
   await expect(quorum).toContainText("Your approval is recorded. Needs 1 more approval");
   await expect(quorum.getByRole("list", { name: "Approved by" })).toContainText(E2E_USERS.admin);
+  await page.screenshot({ path: test.info().outputPath("quorum-review-1280.png") });
 
   // the same reviewer again: refused, clearly
   await page.getByRole("button", { name: "Approve" }).click();
@@ -49,6 +50,7 @@ test("a two-approval request: 1 of 2 after the first approval, decided by a seco
 
   await page.goto(`/?agent=quorum-${tag}`);
   await expect(row).toContainText("1 of 2 approvals");
+  await page.screenshot({ path: test.info().outputPath("quorum-inbox-1280.png") });
 
   const reviewer = await browser.newContext({
     storageState: await signInState(baseURL!, E2E_USERS.reviewer, E2E_PASSWORD),
@@ -119,6 +121,10 @@ test("Settings → Audit at phone width: filters stacked, entries readable, noth
   expect(overflow).toBeLessThanOrEqual(0);
   const button = await page.getByRole("button", { name: "Filter" }).boundingBox();
   expect(button!.height).toBeGreaterThanOrEqual(44);
+  await page.screenshot({ path: test.info().outputPath("audit-390.png"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: test.info().outputPath("audit-1280-dark.png") });
 });
 
 test.describe("a reviewer", () => {
