@@ -1,7 +1,7 @@
 /*
- * File extension → Prism language name for react-diff-viewer-continued's built-in
- * highlighter (refractor, grammars loaded lazily per language). Unknown → undefined
- * (no highlighting). The viewer renders tokens as React elements, never as HTML.
+ * File extension → Prism language name for the diff's highlighter (lib/diff/highlight.ts:
+ * refractor, grammars loaded per language). Unknown → undefined (no highlighting). The
+ * table renders the colours as React elements around the text, never as HTML.
  */
 const BY_EXTENSION: Record<string, string> = {
   ts: "typescript",
