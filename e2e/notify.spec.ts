@@ -205,7 +205,7 @@ test.describe("review at phone width", () => {
     );
     expect(overflow).toBe(0);
     const wrap = await diff
-      .locator("[class*='-content-text']")
+      .locator("td[data-code]")
       .first()
       .evaluate((el) => getComputedStyle(el).whiteSpace);
     expect(wrap).toBe("pre");

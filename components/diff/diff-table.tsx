@@ -72,7 +72,8 @@ const mark = (line: DiffLine | undefined) =>
 
 const gutterCls =
   "w-[3.75rem] px-1.5 text-right align-top text-zinc-600 select-none dark:text-zinc-400";
-// phones: no break inside a word; the table scrolls sideways in its box
+// phones: no break inside a word; the table scrolls sideways in its box. Code cells
+// carry `data-code` (for tests and tools).
 const textCls =
   "whitespace-pre-wrap break-all pr-2 align-top max-md:whitespace-pre max-md:break-normal";
 
@@ -114,7 +115,7 @@ function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
       <td className={`w-7 px-2 align-top select-none ${tone(cell?.line, false)}`}>
         {mark(cell?.line)}
       </td>
-      <td className={`${textCls} ${tone(cell?.line, false)}`}>
+      <td className={`${textCls} ${tone(cell?.line, false)}`} data-code>
         {cell ? <Code line={cell.line} runs={cell.runs} /> : null}
       </td>
     </>
@@ -214,7 +215,7 @@ export function DiffTable({
             </span>
           </td>
           <td className={`w-7 px-2 align-top select-none ${tone(line, false)}`}>{mark(line)}</td>
-          <td className={`${textCls} ${tone(line, false)}`}>
+          <td className={`${textCls} ${tone(line, false)}`} data-code>
             <Code line={line} runs={runs?.[h]?.[i]} />
           </td>
         </tr>,
