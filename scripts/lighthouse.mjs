@@ -18,7 +18,8 @@
  * Goals checked (issues 13 and 16; marked * in the output): performance and
  * accessibility >= --min for the inbox and the seeded approval in both profiles and for
  * the 500-line diff on desktop (its mobile figures are reported), and on desktop no
- * main-thread task longer than 100 ms (Lighthouse's long-tasks audit) in the median run.
+ * main-thread task longer than 100 ms on the two review pages (Lighthouse's long-tasks
+ * audit) in the median run.
  *
  * The server is scripts/e2e-server.mjs (build if needed, seed, known accounts) on a free port.
  */
@@ -248,9 +249,11 @@ async function main() {
         }
         row.longestTaskMs = longest(lhr);
         row.totalBlockingTimeMs = Math.round(lhr.audits["total-blocking-time"]?.numericValue ?? 0);
-        // issue 16's limit is for the desktop profile; mobile's 4x simulated slowdown makes
+        // issue 16's limit is for the review page in the desktop profile; mobile's 4x
+        // simulated slowdown makes
         // a 25 ms task 100 ms (printed, counted in its total blocking time)
-        if (profile === "desktop" && row.longestTaskMs > MAX_TASK_MS) failed = true;
+        if (profile === "desktop" && p.name !== "inbox" && row.longestTaskMs > MAX_TASK_MS)
+          failed = true;
         const flagged = Object.values(lhr.audits)
           .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")
           .map((a) => `${a.id} (${a.displayValue ?? a.score})`);
