@@ -140,3 +140,13 @@ export async function pingEvents(db: Pick<Executor, "execute">, nonce: string) {
     sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "hub.ping", nonce })})`,
   );
 }
+
+/** The control message after a change to the rules: every process reloads its copy. */
+export const RULES_CHANGED = "rules.changed";
+
+/** NOTIFY rules.changed inside the caller's transaction (not a NexusEvent either). */
+export async function notifyRulesChanged(tx: Pick<Executor, "execute">) {
+  await tx.execute(
+    sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: RULES_CHANGED })})`,
+  );
+}

@@ -40,6 +40,14 @@ export const approvalRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -77,6 +85,14 @@ export const questionRequests = pgTable(
     allowText: boolean("allow_text"),
     /** the labels the reviewer chose (null: none chosen, or no options) */
     selected: jsonb("selected").$type<string[]>(),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -129,6 +145,14 @@ export const toolCallRequests = pgTable(
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
     submittedKeyId: uuid("submitted_key_id"),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),
@@ -150,6 +174,8 @@ export const hitlMetrics = pgTable(
     responseTimeMs: integer("response_time_ms"),
     userId: text("user_id"),
     createdAt: timestamp("created_at").defaultNow(),
+    // addition: decided by a rule (user_id "rule:<name>"), not by a person
+    automatic: boolean("automatic").notNull().default(false),
   },
   (t) => [
     unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),
@@ -396,3 +422,19 @@ export const emailPreferences = pgTable("email_preferences", {
   updatedAt: timestamp("updated_at").notNull().defaultNow(),
 });
 export type EmailPreferenceRow = typeof emailPreferences.$inferSelect;
+
+/**
+ * Rules (lib/rules/rule.ts): evaluated in `position` order on every submission, from an
+ * in-memory copy per process that a `rules.changed` NOTIFY refreshes (server/rules).
+ * `rule` is the one JSON form, as `rule export` prints it.
+ */
+export const rules = pgTable("rules", {
+  name: text("name").primaryKey(),
+  position: integer("position").notNull(),
+  rule: jsonb("rule").notNull(),
+  createdBy: text("created_by"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  updatedBy: text("updated_by"),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+export type RuleRow = typeof rules.$inferSelect;

@@ -76,7 +76,23 @@ export type NewRequest<K extends RequestKind> = KindFields[K] & {
   expiresInS: number | null;
   /** the API key that submits it (null: not through a key) */
   submittedKeyId: string | null;
+  /** what the rule that matched it does (lib/rules; absent/null: no rule matched) */
+  rule?: RuleEffect<K> | null;
 };
+
+/** A matching rule's effect on a new request (server/rules/apply.ts works it out). */
+export interface RuleEffect<K extends RequestKind> {
+  name: string;
+  /** decide at creation (decided_by "rule:<name>", an automatic hitl_metrics row) */
+  decision: KindDecisions[K] | null;
+  routedTo: string[] | null;
+  /** "approve": the expiry sweep approves it when it expires undecided */
+  onExpiry: "approve" | "deny" | null;
+  escalateAfterS: number | null;
+}
+
+/** decided_by of a request a rule decided. */
+export const ruleActor = (name: string) => `rule:${name}`;
 
 type AnyTable = typeof approvalRequests | typeof questionRequests | typeof toolCallRequests;
 type ColumnKey =
@@ -215,6 +231,7 @@ export async function createRequest<K extends RequestKind>(
       createdAt: sql`${nowUtc}`,
       expiresAt: expiresAtIn(input.expiresInS),
       submittedKeyId: input.submittedKeyId,
+      ...ruleValues(kind, input.rule ?? null),
     } as unknown as typeof t.$inferInsert;
     const [created] = (await tx
       .insert(t)
@@ -225,6 +242,9 @@ export async function createRequest<K extends RequestKind>(
       const live = s.createdEvent(created);
       await notifyEvent(tx, live);
       await recordOutbox(tx, "request.created", kind, created, live);
+      if (input.rule?.decision) {
+        await recordDecision(tx, kind, created, ruleActor(input.rule.name), true);
+      }
       return { kind: "created", row: created };
     }
     const [existing] = (await tx
@@ -359,24 +379,57 @@ export async function decideRequest<K extends RequestKind>(
           : "expired";
       return { ok: false, reason, row: current } as const;
     }
-    await tx
-      .insert(hitlMetrics)
-      .values({
-        requestType: kind,
-        requestId: row.id,
-        responseTimeMs: responseTimeMs(kind, row.id),
-        userId: input.decidedBy,
-      })
-      .onConflictDoNothing();
-    await notifyEvent(tx, {
-      type: "request.decided",
-      request_type: kind,
-      id: row.id,
-      agent_id: row.agentId,
-    });
-    await recordOutbox(tx, "request.decided", kind, row, s.createdEvent(row));
+    await recordDecision(tx, kind, row, input.decidedBy, false);
     return { ok: true, row } as const;
   });
+}
+
+/** The columns a matching rule sets on a new request (and its decision, if it decides). */
+function ruleValues<K extends RequestKind>(kind: K, rule: RuleEffect<K> | null) {
+  if (!rule) return {};
+  return {
+    ruleName: rule.name,
+    routedTo: rule.routedTo,
+    onExpiry: rule.onExpiry,
+    escalateAfterS: rule.escalateAfterS,
+    ...(rule.decision
+      ? {
+          ...specOf(kind).set(rule.decision),
+          [KINDS[kind].columns.at]: sql`${nowUtc}`,
+          [KINDS[kind].columns.by]: ruleActor(rule.name),
+        }
+      : {}),
+  };
+}
+
+/**
+ * What every decision writes in its transaction, by a person or a rule (`automatic`):
+ * exactly one hitl_metrics row, the NOTIFY that wakes waiters, the outbox event.
+ */
+async function recordDecision<K extends RequestKind>(
+  tx: Pick<Executor, "insert" | "execute">,
+  kind: K,
+  row: RequestRow<K>,
+  decidedBy: string,
+  automatic: boolean,
+) {
+  await tx
+    .insert(hitlMetrics)
+    .values({
+      requestType: kind,
+      requestId: row.id,
+      responseTimeMs: responseTimeMs(kind, row.id),
+      userId: decidedBy,
+      automatic,
+    })
+    .onConflictDoNothing();
+  await notifyEvent(tx, {
+    type: "request.decided",
+    request_type: kind,
+    id: row.id,
+    agent_id: row.agentId,
+  });
+  await recordOutbox(tx, "request.decided", kind, row, specOf(kind).createdEvent(row));
 }
 
 /**

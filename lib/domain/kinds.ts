@@ -43,6 +43,8 @@ interface KindDef<Row, Status extends string> {
   status: { all: readonly Status[]; of(row: Row, now: Date): Status };
   /** who decided (by), when (at), what they wrote (text) */
   columns: { by: keyof Row; at: keyof Row; text: keyof Row };
+  /** decided by approve/reject, so a rule (lib/rules) or "always allow" can decide it */
+  approves: boolean;
   /** noun: in messages; label: breadcrumb and headings; verb: what a reviewer does; text: the label of what they write */
   words: { noun: string; label: string; verb: string; text: string };
 }
@@ -63,18 +65,21 @@ export const KINDS = defineKinds({
     paths: { segment: "approvals", decision: "decision" },
     status: { all: APPROVAL_STATUSES, of: approvalStatus },
     columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
+    approves: true,
     words: { noun: "approval", label: "Approval", verb: "decide", text: "Comment" },
   },
   question: {
     paths: { segment: "questions", decision: "response" },
     status: { all: QUESTION_STATUSES, of: questionStatus },
     columns: { by: "respondedBy", at: "responseAt", text: "response" },
+    approves: false,
     words: { noun: "question", label: "Question", verb: "answer", text: "Answer" },
   },
   tool_call: {
     paths: { segment: "tool-calls", decision: "decision" },
     status: { all: TOOL_CALL_STATUSES, of: approvalStatus },
     columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
+    approves: true,
     words: { noun: "tool call", label: "Tool call", verb: "decide", text: "Comment" },
   },
 });

@@ -183,15 +183,25 @@ export function verdictOf(
     decidedBy: string | null;
     updatedInput: unknown;
     onTimeout: string | null;
+    /** a rule's outcome when nobody decides in time ("approve"; else denied/asked) */
+    onExpiry?: string | null;
   },
   timeoutS: number,
 ): ToolCallVerdict {
+  const rule = row.decidedBy?.startsWith("rule:") ? row.decidedBy.slice(5) : null;
   if (row.approved === true) {
     const by = row.decidedBy ? ` by ${row.decidedBy}` : "";
     return {
       behavior: "allow",
       reason: row.comment ? `Approved in Nexus${by}: ${row.comment}` : `Approved in Nexus${by}.`,
       updatedInput: (row.updatedInput as ToolInput | null) ?? null,
+    };
+  }
+  if (row.approved === false && rule !== null) {
+    return {
+      behavior: "deny",
+      reason: `Denied by the Nexus rule "${rule}": ${row.comment ?? "no reason given"}`,
+      cause: "rejected",
     };
   }
   if (row.approved === false) {
@@ -202,6 +212,13 @@ export function verdictOf(
     };
   }
   const message = timeoutMessage(timeoutS);
+  if (row.onExpiry === "approve") {
+    return {
+      behavior: "allow",
+      reason: `${message} Approved by the rule's on_expiry.`,
+      updatedInput: null,
+    };
+  }
   return row.onTimeout === "ask"
     ? { behavior: "ask", reason: `${message} Asking in the terminal instead.` }
     : { behavior: "deny", reason: message, cause: "expired" };

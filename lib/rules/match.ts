@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { parseDiff } from "@/lib/diff/parse";
-import type { RequestKind } from "@/lib/domain/kinds";
+import { KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { isDecision, type Rule, type RuleAction } from "./rule";
 
 /*
@@ -99,8 +99,8 @@ export function compileRule(rule: Rule): CompiledRule {
   const m = rule.match;
   const checks: ((f: RequestFacts, stats: () => DiffStats) => boolean)[] = [];
   if (m.kind) checks.push((f) => f.kind === m.kind);
-  // a rule that decides never matches a question (it is answered, not approved)
-  if (isDecision(rule.action)) checks.push((f) => f.kind !== "question");
+  // a rule that decides matches only kinds that are approved (a question is answered)
+  if (isDecision(rule.action)) checks.push((f) => KINDS[f.kind].approves);
   if (m.agent_id !== undefined) checks.push((f) => f.agentId === m.agent_id);
   if (m.key !== undefined) checks.push((f) => f.keyName === m.key);
   if (m.tool !== undefined) checks.push((f) => f.toolName === m.tool);
@@ -157,14 +157,4 @@ export function evaluateRules(rules: CompiledRule[], facts: RequestFacts): RuleO
     rule: first,
     decision: first.action === "auto_approve" ? { approved: true, message: null } : null,
   };
-}
-
-/** What an outcome does, in words for a dry run. */
-export function outcomeWords(
-  action: RuleAction,
-): "approve" | "deny" | "require approvals" | "route" {
-  if (action === "auto_approve") return "approve";
-  if ("auto_deny" in action) return "deny";
-  if ("require_approvals" in action) return "require approvals";
-  return "route";
 }

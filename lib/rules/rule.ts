@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { z } from "zod";
 import { MAX_AGENT_ID, MAX_EXPIRES_IN_S } from "@/lib/api/limits";
-import { REQUEST_KINDS } from "@/lib/domain/kinds";
+import { KINDS, REQUEST_KINDS } from "@/lib/domain/kinds";
 
 /*
  * A rule, in its one JSON form (docs/rules.md): what `rule add --json` takes, `rule
@@ -147,7 +147,7 @@ export const Rule = z
     escalate_after_s: seconds("escalate_after_s").optional(),
   })
   .superRefine((rule, ctx) => {
-    if (rule.match.kind === "question" && isDecision(rule.action)) {
+    if (rule.match.kind && !KINDS[rule.match.kind].approves && isDecision(rule.action)) {
       ctx.addIssue({
         code: "custom",
         path: ["action"],
@@ -176,7 +176,7 @@ export const Rule = z
           message: "on_expiry has no effect on a rule that decides at once",
         });
       }
-      if (rule.match.kind === "question") {
+      if (rule.match.kind && !KINDS[rule.match.kind].approves) {
         ctx.addIssue({
           code: "custom",
           path: ["on_expiry"],

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
-import { EVENTS_CHANNEL, pingEvents, type NexusEvent } from "@/db/events";
+import { EVENTS_CHANNEL, pingEvents, RULES_CHANGED, type NexusEvent } from "@/db/events";
 import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { log } from "@/lib/log";
 import { onShutdown } from "@/server/start";
@@ -36,7 +36,12 @@ interface Hub {
   awaitingPing: string | null;
   stopping: boolean;
   inflight: Set<Promise<unknown>>;
+  /** caches told of control messages (rules.changed) and of every (re)connect */
+  control: Set<ControlListener>;
 }
+
+/** A control message by its type, or "recheck" when one may have been missed. */
+type ControlListener = (type: string) => void;
 
 const g = globalThis as unknown as { __nexusEventHub?: Hub };
 
@@ -51,6 +56,7 @@ function hub(): Hub {
       awaitingPing: null,
       stopping: false,
       inflight: new Set(),
+      control: new Set(),
     };
     g.__nexusEventHub = h;
     onShutdown(() => shutdownHub(h));
@@ -93,6 +99,10 @@ function onMessage(payload: string) {
     if (ping.nonce === h.awaitingPing) h.awaitingPing = null;
     return;
   }
+  if (ping?.type === RULES_CHANGED) {
+    for (const listener of [...h.control]) listener(RULES_CHANGED);
+    return;
+  }
   if (!isEvent(event)) return;
   const signal: Signal = { kind: "event", event };
   deliver(h, h.byId.get(event.id) ?? [], signal);
@@ -103,6 +113,7 @@ function onConnect() {
   const h = hub();
   const everyone = [...h.all, ...[...h.byId.values()].flatMap((s) => [...s])];
   deliver(h, everyone, { kind: "recheck" });
+  for (const listener of [...h.control]) listener("recheck");
 }
 
 /** Start this process's LISTEN (once); rejects when the database is unreachable. */
@@ -146,6 +157,16 @@ async function heartbeat(h: Hub) {
   } catch (err) {
     log().debug({ err }, "events: heartbeat failed (database unreachable?)");
   }
+}
+
+/**
+ * Hear control messages (`rules.changed`) and "recheck" after the listener (re)connects:
+ * for in-memory copies of database state that every process must drop when it changes.
+ */
+export function onControl(listener: ControlListener): () => void {
+  const h = hub();
+  h.control.add(listener);
+  return () => h.control.delete(listener);
 }
 
 /** Subscribe to one request's events (`id`) or to all events (`null`). Returns unsubscribe. */

@@ -27,6 +27,7 @@ import { deriveToolCall } from "@/lib/domain/tool-calls";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
 import { countCreated, countDecision } from "@/server/metrics";
+import { applyRules } from "@/server/rules/apply";
 
 /*
  * The requests of every kind, as both doors use them: the agent API (server/api/
@@ -163,6 +164,10 @@ function checkAgent(principal: Principal, agentId: string) {
   }
 }
 
+/** The shorter of two expiry windows (null: none). */
+const earlier = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+
 /** Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id. */
 export async function submit<K extends RequestKind>(
   kind: K,
@@ -175,13 +180,21 @@ export async function submit<K extends RequestKind>(
   const input = parse(schema, body, `The ${noun(kind)} is invalid.`);
   checkAgent(principal, input.agent_id);
   const io = INPUT[kind] as (typeof INPUT)[K];
+  const fields = io.fields(input);
+  const applied = await applyRules(kind, fields, {
+    agentId: input.agent_id,
+    keyName: principal.kind === "key" ? principal.name : null,
+    decision: (approved, comment) =>
+      io.decision({ approved, comment } as unknown as DecideInputs[K]),
+  });
   const outcome = await createRequest(kind, {
-    ...io.fields(input),
+    ...fields,
     id: input.id ?? io.id?.(input) ?? randomUUID(),
     agentId: input.agent_id,
     timestamp: input.timestamp ? new Date(input.timestamp) : null,
-    expiresInS: input.expires_in_s ?? null,
+    expiresInS: earlier(input.expires_in_s ?? null, applied?.expireAfterS ?? null),
     submittedKeyId: principal.kind === "key" ? principal.id : null,
+    rule: applied?.effect ?? null,
   });
   if (outcome.kind === "different") {
     throw new ApiError(
@@ -190,7 +203,11 @@ export async function submit<K extends RequestKind>(
       [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
     );
   }
-  if (outcome.kind === "created") countCreated(kind);
+  if (outcome.kind === "created") {
+    countCreated(kind);
+    if (applied?.effect.decision)
+      countDecision(kind, statusOf(kind, outcome.row, new Date()), "rule");
+  }
   return { created: outcome.kind === "created", row: outcome.row };
 }
 

@@ -1,0 +1,166 @@
+import "server-only";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Rule } from "@/lib/rules/rule";
+import { getDb, type Executor } from "../client";
+import { notifyRulesChanged } from "../events";
+import { rules, users } from "../schema";
+
+/*
+ * The stored rules, in order. Every change runs in one transaction that renumbers
+ * positions 0..n-1 and NOTIFYs rules.changed, so every process reloads its in-memory copy
+ * (server/rules/cache.ts). The rule itself is validated before it gets here
+ * (lib/rules/rule.ts); this file stores what it is given.
+ */
+
+export interface StoredRule {
+  rule: Rule;
+  position: number;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+
+type Tx = Pick<Executor, "select" | "insert" | "update" | "delete" | "execute">;
+
+const toStored = (r: typeof rules.$inferSelect): StoredRule => ({
+  rule: r.rule as Rule,
+  position: r.position,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt,
+  updatedBy: r.updatedBy,
+  updatedAt: r.updatedAt,
+});
+
+export async function listRules(): Promise<StoredRule[]> {
+  const db = await getDb();
+  const found = await db.select().from(rules).orderBy(asc(rules.position), asc(rules.name));
+  return found.map(toStored);
+}
+
+export async function getRule(name: string): Promise<StoredRule | null> {
+  const db = await getDb();
+  const [row] = await db.select().from(rules).where(eq(rules.name, name));
+  return row ? toStored(row) : null;
+}
+
+/** Rewrite positions 0..n-1 in the order given (names not listed keep their relative order after). */
+async function renumber(tx: Tx, order: string[]) {
+  for (const [i, name] of order.entries()) {
+    await tx.update(rules).set({ position: i }).where(eq(rules.name, name));
+  }
+}
+
+async function names(tx: Tx): Promise<string[]> {
+  const found = await tx
+    .select({ name: rules.name })
+    .from(rules)
+    .orderBy(asc(rules.position), asc(rules.name));
+  return found.map((r) => r.name);
+}
+
+export type SaveOutcome = "created" | "updated" | "exists" | "not_found";
+
+/**
+ * Add a rule (at the end, or at `position`), or replace the rule named `replacing` (which
+ * may rename it; it keeps its place). "exists": another rule has that name.
+ */
+export async function saveRule(
+  rule: Rule,
+  o: { by: string; replacing?: string | null; position?: number | null },
+): Promise<SaveOutcome> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    // one writer at a time: positions are renumbered below
+    await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
+    const order = await names(tx);
+    const replacing = o.replacing ?? null;
+    if (replacing !== null && !order.includes(replacing)) return "not_found";
+    if (rule.name !== replacing && order.includes(rule.name)) return "exists";
+    if (replacing !== null) {
+      await tx
+        .update(rules)
+        .set({ name: rule.name, rule, updatedBy: o.by, updatedAt: sql`now()` })
+        .where(eq(rules.name, replacing));
+      await renumber(
+        tx,
+        order.map((n) => (n === replacing ? rule.name : n)),
+      );
+    } else {
+      const at = Math.max(0, Math.min(o.position ?? order.length, order.length));
+      await tx
+        .insert(rules)
+        .values({
+          name: rule.name,
+          position: order.length,
+          rule,
+          createdBy: o.by,
+          updatedBy: o.by,
+        });
+      await renumber(tx, [...order.slice(0, at), rule.name, ...order.slice(at)]);
+    }
+    await notifyRulesChanged(tx);
+    return replacing !== null ? "updated" : "created";
+  });
+}
+
+export async function removeRule(name: string): Promise<boolean> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
+    const removed = await tx.delete(rules).where(eq(rules.name, name)).returning();
+    if (removed.length === 0) return false;
+    await renumber(tx, await names(tx));
+    await notifyRulesChanged(tx);
+    return true;
+  });
+}
+
+/** Move a rule one place up (-1) or down (+1). False: no such rule. */
+export async function moveRule(name: string, by: -1 | 1): Promise<boolean> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
+    const order = await names(tx);
+    const i = order.indexOf(name);
+    if (i < 0) return false;
+    const j = i + by;
+    if (j >= 0 && j < order.length) {
+      [order[i], order[j]] = [order[j]!, order[i]!];
+      await renumber(tx, order);
+      await notifyRulesChanged(tx);
+    }
+    return true;
+  });
+}
+
+/** Replace every rule with `list`, in its order (rule import). */
+export async function replaceRules(list: Rule[], by: string): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
+    await tx.delete(rules);
+    if (list.length > 0) {
+      await tx.insert(rules).values(
+        list.map((rule, position) => ({
+          name: rule.name,
+          position,
+          rule,
+          createdBy: by,
+          updatedBy: by,
+        })),
+      );
+    }
+    await notifyRulesChanged(tx);
+  });
+}
+
+/** People who can approve (admins and reviewers, not disabled): the largest possible quorum. */
+export async function activeReviewerCount(): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(inArray(users.role, ["admin", "reviewer"]), isNull(users.disabledAt)));
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rows, type Database } from "@/db/client";
+import { decideRequest } from "@/db/queries/request-store";
+import { listRules, moveRule, removeRule, replaceRules, saveRule } from "@/db/queries/rules";
+import type { Principal } from "@/lib/auth/principal";
+import { Rule } from "@/lib/rules/rule";
+import { currentRules } from "@/server/rules/cache";
+import { submit } from "@/server/requests/service";
+import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
+
+/*
+ * Rules applied on the one submission path (server/requests/service.ts → the store):
+ * auto decisions at creation with decided_by rule:<name> and an automatic hitl_metrics
+ * row, the other actions recorded on the request, and the in-memory copy dropped by the
+ * rules.changed NOTIFY.
+ */
+
+let database: Database;
+beforeAll(async () => {
+  database = await setupTestDatabase();
+});
+afterAll(() => teardownTestDatabase(database));
+
+const agentKey: Principal = { kind: "key", id: randomUUID(), name: "ci-agent", role: "agent" };
+const diffOf = (...paths: string[]) =>
+  paths.map((p) => `--- a/${p}\n+++ b/${p}\n@@ -1 +1 @@\n-a\n+b\n`).join("");
+
+const approval = (path: string, agent = "agent-1") =>
+  submit("approval", agentKey, { file_path: path, diff: diffOf(path), agent_id: agent });
+
+/** The in-memory copy reflects the rules `names`: polled, since a NOTIFY takes a moment. */
+async function rulesInEffect(names: string[]) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const now = (await currentRules()).map((c) => c.rule.name);
+    if (JSON.stringify(now) === JSON.stringify(names)) return;
+    if (Date.now() > deadline) throw new Error(`rules in effect: ${now.join(",")}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const add = (rule: unknown) => saveRule(Rule.parse(rule), { by: "test" });
+
+async function metricOf(id: string) {
+  const [m] = await rows<{ automatic: boolean; user_id: string }>(
+    database.db,
+    sql`SELECT automatic, user_id FROM hitl_metrics WHERE request_id = ${id}`,
+  );
+  return m ?? null;
+}
+
+describe(`rules on submission (${testDbKind})`, () => {
+  test("docs/** is approved at creation by rule:docs, with an automatic metrics row; src/** stays pending", async () => {
+    await rulesInEffect([]);
+    expect(await add({ name: "docs", match: { paths: ["docs/**"] }, action: "auto_approve" })).toBe(
+      "created",
+    );
+    await rulesInEffect(["docs"]);
+    const docs = await approval("docs/guide.md");
+    expect(docs.created).toBe(true);
+    expect(docs.row.approved).toBe(true);
+    expect(docs.row.decidedBy).toBe("rule:docs");
+    expect(docs.row.ruleName).toBe("docs");
+    expect(docs.row.approvedAt).not.toBeNull();
+    expect(await metricOf(docs.row.id)).toEqual({ automatic: true, user_id: "rule:docs" });
+
+    const src = await approval("src/app.ts");
+    expect(src.row.approved).toBeNull();
+    expect(src.row.ruleName).toBeNull();
+    expect(await metricOf(src.row.id)).toBeNull();
+    // a person's decision is not automatic
+    await decideRequest("approval", {
+      id: src.row.id,
+      decision: { approved: true, comment: null },
+      decidedBy: "ana@example.com",
+    });
+    expect(await metricOf(src.row.id)).toEqual({ automatic: false, user_id: "ana@example.com" });
+  });
+
+  test("an identical retry of an auto-approved request is the same request", async () => {
+    const id = randomUUID();
+    const body = { id, file_path: "docs/x.md", diff: diffOf("docs/x.md"), agent_id: "agent-1" };
+    const first = await submit("approval", agentKey, body);
+    const again = await submit("approval", agentKey, body);
+    expect(first.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.row.decidedBy).toBe("rule:docs");
+  });
+
+  test("a deny anywhere wins over an earlier approve; the agent gets the rule's message", async () => {
+    await add({ name: "all-bash", match: { tool: "Bash" }, action: "auto_approve" });
+    await add({
+      name: "no-rm",
+      match: { command: "\\brm\\s+-rf\\b" },
+      action: { auto_deny: "rm -rf is never allowed" },
+    });
+    await rulesInEffect(["docs", "all-bash", "no-rm"]);
+    const call = (command: string) =>
+      submit("tool_call", agentKey, {
+        tool_name: "Bash",
+        tool_input: { command },
+        agent_id: "agent-1",
+      });
+    const rm = await call("rm -rf build");
+    expect(rm.row.approved).toBe(false);
+    expect(rm.row.decidedBy).toBe("rule:no-rm");
+    expect(rm.row.comment).toBe("rm -rf is never allowed");
+    const ls = await call("ls");
+    expect(ls.row.approved).toBe(true);
+    expect(ls.row.decidedBy).toBe("rule:all-bash");
+  });
+
+  test("questions are never decided by a rule; route_to, expire_after_s and escalate_after_s are recorded", async () => {
+    await add({
+      name: "deploys",
+      match: { kind: "question", question: "deploy" },
+      action: { route_to: ["ops@example.com"] },
+      expire_after_s: 60,
+      escalate_after_s: 30,
+    });
+    await rulesInEffect(["docs", "all-bash", "no-rm", "deploys"]);
+    const before = Date.now();
+    const q = await submit("question", agentKey, {
+      question: "May I deploy?",
+      agent_id: "agent-1",
+      expires_in_s: 3600,
+    });
+    expect(q.row.response).toBeNull();
+    expect(q.row.ruleName).toBe("deploys");
+    expect(q.row.routedTo).toEqual(["ops@example.com"]);
+    expect(q.row.escalateAfterS).toBe(30);
+    // the earlier of the agent's hour and the rule's minute
+    const expires = q.row.expiresAt!.getTime();
+    expect(expires).toBeGreaterThan(before + 50_000);
+    expect(expires).toBeLessThan(before + 70_000);
+  });
+
+  test("order, move, remove and import renumber and take effect", async () => {
+    expect(await moveRule("no-rm", -1)).toBe(true);
+    await rulesInEffect(["docs", "no-rm", "all-bash", "deploys"]);
+    expect(await removeRule("all-bash")).toBe(true);
+    expect(await removeRule("all-bash")).toBe(false);
+    await rulesInEffect(["docs", "no-rm", "deploys"]);
+    expect(await add({ name: "docs", action: "auto_approve" })).toBe("exists");
+    expect(
+      await saveRule(
+        Rule.parse({ name: "docs2", action: "auto_approve", match: { paths: ["docs/*"] } }),
+        {
+          by: "test",
+          replacing: "docs",
+        },
+      ),
+    ).toBe("updated");
+    await rulesInEffect(["docs2", "no-rm", "deploys"]);
+    expect((await listRules()).map((r) => [r.rule.name, r.position])).toEqual([
+      ["docs2", 0],
+      ["no-rm", 1],
+      ["deploys", 2],
+    ]);
+    await replaceRules([], "test");
+    await rulesInEffect([]);
+    const src = await approval("docs/guide.md");
+    expect(src.row.approved).toBeNull();
+  });
+
+  test("the original example SQL still inserts metrics (automatic defaults to false)", async () => {
+    const id = randomUUID();
+    await database.db.execute(
+      sql`INSERT INTO hitl_metrics (request_type, request_id, response_time_ms, user_id) VALUES ('approval', ${id}, 1200, 'x@example.com')`,
+    );
+    expect(await metricOf(id)).toEqual({ automatic: false, user_id: "x@example.com" });
+  });
+});
