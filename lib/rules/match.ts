@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { parseDiff } from "@/lib/diff/parse";
 import { KINDS, type RequestKind } from "@/lib/domain/kinds";
-import { isDecision, type Rule, type RuleAction } from "./rule";
+import { isDecision, type Rule } from "./rule";
 
 /*
  * Matching a request against the rules: pure, in memory. The server compiles the stored

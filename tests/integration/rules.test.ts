@@ -5,6 +5,8 @@ import { rows, type Database } from "@/db/client";
 import { decideRequest } from "@/db/queries/request-store";
 import { listRules, moveRule, removeRule, replaceRules, saveRule } from "@/db/queries/rules";
 import type { Principal } from "@/lib/auth/principal";
+import { getMetrics } from "@/db/queries/metrics";
+import { parseMetricsFilter } from "@/lib/metrics/period";
 import { Rule } from "@/lib/rules/rule";
 import { currentRules } from "@/server/rules/cache";
 import { submit } from "@/server/requests/service";
@@ -163,6 +165,21 @@ describe(`rules on submission (${testDbKind})`, () => {
     await rulesInEffect([]);
     const src = await approval("docs/guide.md");
     expect(src.row.approved).toBeNull();
+  });
+
+  test("metrics show people's and rules' decisions apart; response times are people's only", async () => {
+    const parsed = parseMetricsFilter(new URLSearchParams("period=all"), new Date());
+    if (!parsed.ok) throw new Error("filter");
+    const m = await getMetrics(parsed.filter);
+    // decided so far: docs/guide.md, docs/x.md (rule docs), rm (no-rm), ls (all-bash); src by ana
+    expect(m.summary.total).toBe(1);
+    expect(m.byReviewer.map((r) => r.userId)).toEqual(["ana@example.com"]);
+    expect(m.automatic.decisions).toBe(4);
+    expect(m.automatic.byRule).toEqual([
+      { rule: "docs", decisions: 2 },
+      { rule: "all-bash", decisions: 1 },
+      { rule: "no-rm", decisions: 1 },
+    ]);
   });
 
   test("the original example SQL still inserts metrics (automatic defaults to false)", async () => {
