@@ -554,3 +554,23 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
   }
   return written;
 }
+
+/**
+ * A kind's requests created since `since`, newest first, whole rows (a rule's dry run
+ * matches them as they were submitted). At most `limit`.
+ */
+export async function recentRequests<K extends RequestKind>(
+  kind: K,
+  since: Date,
+  limit: number,
+): Promise<RequestRow<K>[]> {
+  const t = tableOf(kind);
+  const db = await getDb();
+  const found = await db
+    .select(withKey(t))
+    .from(t)
+    .where(sql`${t.createdAt} >= ${since.toISOString()}::timestamp`)
+    .orderBy(desc(t.createdAt), desc(t.id))
+    .limit(limit);
+  return found as unknown as RequestRow<K>[];
+}
