@@ -11,7 +11,8 @@ import { DoneBanner } from "@/components/review/done-banner";
 import { RequestMeta } from "@/components/review/request-meta";
 import { StatusBadge } from "@/components/review/status-badge";
 import { IdParam } from "@/lib/api/schemas";
-import { can } from "@/lib/auth/principal";
+import { can, type Principal } from "@/lib/auth/principal";
+import { proposeRule } from "@/lib/rules/propose";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { requirePagePrincipal } from "@/server/auth/session";
 import { decideAction } from "@/server/requests/actions";
@@ -74,6 +75,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
               expiresAt={row.expiresAt}
               now={now}
             />
+            <RuleNote ruleName={row.ruleName} routedTo={row.routedTo} />
             {view.aside?.(row)}
           </div>
           <div
@@ -87,6 +89,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                   id={row.id}
                   action={decideAction.bind(null, kind)}
                   choice={view.choice?.(row) ?? null}
+                  alwaysAllow={alwaysAllowProposal(kind, row, principal)}
                 />
               ) : (
                 <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -116,6 +119,34 @@ export function reviewPage<K extends RequestKind>(kind: K) {
   }
 
   return { generateMetadata, ReviewPage };
+}
+
+/** "Always allow" is offered to admins (who manage rules) on kinds that are approved. */
+function alwaysAllowProposal<K extends RequestKind>(
+  kind: K,
+  row: RequestRow<K>,
+  principal: Principal,
+): string | null {
+  if (!can(principal, "admin")) return null;
+  const rule = proposeRule(kind, row, row.id.slice(0, 6));
+  return rule ? JSON.stringify(rule, null, 2) : null;
+}
+
+/** Which rule matched the request, and who it was routed to. */
+function RuleNote({ ruleName, routedTo }: { ruleName: string | null; routedTo: string[] | null }) {
+  if (!ruleName) return null;
+  return (
+    <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="rule-note">
+      Matched rule{" "}
+      <Link
+        href={`/history?rule=${encodeURIComponent(ruleName)}`}
+        className="font-mono text-zinc-900 underline dark:text-zinc-100"
+      >
+        {ruleName}
+      </Link>
+      {routedTo?.length ? ` · routed to ${routedTo.join(", ")}` : ""}
+    </p>
+  );
 }
 
 /** The not-found page of a kind's review route. */

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_TEXT } from "@/lib/api/limits";
 import type { RequestKind } from "@/lib/domain/kinds";
+import { AlwaysAllow } from "./always-allow";
 import { ConflictNotice } from "./conflict-notice";
 import { ChoiceOptions } from "./choice-options";
 import { initialDecisionState, type Choice, type DecisionFormState } from "./form-state";
@@ -121,12 +122,15 @@ export function DecisionForm({
   id,
   action,
   choice = null,
+  alwaysAllow = null,
 }: {
   kind: RequestKind;
   id: string;
   action: Action;
   /** a multiple-choice question's options (shown as buttons above the text field) */
   choice?: Choice | null;
+  /** the proposed "always allow" rule's JSON (null: not offered) */
+  alwaysAllow?: string | null;
 }) {
   const spec = FORMS[kind];
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
@@ -260,6 +264,9 @@ export function DecisionForm({
               </p>
             ) : null}
           </>
+        ) : null}
+        {alwaysAllow ? (
+          <AlwaysAllow proposal={alwaysAllow} error={state.errors?.always_allow_rule} />
         ) : null}
         {state.message ? (
           <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">

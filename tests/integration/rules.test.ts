@@ -10,6 +10,8 @@ import { parseMetricsFilter } from "@/lib/metrics/period";
 import { Rule } from "@/lib/rules/rule";
 import { currentRules } from "@/server/rules/cache";
 import { submit } from "@/server/requests/service";
+import { decideFromForm } from "@/server/requests/forms";
+import { proposeRule } from "@/lib/rules/propose";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
 
 /*
@@ -180,6 +182,72 @@ describe(`rules on submission (${testDbKind})`, () => {
       { rule: "all-bash", decisions: 1 },
       { rule: "no-rm", decisions: 1 },
     ]);
+  });
+
+  test("always allow: approving with the proposed rule saves it, and the next identical call is approved by it", async () => {
+    const admin: Principal = {
+      kind: "user",
+      id: "u1",
+      email: "admin@example.com",
+      name: "A",
+      role: "admin",
+    };
+    const reviewer: Principal = { ...admin, email: "rev@example.com", role: "reviewer" };
+    const call = () =>
+      submit("tool_call", agentKey, {
+        tool_name: "Bash",
+        tool_input: { command: "npm run lint -- --fix" },
+        agent_id: "claude-7",
+      });
+    const first = await call();
+    expect(first.row.approved).toBeNull();
+    const proposal = proposeRule("tool_call", first.row, "t1")!;
+    const form = (p: Record<string, string>) => {
+      const f = new FormData();
+      for (const [k, v] of Object.entries({ id: first.row.id, decision: "approve", ...p }))
+        f.set(k, v);
+      return f;
+    };
+    // a reviewer may approve, but not add rules
+    const refused = await decideFromForm(
+      "tool_call",
+      reviewer,
+      form({ always_allow: "on", always_allow_rule: JSON.stringify(proposal) }),
+    );
+    expect(refused.ok).toBe(false);
+    // an invalid rule stops the decision, at its field
+    const bad = await decideFromForm(
+      "tool_call",
+      admin,
+      form({
+        always_allow: "on",
+        always_allow_rule: JSON.stringify({ ...proposal, match: { command: "(" } }),
+      }),
+    );
+    expect(bad.ok || bad.state.errors?.always_allow_rule).toContain("match.command");
+    expect(
+      (
+        await submit("tool_call", agentKey, {
+          tool_name: "Bash",
+          tool_input: { command: "npm run lint -- --fix" },
+          agent_id: "claude-7",
+          id: first.row.id,
+        })
+      ).row.approved,
+    ).toBeNull();
+    const done = await decideFromForm(
+      "tool_call",
+      admin,
+      form({ always_allow: "on", always_allow_rule: JSON.stringify(proposal) }),
+    );
+    expect(done.ok).toBe(true);
+    await rulesInEffect([proposal.name]);
+    const next = await call();
+    expect(next.row.id).not.toBe(first.row.id);
+    expect(next.row.approved).toBe(true);
+    expect(next.row.decidedBy).toBe(`rule:${proposal.name}`);
+    await replaceRules([], "test");
+    await rulesInEffect([]);
   });
 
   test("the original example SQL still inserts metrics (automatic defaults to false)", async () => {

@@ -186,3 +186,52 @@ describe("matching", () => {
     ).toBe("a");
   });
 });
+
+describe("always allow: the proposed rule", () => {
+  it("a shell call: this agent, this tool, the command's first words; the next identical call matches", async () => {
+    const { proposeRule } = await import("@/lib/rules/propose");
+    const row = {
+      agentId: "claude-1",
+      toolName: "Bash",
+      toolInput: { command: "npm test -- --watch=false" },
+      filePath: null,
+      diff: null,
+      cwd: "/r",
+    };
+    const r = proposeRule("tool_call", row, "ab12")!;
+    expect(r).toEqual({
+      name: "allow-bash-npm-claude-1-ab12",
+      match: {
+        kind: "tool_call",
+        agent_id: "claude-1",
+        tool: "Bash",
+        command: "^npm\\s+test(\\s|$)",
+      },
+      action: "auto_approve",
+    });
+    expect(Rule.safeParse(r).success).toBe(true);
+    expect(
+      outcome([r], requestFacts("tool_call", row, { agentId: "claude-1", keyName: null }))?.rule
+        .name,
+    ).toBe(r.name);
+    expect(outcome([r], bash("npm testing", "claude-1"))).toBeNull();
+    expect(outcome([r], bash("npm test", "claude-2"))).toBeNull();
+  });
+
+  it("a change: the folders of its files; a question: none", async () => {
+    const { proposeRule } = await import("@/lib/rules/propose");
+    const row = {
+      agentId: "a",
+      filePath: "docs/guide/x.md",
+      diff: diffOf("docs/guide/x.md"),
+      description: null,
+    };
+    const r = proposeRule("approval", row, "x")!;
+    expect(r.match).toEqual({ kind: "approval", agent_id: "a", paths: ["docs/guide/**"] });
+    expect(outcome([r], approval(["docs/guide/y.md"], "a"))?.rule.name).toBe(r.name);
+    expect(outcome([r], approval(["docs/other.md"], "a"))).toBeNull();
+    expect(
+      proposeRule("question", { agentId: "a", question: "?" } as { agentId: string }, "x"),
+    ).toBeNull();
+  });
+});
