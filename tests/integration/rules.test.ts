@@ -5,6 +5,7 @@ import { rows, type Database } from "@/db/client";
 import { decideRequest } from "@/db/queries/request-store";
 import { listRules, moveRule, removeRule, replaceRules, saveRule } from "@/db/queries/rules";
 import type { Principal } from "@/lib/auth/principal";
+import { listHistory } from "@/db/queries/history";
 import { getMetrics } from "@/db/queries/metrics";
 import { parseMetricsFilter } from "@/lib/metrics/period";
 import { Rule } from "@/lib/rules/rule";
@@ -248,6 +249,12 @@ describe(`rules on submission (${testDbKind})`, () => {
     expect(next.row.decidedBy).toBe(`rule:${proposal.name}`);
     await replaceRules([], "test");
     await rulesInEffect([]);
+  });
+
+  test("history filters by the rule that matched", async () => {
+    const page = await listHistory({ rule: "docs" });
+    expect(page.items.map((r) => r.title).sort()).toEqual(["docs/guide.md", "docs/x.md"]);
+    expect(page.items.every((r) => r.decidedBy === "rule:docs")).toBe(true);
   });
 
   test("the original example SQL still inserts metrics (automatic defaults to false)", async () => {
