@@ -131,6 +131,20 @@ export async function notifyEvent(tx: Pick<Executor, "execute">, event: NexusEve
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`);
 }
 
+/** What a process may hold in memory and must forget when another changes it. */
+export type CacheTopic = "api_keys" | "rules";
+
+/**
+ * Tell every process (this one included) to forget what it cached of `topic`; inside
+ * the caller's transaction, so it is sent only if the change commits. Not a NexusEvent:
+ * the hub handles it itself (server/events/hub.ts).
+ */
+export async function notifyInvalidate(tx: Pick<Executor, "execute">, topic: CacheTopic) {
+  await tx.execute(
+    sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "cache.invalidate", topic })})`,
+  );
+}
+
 /**
  * Heartbeat on the channel (not a NexusEvent: subscribers ignore it). The process that
  * sent it expects to hear it back; silence means its LISTEN connection is gone.
@@ -138,15 +152,5 @@ export async function notifyEvent(tx: Pick<Executor, "execute">, event: NexusEve
 export async function pingEvents(db: Pick<Executor, "execute">, nonce: string) {
   await db.execute(
     sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "hub.ping", nonce })})`,
-  );
-}
-
-/** The control message after a change to the rules: every process reloads its copy. */
-export const RULES_CHANGED = "rules.changed";
-
-/** NOTIFY rules.changed inside the caller's transaction (not a NexusEvent either). */
-export async function notifyRulesChanged(tx: Pick<Executor, "execute">) {
-  await tx.execute(
-    sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: RULES_CHANGED })})`,
   );
 }

@@ -1,16 +1,69 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { compileRules, type CompiledRule } from "@/lib/rules/match";
 import type { Rule } from "@/lib/rules/rule";
 import { getDb, type Executor } from "../client";
-import { notifyRulesChanged } from "../events";
+import { notifyInvalidate } from "../events";
 import { rules, users } from "../schema";
 
 /*
  * The stored rules, in order. Every change runs in one transaction that renumbers
- * positions 0..n-1 and NOTIFYs rules.changed, so every process reloads its in-memory copy
- * (server/rules/cache.ts). The rule itself is validated before it gets here
- * (lib/rules/rule.ts); this file stores what it is given.
+ * positions 0..n-1 and NOTIFYs cache.invalidate "rules", so every process drops its
+ * compiled copy (cachedRules below; server/events/hub.ts calls forgetCachedRules). The
+ * rule itself is validated before it gets here (lib/rules/rule.ts, server/rules/service.ts);
+ * this file stores what it is given.
  */
+
+/* ---- this process's compiled copy -------------------------------------------------- */
+
+/**
+ * Submissions match against a compiled copy held in memory (no database round trip on
+ * the agent's path). A change through Nexus clears it in every process at once (the
+ * NOTIFY); a copy is also re-read after RULES_CACHE_MS, so a change a notice never
+ * announced (psql, a lost connection) is in effect within a second anyway. A load that
+ * started before a clear is not kept. On globalThis: Next.js loads modules more than once.
+ */
+export const RULES_CACHE_MS = 1000;
+
+interface RulesCache {
+  compiled: CompiledRule[] | null;
+  at: number;
+  loading: Promise<CompiledRule[]> | null;
+  generation: number;
+}
+const g = globalThis as unknown as { __nexusRules?: RulesCache };
+const rulesCache = () =>
+  (g.__nexusRules ??= { compiled: null, at: 0, loading: null, generation: 0 });
+
+export function forgetCachedRules(): void {
+  const c = rulesCache();
+  c.generation++;
+  c.compiled = null;
+  c.loading = null;
+}
+
+/** The rules in order, compiled: from memory, or read once for everyone waiting. */
+export function cachedRules(): Promise<CompiledRule[]> | CompiledRule[] {
+  const c = rulesCache();
+  if (c.compiled && performance.now() - c.at < RULES_CACHE_MS) return c.compiled;
+  if (c.loading) return c.loading;
+  const generation = c.generation;
+  const started = performance.now();
+  const loading = listRules().then((stored) => {
+    const compiled = compileRules(stored.map((r) => r.rule));
+    if (c.generation === generation) {
+      c.compiled = compiled;
+      c.at = started;
+      c.loading = null;
+    }
+    return compiled;
+  });
+  loading.catch(() => {
+    if (c.generation === generation) c.loading = null;
+  });
+  c.loading = loading;
+  return loading;
+}
 
 export interface StoredRule {
   rule: Rule;
@@ -88,18 +141,16 @@ export async function saveRule(
       );
     } else {
       const at = Math.max(0, Math.min(o.position ?? order.length, order.length));
-      await tx
-        .insert(rules)
-        .values({
-          name: rule.name,
-          position: order.length,
-          rule,
-          createdBy: o.by,
-          updatedBy: o.by,
-        });
+      await tx.insert(rules).values({
+        name: rule.name,
+        position: order.length,
+        rule,
+        createdBy: o.by,
+        updatedBy: o.by,
+      });
       await renumber(tx, [...order.slice(0, at), rule.name, ...order.slice(at)]);
     }
-    await notifyRulesChanged(tx);
+    await notifyInvalidate(tx, "rules");
     return replacing !== null ? "updated" : "created";
   });
 }
@@ -111,7 +162,7 @@ export async function removeRule(name: string): Promise<boolean> {
     const removed = await tx.delete(rules).where(eq(rules.name, name)).returning();
     if (removed.length === 0) return false;
     await renumber(tx, await names(tx));
-    await notifyRulesChanged(tx);
+    await notifyInvalidate(tx, "rules");
     return true;
   });
 }
@@ -128,7 +179,7 @@ export async function moveRule(name: string, by: -1 | 1): Promise<boolean> {
     if (j >= 0 && j < order.length) {
       [order[i], order[j]] = [order[j]!, order[i]!];
       await renumber(tx, order);
-      await notifyRulesChanged(tx);
+      await notifyInvalidate(tx, "rules");
     }
     return true;
   });
@@ -151,7 +202,7 @@ export async function replaceRules(list: Rule[], by: string): Promise<void> {
         })),
       );
     }
-    await notifyRulesChanged(tx);
+    await notifyInvalidate(tx, "rules");
   });
 }
 

@@ -1,7 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
-import { EVENTS_CHANNEL, pingEvents, RULES_CHANGED, type NexusEvent } from "@/db/events";
+import { EVENTS_CHANNEL, pingEvents, type CacheTopic, type NexusEvent } from "@/db/events";
+import { forgetCachedApiKeys } from "@/db/queries/api-keys";
+import { forgetCachedRules } from "@/db/queries/rules";
 import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { log } from "@/lib/log";
 import { onShutdown } from "@/server/start";
@@ -22,6 +24,13 @@ import { onShutdown } from "@/server/start";
 
 export const HEARTBEAT_MS = 5000;
 
+/** What each cache topic's notice clears in this process (db/events.ts notifyInvalidate). */
+const CACHES: Record<CacheTopic, () => void> = {
+  api_keys: forgetCachedApiKeys,
+  rules: forgetCachedRules,
+};
+const forgetAll = () => Object.values(CACHES).forEach((forget) => forget());
+
 export type Signal =
   { kind: "event"; event: NexusEvent } | { kind: "recheck" } | { kind: "shutdown" };
 type Listener = (signal: Signal) => void;
@@ -36,12 +45,7 @@ interface Hub {
   awaitingPing: string | null;
   stopping: boolean;
   inflight: Set<Promise<unknown>>;
-  /** caches told of control messages (rules.changed) and of every (re)connect */
-  control: Set<ControlListener>;
 }
-
-/** A control message by its type, or "recheck" when one may have been missed. */
-type ControlListener = (type: string) => void;
 
 const g = globalThis as unknown as { __nexusEventHub?: Hub };
 
@@ -56,7 +60,6 @@ function hub(): Hub {
       awaitingPing: null,
       stopping: false,
       inflight: new Set(),
-      control: new Set(),
     };
     g.__nexusEventHub = h;
     onShutdown(() => shutdownHub(h));
@@ -94,13 +97,13 @@ function onMessage(payload: string) {
   } catch {
     return;
   }
-  const ping = event as { type?: string; nonce?: string } | null;
-  if (ping?.type === "hub.ping") {
-    if (ping.nonce === h.awaitingPing) h.awaitingPing = null;
+  const notice = event as { type?: string; nonce?: string; topic?: string } | null;
+  if (notice?.type === "hub.ping") {
+    if (notice.nonce === h.awaitingPing) h.awaitingPing = null;
     return;
   }
-  if (ping?.type === RULES_CHANGED) {
-    for (const listener of [...h.control]) listener(RULES_CHANGED);
+  if (notice?.type === "cache.invalidate") {
+    if (notice.topic && Object.hasOwn(CACHES, notice.topic)) CACHES[notice.topic as CacheTopic]();
     return;
   }
   if (!isEvent(event)) return;
@@ -111,9 +114,9 @@ function onMessage(payload: string) {
 
 function onConnect() {
   const h = hub();
+  forgetAll(); // a notice may have been missed while the connection was down
   const everyone = [...h.all, ...[...h.byId.values()].flatMap((s) => [...s])];
   deliver(h, everyone, { kind: "recheck" });
-  for (const listener of [...h.control]) listener("recheck");
 }
 
 /** Start this process's LISTEN (once); rejects when the database is unreachable. */
@@ -157,16 +160,6 @@ async function heartbeat(h: Hub) {
   } catch (err) {
     log().debug({ err }, "events: heartbeat failed (database unreachable?)");
   }
-}
-
-/**
- * Hear control messages (`rules.changed`) and "recheck" after the listener (re)connects:
- * for in-memory copies of database state that every process must drop when it changes.
- */
-export function onControl(listener: ControlListener): () => void {
-  const h = hub();
-  h.control.add(listener);
-  return () => h.control.delete(listener);
 }
 
 /** Subscribe to one request's events (`id`) or to all events (`null`). Returns unsubscribe. */

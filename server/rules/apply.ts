@@ -2,7 +2,7 @@ import "server-only";
 import type { KindDecisions, RuleEffect } from "@/db/queries/request-store";
 import { KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { evaluateRules, requestFacts } from "@/lib/rules/match";
-import { currentRules } from "./cache";
+import { cachedRules } from "@/db/queries/rules";
 
 /*
  * The rules applied to a submission (server/requests/service.ts calls this before the
@@ -26,7 +26,8 @@ export async function applyRules<K extends RequestKind>(
     decision(approved: boolean, message: string | null): KindDecisions[K];
   },
 ): Promise<AppliedRule<K> | null> {
-  const rules = await currentRules();
+  const cached = cachedRules();
+  const rules = Array.isArray(cached) ? cached : await cached;
   if (rules.length === 0) return null;
   const outcome = evaluateRules(rules, requestFacts(kind, fields, o));
   if (!outcome) return null;

@@ -2,6 +2,7 @@ import "server-only";
 import { recentRequests } from "@/db/queries/request-store";
 import {
   activeReviewerCount,
+  forgetCachedRules,
   moveRule,
   removeRule,
   replaceRules,
@@ -18,7 +19,6 @@ import {
   ruleJson,
   type Rule,
 } from "@/lib/rules/rule";
-import { invalidateRules } from "./cache";
 
 /*
  * Managing rules, as Settings → Rules and the admin CLI both do it: validate (the one
@@ -73,19 +73,19 @@ export async function changeRule(
       ok: false,
       issues: [{ path: "", message: `no rule named "${o.replacing}" (removed meanwhile?)` }],
     };
-  invalidateRules();
+  forgetCachedRules();
   return { ok: true, outcome, rule };
 }
 
 export async function deleteRule(name: string): Promise<boolean> {
   const removed = await removeRule(name);
-  invalidateRules();
+  forgetCachedRules();
   return removed;
 }
 
 export async function reorderRule(name: string, by: -1 | 1): Promise<boolean> {
   const moved = await moveRule(name, by);
-  invalidateRules();
+  forgetCachedRules();
   return moved;
 }
 
@@ -98,7 +98,7 @@ export async function importRules(value: unknown, by: string): Promise<RuleChang
   );
   if (issues.length) return issues;
   await replaceRules(parsed.data.map(ruleJson), by);
-  invalidateRules();
+  forgetCachedRules();
   return [];
 }
 

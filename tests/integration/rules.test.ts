@@ -3,13 +3,19 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
 import { decideRequest } from "@/db/queries/request-store";
-import { listRules, moveRule, removeRule, replaceRules, saveRule } from "@/db/queries/rules";
+import {
+  cachedRules,
+  listRules,
+  moveRule,
+  removeRule,
+  replaceRules,
+  saveRule,
+} from "@/db/queries/rules";
 import type { Principal } from "@/lib/auth/principal";
 import { listHistory } from "@/db/queries/history";
 import { getMetrics } from "@/db/queries/metrics";
 import { parseMetricsFilter } from "@/lib/metrics/period";
 import { Rule } from "@/lib/rules/rule";
-import { currentRules } from "@/server/rules/cache";
 import { submit } from "@/server/requests/service";
 import { decideFromForm } from "@/server/requests/forms";
 import { proposeRule } from "@/lib/rules/propose";
@@ -39,7 +45,7 @@ const approval = (path: string, agent = "agent-1") =>
 async function rulesInEffect(names: string[]) {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const now = (await currentRules()).map((c) => c.rule.name);
+    const now = (await cachedRules()).map((c) => c.rule.name);
     if (JSON.stringify(now) === JSON.stringify(names)) return;
     if (Date.now() > deadline) throw new Error(`rules in effect: ${now.join(",")}`);
     await new Promise((r) => setTimeout(r, 20));
