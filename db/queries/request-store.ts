@@ -500,6 +500,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     const undecided = isNull(column(kind, s.decided));
     written += await db.transaction(async (tx) => {
       let n = 0;
+      if (KINDS[kind].approves) n += await approveOnExpiry(tx, kind, limit);
       const expired = (await tx
         .select(withKey(t))
         .from(t)
@@ -516,26 +517,27 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         const at = row.expiresAt && row.expiresAt > new Date() ? row.expiresAt : new Date();
         if (await recordOutbox(tx, "request.expired", kind, row, s.createdEvent(row), at)) n++;
       }
-      const minutes = escalationMinutes(t);
+      // a rule's escalate_after_s first, else the agent's or the global minutes
+      const seconds = sql<number>`COALESCE(${t.escalateAfterS}, ${escalationMinutes(t)} * 60)`;
       const escalating = (await tx
-        .select({ row: withKey(t), minutes: minutes.as("escalation_minutes") })
+        .select({ row: withKey(t), seconds: seconds.as("escalation_seconds") })
         .from(t)
         .where(
           and(
             undecided,
             stillOpen(t),
-            sql`${minutes} > 0`,
-            sql`${t.createdAt} <= ${nowUtc} - make_interval(mins => ${minutes})`,
+            sql`${seconds} > 0`,
+            sql`${t.createdAt} <= ${nowUtc} - make_interval(secs => ${seconds})`,
             sql`NOT ${hasEvent(kind, t, "request.escalated")}`,
           ),
         )
         .limit(limit)
         .for("update", { of: t, skipLocked: true })) as unknown as {
         row: RequestRow<typeof kind>;
-        minutes: number;
+        seconds: number;
       }[];
-      for (const { row, minutes: m } of escalating) {
-        const extra = { escalatedAfterMinutes: Number(m) };
+      for (const { row, seconds: secs } of escalating) {
+        const extra = { escalatedAfterMinutes: Number(secs) / 60 };
         if (
           await recordOutbox(
             tx,
@@ -553,6 +555,54 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     });
   }
   return written;
+}
+
+/** What the agent reads when a rule approved its request at expiry. */
+export const ON_EXPIRY_COMMENT = "No reviewer answered in time: approved by the rule's on_expiry.";
+
+/**
+ * Requests a rule approves when they expire undecided (on_expiry "approve"): decided by
+ * rule:<name> at their expiry time, with an automatic metrics row, in the sweep's
+ * transaction. Rows being decided (locked) are skipped, and a decision wins.
+ */
+async function approveOnExpiry<K extends RequestKind>(
+  tx: Pick<Executor, "select" | "update" | "insert" | "execute">,
+  kind: K,
+  limit: number,
+): Promise<number> {
+  const s = specOf(kind);
+  const t = tableOf(kind);
+  const due = await tx
+    .select({ id: t.id, ruleName: t.ruleName })
+    .from(t)
+    .where(
+      and(
+        isNull(column(kind, s.decided)),
+        eq(t.onExpiry, "approve"),
+        lte(t.expiresAt, sql`${nowUtc}`),
+      ),
+    )
+    .limit(limit)
+    .for("update", { of: t, skipLocked: true });
+  let n = 0;
+  for (const { id, ruleName } of due) {
+    const by = ruleActor(ruleName ?? "on_expiry");
+    const decision = { approved: true, comment: ON_EXPIRY_COMMENT } as unknown as KindDecisions[K];
+    const [row] = (await tx
+      .update(t)
+      .set({
+        ...s.set(decision),
+        [KINDS[kind].columns.at]: sql`${t.expiresAt}`,
+        [KINDS[kind].columns.by]: by,
+      } as Partial<typeof t.$inferInsert>)
+      .where(and(eq(t.id, id), isNull(column(kind, s.decided))))
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    if (row) {
+      await recordDecision(tx, kind, row, by, true);
+      n++;
+    }
+  }
+  return n;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
-import { decideRequest } from "@/db/queries/request-store";
+import { decideRequest, ON_EXPIRY_COMMENT, sweepTimedEvents } from "@/db/queries/request-store";
 import {
   cachedRules,
   listRules,
@@ -255,6 +255,51 @@ describe(`rules on submission (${testDbKind})`, () => {
     expect(next.row.decidedBy).toBe(`rule:${proposal.name}`);
     await replaceRules([], "test");
     await rulesInEffect([]);
+  });
+
+  test("on_expiry approve: the sweep approves it by the rule at expiry; escalate_after_s escalates by the rule's time", async () => {
+    await add({
+      name: "reads",
+      match: { tool: "Read" },
+      action: { route_to: ["ana@example.com"] },
+      expire_after_s: 600,
+      on_expiry: "approve",
+      escalate_after_s: 60,
+    });
+    await rulesInEffect(["reads"]);
+    const read = await submit("tool_call", agentKey, {
+      tool_name: "Read",
+      tool_input: { file_path: "/r/a" },
+      agent_id: "agent-1",
+    });
+    expect(read.row.onExpiry).toBe("approve");
+    // one minute old: escalated by the rule's 60 s (no escalation setting exists)
+    await database.db.execute(
+      sql`UPDATE tool_call_requests SET created_at = created_at - interval '61 seconds' WHERE id = ${read.row.id}`,
+    );
+    await sweepTimedEvents();
+    const events = async () =>
+      (
+        await rows<{ type: string }>(
+          database.db,
+          sql`SELECT type FROM outbox_events WHERE request_id = ${read.row.id} ORDER BY type`,
+        )
+      ).map((e) => e.type);
+    expect(await events()).toContain("request.escalated");
+    // expired undecided: approved by the rule, automatically
+    await database.db.execute(
+      sql`UPDATE tool_call_requests SET expires_at = now() - interval '1 second' WHERE id = ${read.row.id}`,
+    );
+    await sweepTimedEvents();
+    const [row] = await rows<{ approved: boolean; decided_by: string; comment: string }>(
+      database.db,
+      sql`SELECT approved, decided_by, comment FROM tool_call_requests WHERE id = ${read.row.id}`,
+    );
+    expect(row).toEqual({ approved: true, decided_by: "rule:reads", comment: ON_EXPIRY_COMMENT });
+    expect(await metricOf(read.row.id)).toEqual({ automatic: true, user_id: "rule:reads" });
+    expect(await events()).toContain("request.decided");
+    expect(await events()).not.toContain("request.expired");
+    await removeRule("reads");
   });
 
   test("history filters by the rule that matched", async () => {
