@@ -11,6 +11,8 @@ export interface InboxRow {
   expiresAtMs: number | null;
   /** pending past its escalation threshold */
   escalated?: boolean;
+  /** a rule routed it to the viewer (listed first) */
+  routedToYou?: boolean;
 }
 
 export function reviewHref(row: Pick<InboxRow, "type" | "id">): string {

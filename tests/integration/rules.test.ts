@@ -13,6 +13,7 @@ import {
 } from "@/db/queries/rules";
 import type { Principal } from "@/lib/auth/principal";
 import { listHistory } from "@/db/queries/history";
+import { listPending } from "@/db/queries/inbox";
 import { getMetrics } from "@/db/queries/metrics";
 import { parseMetricsFilter } from "@/lib/metrics/period";
 import { Rule } from "@/lib/rules/rule";
@@ -146,6 +147,12 @@ describe(`rules on submission (${testDbKind})`, () => {
     const expires = q.row.expiresAt!.getTime();
     expect(expires).toBeGreaterThan(before + 50_000);
     expect(expires).toBeLessThan(before + 70_000);
+    // the inbox lists it first for the reviewer it was routed to, marked; not for others
+    const mine = await listPending({ viewer: "ops@example.com" });
+    expect(mine[0]).toMatchObject({ id: q.row.id, routedToViewer: true });
+    const theirs = await listPending({ viewer: "ana@example.com", order: "newest" });
+    expect(theirs.find((i) => i.id === q.row.id)?.routedToViewer).toBe(false);
+    expect(theirs.filter((i) => i.routedToViewer)).toEqual([]);
   });
 
   test("order, move, remove and import renumber and take effect", async () => {
