@@ -144,6 +144,10 @@ export const toolCallRequests = pgTable(
     updatedInput: jsonb("updated_input"),
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
+    /** Claude Code's permission_suggestions (PermissionRequest): what "allow for this session" grants */
+    permissionSuggestions: jsonb("permission_suggestions").$type<Record<string, unknown>[]>(),
+    /** the reviewer approved with "allow for this session": answered with updatedPermissions */
+    allowSession: boolean("allow_session"),
     submittedKeyId: uuid("submitted_key_id"),
     /** the rule that applied when it was created (lib/rules; null: none) */
     ruleName: text("rule_name"),

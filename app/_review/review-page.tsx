@@ -12,6 +12,7 @@ import { RequestMeta } from "@/components/review/request-meta";
 import { StatusBadge } from "@/components/review/status-badge";
 import { IdParam } from "@/lib/api/schemas";
 import { can, type Principal } from "@/lib/auth/principal";
+import { describeSuggestions } from "@/lib/domain/tool-calls";
 import { proposeRule } from "@/lib/rules/propose";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { requirePagePrincipal } from "@/server/auth/session";
@@ -90,6 +91,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                   action={decideAction.bind(null, kind)}
                   choice={view.choice?.(row) ?? null}
                   alwaysAllow={alwaysAllowProposal(kind, row, principal)}
+                  sessionAllow={sessionSuggestions(row)}
                 />
               ) : (
                 <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -130,6 +132,13 @@ function alwaysAllowProposal<K extends RequestKind>(
   if (!can(principal, "admin")) return null;
   const rule = proposeRule(kind, row, row.id.slice(0, 6));
   return rule ? JSON.stringify(rule, null, 2) : null;
+}
+
+/** Claude Code's permission_suggestions of a tool call, in words (null: none). */
+function sessionSuggestions(row: object): string | null {
+  const s = (row as { permissionSuggestions?: Record<string, unknown>[] | null })
+    .permissionSuggestions;
+  return s?.length ? describeSuggestions(s) : null;
 }
 
 /** Which rule matched the request, and who it was routed to. */

@@ -123,6 +123,7 @@ export function DecisionForm({
   action,
   choice = null,
   alwaysAllow = null,
+  sessionAllow = null,
 }: {
   kind: RequestKind;
   id: string;
@@ -131,6 +132,8 @@ export function DecisionForm({
   choice?: Choice | null;
   /** the proposed "always allow" rule's JSON (null: not offered) */
   alwaysAllow?: string | null;
+  /** Claude Code's suggestions in words: offers "allow for this session" (null: none) */
+  sessionAllow?: string | null;
 }) {
   const spec = FORMS[kind];
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
@@ -264,6 +267,15 @@ export function DecisionForm({
               </p>
             ) : null}
           </>
+        ) : null}
+        {sessionAllow ? (
+          <label className="mt-3 flex min-h-11 cursor-pointer items-start gap-2 text-sm">
+            <input type="checkbox" name="allow_session" className="mt-1 size-4" />
+            <span>
+              Allow for this session: Claude Code stops asking for this ({sessionAllow}) until the
+              session ends
+            </span>
+          </label>
         ) : null}
         {alwaysAllow ? (
           <AlwaysAllow proposal={alwaysAllow} error={state.errors?.always_allow_rule} />

@@ -57,6 +57,8 @@ export interface KindFields {
     hookEvent: string | null;
     toolUseId: string | null;
     onTimeout: "deny" | "ask";
+    /** Claude Code's permission_suggestions (null: none sent) */
+    permissionSuggestions?: Record<string, unknown>[] | null;
   };
 }
 
@@ -65,7 +67,8 @@ export interface KindDecisions {
   approval: { approved: boolean; comment: string | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
-  tool_call: { approved: boolean; comment: string | null };
+  /** allowSession: grant the call's permission_suggestions for the session (Claude Code) */
+  tool_call: { approved: boolean; comment: string | null; allowSession?: boolean | null };
 }
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
@@ -186,7 +189,11 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       (row.toolUseId ?? null) === f.toolUseId &&
       (row.diffExact ? row.diff : null) === (f.diffExact ? f.diff : null) &&
       (row.onTimeout ?? "deny") === f.onTimeout,
-    set: (d) => ({ approved: d.approved, comment: d.comment }),
+    set: (d) => ({
+      approved: d.approved,
+      comment: d.comment,
+      allowSession: d.approved && d.allowSession ? true : null,
+    }),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
   },
 };

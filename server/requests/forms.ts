@@ -45,7 +45,15 @@ const FORM: {
       return f.response?.trim() ? { response: f.response, selected } : { selected };
     },
   },
-  tool_call: APPROVE_OR_REJECT,
+  tool_call: {
+    ...APPROVE_OR_REJECT,
+    fields: [...APPROVE_OR_REJECT.fields, "allow_session"],
+    // "allow for this session" (Claude Code) goes with an approve only
+    body: (f) => ({
+      ...(APPROVE_OR_REJECT.body(f) as object),
+      ...(f.decision === "approve" && f.allow_session === "on" ? { allow_session: true } : {}),
+    }),
+  },
 };
 
 export type FormDecision = { ok: true; href: string } | { ok: false; state: DecisionFormState };

@@ -20,6 +20,7 @@ import {
   IdParam,
   REQUEST_SCHEMAS,
   ResponseInput,
+  ToolCallDecisionInput,
 } from "@/lib/api/schemas";
 import { actorName, can, type Principal } from "@/lib/auth/principal";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
@@ -46,7 +47,7 @@ type CreateInputs = {
 type DecideInputs = {
   approval: z.output<typeof DecisionInput>;
   question: z.output<typeof ResponseInput>;
-  tool_call: z.output<typeof DecisionInput>;
+  tool_call: z.output<typeof ToolCallDecisionInput>;
 };
 
 /** API input (validated) → the store's fields and decision, per kind. */
@@ -96,9 +97,16 @@ const INPUT: {
         hookEvent: i.hook_event ?? null,
         toolUseId: i.tool_use_id ?? null,
         onTimeout: i.on_timeout ?? "deny",
+        permissionSuggestions: i.permission_suggestions?.length
+          ? (i.permission_suggestions as Record<string, unknown>[])
+          : null,
       };
     },
-    decision: (i) => ({ approved: i.approved, comment: i.comment || null }),
+    decision: (i) => ({
+      approved: i.approved,
+      comment: i.comment || null,
+      allowSession: i.allow_session ?? null,
+    }),
     id: (i) =>
       i.session_id && i.tool_use_id ? toolCallId(i.agent_id, i.session_id, i.tool_use_id) : null,
   },

@@ -17,7 +17,9 @@ import { listPending } from "@/db/queries/inbox";
 import { getMetrics } from "@/db/queries/metrics";
 import { parseMetricsFilter } from "@/lib/metrics/period";
 import { Rule } from "@/lib/rules/rule";
-import { submit } from "@/server/requests/service";
+import { read, submit } from "@/server/requests/service";
+import { verdictOf } from "@/lib/domain/tool-calls";
+import { hookAnswer } from "@/lib/integrations/claude-code";
 import { decideFromForm } from "@/server/requests/forms";
 import { proposeRule } from "@/lib/rules/propose";
 import { setupTestDatabase, teardownTestDatabase, testDbKind } from "../helpers/db";
@@ -313,6 +315,66 @@ describe(`rules on submission (${testDbKind})`, () => {
     const page = await listHistory({ rule: "docs" });
     expect(page.items.map((r) => r.title).sort()).toEqual(["docs/guide.md", "docs/x.md"]);
     expect(page.items.every((r) => r.decidedBy === "rule:docs")).toBe(true);
+  });
+
+  test("allow for this session: Claude Code's suggestions come back as updatedPermissions, kept to the session", async () => {
+    const reviewer: Principal = {
+      kind: "user",
+      id: "u2",
+      email: "rev@example.com",
+      name: "R",
+      role: "reviewer",
+    };
+    const suggestions = [
+      {
+        type: "addRules",
+        rules: [{ toolName: "Bash", ruleContent: "make build:*" }],
+        behavior: "allow",
+        destination: "localSettings",
+      },
+    ];
+    const made = await submit("tool_call", agentKey, {
+      tool_name: "Bash",
+      tool_input: { command: "make build" },
+      agent_id: "claude-9",
+      hook_event: "PermissionRequest",
+      permission_suggestions: suggestions,
+    });
+    expect(made.row.permissionSuggestions).toEqual(suggestions);
+    const f = new FormData();
+    for (const [k, v] of Object.entries({
+      id: made.row.id,
+      decision: "approve",
+      allow_session: "on",
+    }))
+      f.set(k, v);
+    expect((await decideFromForm("tool_call", reviewer, f)).ok).toBe(true);
+    const row = (await read("tool_call", made.row.id))!;
+    expect(row.allowSession).toBe(true);
+    const answer = hookAnswer("PermissionRequest", verdictOf(row, 60));
+    expect(answer).toEqual({
+      hookSpecificOutput: {
+        hookEventName: "PermissionRequest",
+        decision: {
+          behavior: "allow",
+          updatedPermissions: [{ ...suggestions[0], destination: "session" }],
+        },
+      },
+    });
+    // without the tick: a plain allow
+    const other = await submit("tool_call", agentKey, {
+      tool_name: "Bash",
+      tool_input: { command: "make test" },
+      agent_id: "claude-9",
+      permission_suggestions: suggestions,
+    });
+    const g = new FormData();
+    for (const [k, v] of Object.entries({ id: other.row.id, decision: "approve" })) g.set(k, v);
+    await decideFromForm("tool_call", reviewer, g);
+    const plain = (await read("tool_call", other.row.id))!;
+    expect(hookAnswer("PermissionRequest", verdictOf(plain, 60))).toEqual({
+      hookSpecificOutput: { hookEventName: "PermissionRequest", decision: { behavior: "allow" } },
+    });
   });
 
   test("the original example SQL still inserts metrics (automatic defaults to false)", async () => {
