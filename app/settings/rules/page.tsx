@@ -101,6 +101,7 @@ export default async function RulesPage({
                       label="↑"
                       busy="…"
                       ariaLabel={`Move rule ${rule.name} up`}
+                      className="min-w-11"
                     />
                   ) : null}
                   {i < rules.length - 1 ? (
@@ -111,6 +112,7 @@ export default async function RulesPage({
                       label="↓"
                       busy="…"
                       ariaLabel={`Move rule ${rule.name} down`}
+                      className="min-w-11"
                     />
                   ) : null}
                   <RowAction
@@ -136,7 +138,7 @@ export default async function RulesPage({
               {editing === rule.name ? (
                 <div id="edit" className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
                   <RuleEditor
-                    key={`edit-${rule.name}-${updatedAt.getTime()}`}
+                    key={`edit-${rule.name}`}
                     initial={JSON.stringify(ruleJson(rule), null, 2)}
                     replacing={rule.name}
                     idPrefix="edit-rule"
