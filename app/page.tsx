@@ -45,6 +45,7 @@ export default async function InboxPage({ searchParams }: Props) {
     expiresAtMs: i.expiresAt?.getTime() ?? null,
     escalated: i.escalated,
     routedToYou: i.routedToViewer,
+    approvals: i.approvals,
   }));
   const filtered = filter.type || filter.agent;
   return (

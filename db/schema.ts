@@ -48,6 +48,10 @@ export const approvalRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -93,6 +97,10 @@ export const questionRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -157,6 +165,10 @@ export const toolCallRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),
@@ -442,3 +454,62 @@ export const rules = pgTable("rules", {
   updatedAt: timestamp("updated_at").notNull().defaultNow(),
 });
 export type RuleRow = typeof rules.$inferSelect;
+/* ---- Quorum and the audit log --------------------------------------------------------- */
+
+/**
+ * One reviewer's approval of a request that needs several (required_approvals > 1): who
+ * and when. The primary key is what stops a reviewer approving twice.
+ */
+export const requestApprovals = pgTable(
+  "request_approvals",
+  {
+    requestType: text("request_type").notNull(),
+    requestId: uuid("request_id").notNull(),
+    reviewer: text("reviewer").notNull(),
+    approvedAt: timestamp("approved_at").notNull().defaultNow(),
+    comment: text("comment"),
+  },
+  (t) => [primaryKey({ columns: [t.requestType, t.requestId, t.reviewer] })],
+);
+export type RequestApprovalRow = typeof requestApprovals.$inferSelect;
+
+/**
+ * The audit log: security-relevant events, inserted in the transaction that made them
+ * happen (no lock beyond the row's own). Append-only: triggers refuse UPDATE, DELETE and
+ * TRUNCATE (migration audit-log). Chain order and hashes live in audit_chain.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { precision: 6 }).notNull().defaultNow(),
+    /** request.created, request.decided, key.created, … (lib/audit/events.ts) */
+    event: text("event").notNull(),
+    /** who: a user's email, `key:<name>`, `rule:<name>`, `cli`, `system` (null: unknown) */
+    actor: text("actor"),
+    /** what it is about: approval, tool_call, question, key, user, webhook, escalation, … */
+    subjectType: text("subject_type"),
+    subjectId: text("subject_id"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index("idx_audit_log_at").on(t.at),
+    index("idx_audit_log_subject").on(t.subjectId),
+    index("idx_audit_log_event").on(t.event, t.at),
+  ],
+);
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * The hash chain over audit_log, written by the sealer (db/queries/audit.ts) shortly after
+ * the entries commit: seq is the chain order, hash = SHA-256 of the entry's canonical
+ * form, which includes prev_hash (docs/security.md, "Audit log"). Append-only too.
+ */
+export const auditChain = pgTable("audit_chain", {
+  seq: bigint("seq", { mode: "number" }).primaryKey(),
+  entryId: bigint("entry_id", { mode: "number" }).notNull().unique(),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull(),
+  sealedAt: timestamp("sealed_at").notNull().defaultNow(),
+});
+export type AuditChainRow = typeof auditChain.$inferSelect;

@@ -7,6 +7,7 @@ import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
 import { rulesGroup } from "./cli/rules";
+import { auditGroup } from "./cli/audit";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
@@ -22,6 +23,7 @@ const groups: CommandGroup[] = [
   webhooksGroup,
   escalationGroup,
   rulesGroup,
+  auditGroup,
 ];
 
 function help() {

@@ -29,6 +29,7 @@ export function SettingsNav({ principal }: { principal: Principal }) {
             </li>
             <li>
               <NavLink href="/settings/rules">Rules</NavLink>
+              <NavLink href="/settings/audit">Audit</NavLink>
             </li>
           </>
         ) : null}

@@ -23,6 +23,8 @@ export interface PendingItem {
   escalated: boolean;
   /** a rule routed it to the viewer (PendingFilter.viewer): listed first, marked */
   routedToViewer: boolean;
+  /** a quorum: approvals needed and received (null: one approval decides) */
+  approvals: { required: number; received: number } | null;
 }
 
 export const INBOX_ORDERS = ["oldest", "newest", "agent"] as const;
@@ -46,7 +48,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   const parts = [];
   const want = (type: RequestType) => !filter.type || filter.type === type;
   if (want("approval")) {
-    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at, routed_to
+    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM approval_requests
       WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -55,7 +57,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     // a multiple-choice question's second line: its options
     parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title,
         (SELECT string_agg(o.label, ' · ' ORDER BY o.n) FROM jsonb_array_elements_text(options) WITH ORDINALITY AS o(label, n)) AS description,
-        timestamp, expires_at, routed_to
+        timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM question_requests
       WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -63,7 +65,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   if (want("tool_call")) {
     parts.push(sql`SELECT 'tool_call' AS type, id, agent_id, title,
         CASE WHEN description IS NULL THEN tool_name ELSE tool_name || ': ' || description END AS description,
-        timestamp, expires_at, routed_to
+        timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM tool_call_requests
       WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -89,6 +91,8 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     waiting_ms: number;
     escalated: boolean;
     routed_to_viewer: boolean;
+    required_approvals: number;
+    approval_count: number;
   }>(db, query);
   return result.map((r) => ({
     type: r.type,
@@ -101,6 +105,10 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     waitingMs: Number(r.waiting_ms),
     escalated: r.escalated === true,
     routedToViewer: r.routed_to_viewer === true,
+    approvals:
+      Number(r.required_approvals) > 1
+        ? { required: Number(r.required_approvals), received: Number(r.approval_count) }
+        : null,
   }));
 }
 

@@ -4,6 +4,7 @@ import { compileRules, type CompiledRule } from "@/lib/rules/match";
 import type { Rule } from "@/lib/rules/rule";
 import { getDb, type Executor } from "../client";
 import { notifyInvalidate } from "../events";
+import { recordAudit } from "./audit";
 import { rules, users } from "../schema";
 
 /*
@@ -130,6 +131,16 @@ export async function saveRule(
     const replacing = o.replacing ?? null;
     if (replacing !== null && !order.includes(replacing)) return "not_found";
     if (rule.name !== replacing && order.includes(rule.name)) return "exists";
+    await recordAudit(tx, {
+      event: replacing !== null ? "rule.changed" : "rule.created",
+      actor: o.by,
+      subjectType: "rule",
+      subjectId: rule.name,
+      details: {
+        rule,
+        ...(replacing !== null && replacing !== rule.name ? { renamed_from: replacing } : {}),
+      },
+    });
     if (replacing !== null) {
       await tx
         .update(rules)
@@ -155,12 +166,19 @@ export async function saveRule(
   });
 }
 
-export async function removeRule(name: string): Promise<boolean> {
+export async function removeRule(name: string, by: string): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
     const removed = await tx.delete(rules).where(eq(rules.name, name)).returning();
     if (removed.length === 0) return false;
+    await recordAudit(tx, {
+      event: "rule.removed",
+      actor: by,
+      subjectType: "rule",
+      subjectId: name,
+      details: { rule: removed[0]!.rule as Record<string, unknown> },
+    });
     await renumber(tx, await names(tx));
     await notifyInvalidate(tx, "rules");
     return true;
@@ -168,7 +186,7 @@ export async function removeRule(name: string): Promise<boolean> {
 }
 
 /** Move a rule one place up (-1) or down (+1). False: no such rule. */
-export async function moveRule(name: string, by: -1 | 1): Promise<boolean> {
+export async function moveRule(name: string, by: -1 | 1, actor: string): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
@@ -179,6 +197,13 @@ export async function moveRule(name: string, by: -1 | 1): Promise<boolean> {
     if (j >= 0 && j < order.length) {
       [order[i], order[j]] = [order[j]!, order[i]!];
       await renumber(tx, order);
+      await recordAudit(tx, {
+        event: "rule.changed",
+        actor,
+        subjectType: "rule",
+        subjectId: name,
+        details: { position: j + 1, was: i + 1 },
+      });
       await notifyInvalidate(tx, "rules");
     }
     return true;
@@ -190,7 +215,25 @@ export async function replaceRules(list: Rule[], by: string): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
     await tx.execute(sql`LOCK TABLE ${rules} IN SHARE ROW EXCLUSIVE MODE`);
-    await tx.delete(rules);
+    const before = await tx.delete(rules).returning({ name: rules.name, rule: rules.rule });
+    for (const old of before) {
+      await recordAudit(tx, {
+        event: "rule.removed",
+        actor: by,
+        subjectType: "rule",
+        subjectId: old.name,
+        details: { rule: old.rule as Record<string, unknown>, import: true },
+      });
+    }
+    for (const rule of list) {
+      await recordAudit(tx, {
+        event: "rule.created",
+        actor: by,
+        subjectType: "rule",
+        subjectId: rule.name,
+        details: { rule, import: true },
+      });
+    }
     if (list.length > 0) {
       await tx.insert(rules).values(
         list.map((rule, position) => ({

@@ -100,7 +100,7 @@ export function compileRule(rule: Rule): CompiledRule {
   const checks: ((f: RequestFacts, stats: () => DiffStats) => boolean)[] = [];
   if (m.kind) checks.push((f) => f.kind === m.kind);
   // a rule that decides matches only kinds that are approved (a question is answered)
-  if (isDecision(rule.action)) checks.push((f) => KINDS[f.kind].approves);
+  if (isDecision(rule.action)) checks.push((f) => KINDS[f.kind].quorum);
   if (m.agent_id !== undefined) checks.push((f) => f.agentId === m.agent_id);
   if (m.key !== undefined) checks.push((f) => f.keyName === m.key);
   if (m.tool !== undefined) checks.push((f) => f.toolName === m.tool);

@@ -38,7 +38,7 @@ export function proposeRule(
   row: object & { agentId: string },
   suffix: string,
 ): Rule | null {
-  if (!KINDS[kind].approves) return null;
+  if (!KINDS[kind].quorum) return null;
   const facts = requestFacts(kind, row, { agentId: row.agentId, keyName: null });
   const match: Rule["match"] = { kind, agent_id: row.agentId };
   let what: string;

@@ -147,7 +147,7 @@ export const Rule = z
     escalate_after_s: seconds("escalate_after_s").optional(),
   })
   .superRefine((rule, ctx) => {
-    if (rule.match.kind && !KINDS[rule.match.kind].approves && isDecision(rule.action)) {
+    if (rule.match.kind && !KINDS[rule.match.kind].quorum && isDecision(rule.action)) {
       ctx.addIssue({
         code: "custom",
         path: ["action"],
@@ -176,7 +176,7 @@ export const Rule = z
           message: "on_expiry has no effect on a rule that decides at once",
         });
       }
-      if (rule.match.kind && !KINDS[rule.match.kind].approves) {
+      if (rule.match.kind && !KINDS[rule.match.kind].quorum) {
         ctx.addIssue({
           code: "custom",
           path: ["on_expiry"],

@@ -67,7 +67,7 @@ async function list() {
 async function remove(args: ParsedArgs) {
   const name = args.positionals[0] ?? optionalFlag(args, "name");
   if (!name) throw new UsageError("missing the rule's name: rule remove <name>");
-  if (!(await deleteRule(name))) throw new UsageError(`no rule named "${name}"`);
+  if (!(await deleteRule(name, "cli"))) throw new UsageError(`no rule named "${name}"`);
   console.log(`removed rule "${name}"`);
 }
 

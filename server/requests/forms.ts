@@ -2,7 +2,7 @@ import "server-only";
 import { nextPendingHref } from "@/db/queries/next-pending";
 import type { DecisionFormState } from "@/components/review/form-state";
 import { actorName, can, type Principal } from "@/lib/auth/principal";
-import { decisionOf, KINDS, statusOf, type RequestKind } from "@/lib/domain/kinds";
+import { decisionOf, KINDS, pagePath, statusOf, type RequestKind } from "@/lib/domain/kinds";
 import { parseRuleJson } from "@/lib/rules/rule";
 import { changeRule } from "@/server/rules/service";
 import { formFields, formStateOfError } from "@/server/forms";
@@ -77,7 +77,10 @@ export async function decideFromForm(
   if (always) return { ok: false, state: always };
   try {
     const row = await decide(kind, principal, f.id, spec.body(f, lists));
-    const done = statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered";
+    const status = statusOf(kind, row, new Date());
+    // a quorum approval that was not the last: back to the request, which lists its approvers
+    if (status === "pending") return { ok: true, href: `${pagePath(kind, row.id)}?approved=1` };
+    const done = status as "approved" | "rejected" | "answered";
     return { ok: true, href: await nextPendingHref(done) };
   } catch (err) {
     if (err instanceof DecisionConflict) return { ok: false, state: { conflict: conflictOf(err) } };
@@ -95,7 +98,7 @@ async function alwaysAllow(
   form: FormData,
   f: Record<string, string>,
 ): Promise<DecisionFormState | null> {
-  if (form.get("always_allow") !== "on" || f.decision !== "approve" || !KINDS[kind].approves)
+  if (form.get("always_allow") !== "on" || f.decision !== "approve" || !KINDS[kind].quorum)
     return null;
   if (!can(principal, "admin"))
     return { message: "Only admins can add rules; approve without “always allow”." };

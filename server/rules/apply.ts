@@ -14,6 +14,8 @@ export interface AppliedRule<K extends RequestKind> {
   effect: RuleEffect<K>;
   /** the rule's expire_after_s (the request expires at the earlier of it and its own) */
   expireAfterS: number | null;
+  /** the rule's require_approvals (the quorum; null: the rule sets none) */
+  requiredApprovals: number | null;
 }
 
 export async function applyRules<K extends RequestKind>(
@@ -38,9 +40,11 @@ export async function applyRules<K extends RequestKind>(
       name: rule.name,
       decision: decision ? o.decision(decision.approved, decision.message) : null,
       routedTo: typeof action === "object" && "route_to" in action ? action.route_to : null,
-      onExpiry: KINDS[kind].approves ? (rule.on_expiry ?? null) : null,
+      onExpiry: KINDS[kind].quorum ? (rule.on_expiry ?? null) : null,
       escalateAfterS: rule.escalate_after_s ?? null,
     },
     expireAfterS: rule.expire_after_s ?? null,
+    requiredApprovals:
+      typeof action === "object" && "require_approvals" in action ? action.require_approvals : null,
   };
 }

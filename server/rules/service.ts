@@ -24,7 +24,7 @@ import {
  * Managing rules, as Settings → Rules and the admin CLI both do it: validate (the one
  * schema, plus what needs the database: a quorum no larger than the active reviewers),
  * store (db/queries/rules.ts NOTIFYs every process), and the dry run.
- * TODO(audit): record rule created/changed/removed in the audit log once it exists.
+ * Every change is recorded in the audit log in its own transaction (db/queries/rules.ts).
  */
 
 export interface RuleIssue {
@@ -77,14 +77,14 @@ export async function changeRule(
   return { ok: true, outcome, rule };
 }
 
-export async function deleteRule(name: string): Promise<boolean> {
-  const removed = await removeRule(name);
+export async function deleteRule(name: string, by: string): Promise<boolean> {
+  const removed = await removeRule(name, by);
   forgetCachedRules();
   return removed;
 }
 
-export async function reorderRule(name: string, by: -1 | 1): Promise<boolean> {
-  const moved = await moveRule(name, by);
+export async function reorderRule(name: string, by: -1 | 1, actor: string): Promise<boolean> {
+  const moved = await moveRule(name, by, actor);
   forgetCachedRules();
   return moved;
 }

@@ -158,10 +158,10 @@ describe(`rules on submission (${testDbKind})`, () => {
   });
 
   test("order, move, remove and import renumber and take effect", async () => {
-    expect(await moveRule("no-rm", -1)).toBe(true);
+    expect(await moveRule("no-rm", -1, "test")).toBe(true);
     await rulesInEffect(["docs", "no-rm", "all-bash", "deploys"]);
-    expect(await removeRule("all-bash")).toBe(true);
-    expect(await removeRule("all-bash")).toBe(false);
+    expect(await removeRule("all-bash", "test")).toBe(true);
+    expect(await removeRule("all-bash", "test")).toBe(false);
     await rulesInEffect(["docs", "no-rm", "deploys"]);
     expect(await add({ name: "docs", action: "auto_approve" })).toBe("exists");
     expect(
@@ -308,7 +308,7 @@ describe(`rules on submission (${testDbKind})`, () => {
     expect(await metricOf(read.row.id)).toEqual({ automatic: true, user_id: "rule:reads" });
     expect(await events()).toContain("request.decided");
     expect(await events()).not.toContain("request.expired");
-    await removeRule("reads");
+    await removeRule("reads", "test");
   });
 
   test("history filters by the rule that matched", async () => {
@@ -375,6 +375,31 @@ describe(`rules on submission (${testDbKind})`, () => {
     expect(hookAnswer("PermissionRequest", verdictOf(plain, 60))).toEqual({
       hookSpecificOutput: { hookEventName: "PermissionRequest", decision: { behavior: "allow" } },
     });
+  });
+
+  test("require_approvals sets the request's quorum; rule changes are in the audit log", async () => {
+    await add({
+      name: "two",
+      match: { agent_id: "quorum-agent" },
+      action: { require_approvals: 2 },
+    });
+    await rulesInEffect(["two"]);
+    const q = await approval("src/q.ts", "quorum-agent");
+    expect(q.row.requiredApprovals).toBe(2);
+    expect(q.row.ruleName).toBe("two");
+    expect((await approval("src/q.ts")).row.requiredApprovals).toBe(1);
+    await removeRule("two", "ana@example.com");
+    const events = await rows<{ event: string; actor: string; subject_id: string }>(
+      database.db,
+      sql`SELECT event, actor, subject_id FROM audit_log WHERE subject_type = 'rule' AND subject_id IN ('two', 'docs') ORDER BY id`,
+    );
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { event: "rule.created", actor: "test", subject_id: "docs" },
+        { event: "rule.created", actor: "test", subject_id: "two" },
+        { event: "rule.removed", actor: "ana@example.com", subject_id: "two" },
+      ]),
+    );
   });
 
   test("the original example SQL still inserts metrics (automatic defaults to false)", async () => {

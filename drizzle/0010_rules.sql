@@ -17,6 +17,8 @@ ALTER TABLE "question_requests" ADD COLUMN "rule_name" text;--> statement-breakp
 ALTER TABLE "question_requests" ADD COLUMN "routed_to" jsonb;--> statement-breakpoint
 ALTER TABLE "question_requests" ADD COLUMN "on_expiry" text;--> statement-breakpoint
 ALTER TABLE "question_requests" ADD COLUMN "escalate_after_s" integer;--> statement-breakpoint
+ALTER TABLE "tool_call_requests" ADD COLUMN "permission_suggestions" jsonb;--> statement-breakpoint
+ALTER TABLE "tool_call_requests" ADD COLUMN "allow_session" boolean;--> statement-breakpoint
 ALTER TABLE "tool_call_requests" ADD COLUMN "rule_name" text;--> statement-breakpoint
 ALTER TABLE "tool_call_requests" ADD COLUMN "routed_to" jsonb;--> statement-breakpoint
 ALTER TABLE "tool_call_requests" ADD COLUMN "on_expiry" text;--> statement-breakpoint
