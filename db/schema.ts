@@ -40,6 +40,10 @@ export const approvalRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
     /** the rule that applied when it was created (lib/rules; null: none) */
     ruleName: text("rule_name"),
     /** reviewers a rule routed it to (their inbox marks it "routed to you") */
@@ -48,10 +52,6 @@ export const approvalRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
-    /** quorum: how many different reviewers must approve (any rejection rejects) */
-    requiredApprovals: integer("required_approvals").notNull().default(1),
-    /** approvals recorded so far (request_approvals); the decision is set at the last one */
-    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -89,6 +89,10 @@ export const questionRequests = pgTable(
     allowText: boolean("allow_text"),
     /** the labels the reviewer chose (null: none chosen, or no options) */
     selected: jsonb("selected").$type<string[]>(),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
     /** the rule that applied when it was created (lib/rules; null: none) */
     ruleName: text("rule_name"),
     /** reviewers a rule routed it to (their inbox marks it "routed to you") */
@@ -97,10 +101,6 @@ export const questionRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
-    /** quorum: how many different reviewers must approve (any rejection rejects) */
-    requiredApprovals: integer("required_approvals").notNull().default(1),
-    /** approvals recorded so far (request_approvals); the decision is set at the last one */
-    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -152,11 +152,15 @@ export const toolCallRequests = pgTable(
     updatedInput: jsonb("updated_input"),
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
+    submittedKeyId: uuid("submitted_key_id"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
     /** Claude Code's permission_suggestions (PermissionRequest): what "allow for this session" grants */
     permissionSuggestions: jsonb("permission_suggestions").$type<Record<string, unknown>[]>(),
     /** the reviewer approved with "allow for this session": answered with updatedPermissions */
     allowSession: boolean("allow_session"),
-    submittedKeyId: uuid("submitted_key_id"),
     /** the rule that applied when it was created (lib/rules; null: none) */
     ruleName: text("rule_name"),
     /** reviewers a rule routed it to (their inbox marks it "routed to you") */
@@ -165,10 +169,6 @@ export const toolCallRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
-    /** quorum: how many different reviewers must approve (any rejection rejects) */
-    requiredApprovals: integer("required_approvals").notNull().default(1),
-    /** approvals recorded so far (request_approvals); the decision is set at the last one */
-    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),
