@@ -172,3 +172,15 @@ test.describe("an admin", () => {
     await removeRule(page, name);
   });
 });
+
+test.describe("a reviewer", () => {
+  test.use({ role: "reviewer" });
+
+  test("gets 403 on /settings/rules and sees no link to it", async ({ page }) => {
+    expect((await page.goto("/settings/rules"))?.status()).toBe(403);
+    await page.goto("/settings/account");
+    await expect(
+      page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Rules" }),
+    ).toHaveCount(0);
+  });
+});
