@@ -5,6 +5,8 @@ import { createApiKeyInUi } from "./helpers/api-keys";
  * Quorum and the audit log in the browser: a two-approval request shows "0 of 2" then
  * "1 of 2 approvals" in the inbox, its first approver cannot approve again, a second
  * reviewer decides it; Settings → Audit lists what happened, filtered, admins only.
+ * Named to run after the specs that count the shared server's seeded requests (history,
+ * inbox, metrics): it adds a decided approval.
  */
 
 test.use({ role: "admin" });
