@@ -38,6 +38,14 @@ test("a two-approval request: 1 of 2 after the first approval, decided by a seco
   await expect(row).toContainText("0 of 2 approvals");
 
   const path = new URL(created.url).pathname;
+  // a second reviewer has the request open meanwhile: it follows live
+  const reviewer = await browser.newContext({
+    storageState: await signInState(baseURL!, E2E_USERS.reviewer, E2E_PASSWORD),
+  });
+  const second = await reviewer.newPage();
+  await second.goto(path);
+  await expect(second.getByRole("region", { name: "0 of 2 approvals" })).toBeVisible();
+
   await page.goto(path);
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(new RegExp(`${path}\\?approved=1$`));
@@ -54,12 +62,8 @@ test("a two-approval request: 1 of 2 after the first approval, decided by a seco
   await expect(row).toContainText("1 of 2 approvals");
   await page.screenshot({ path: test.info().outputPath("quorum-inbox-1280.png") });
 
-  const reviewer = await browser.newContext({
-    storageState: await signInState(baseURL!, E2E_USERS.reviewer, E2E_PASSWORD),
-  });
   try {
-    const second = await reviewer.newPage();
-    await second.goto(path);
+    // no reload: the request.approval event refreshed the open page
     await expect(second.getByRole("region", { name: "1 of 2 approvals" })).toBeVisible();
     await second.getByRole("button", { name: "Approve" }).click();
     await second.waitForURL((u) => !u.pathname.startsWith(path) || u.search.includes("done"));
