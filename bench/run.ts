@@ -9,11 +9,13 @@ import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
 import { machine } from "./lib/report";
+import { benchRules } from "./rules";
 import { benchSubmit } from "./submit";
 import { benchWebhooks } from "./webhooks";
 
 const all: [string, () => Promise<{ rss: number }>][] = [
   ["submit", benchSubmit],
+  ["rules", benchRules],
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],
