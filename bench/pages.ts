@@ -4,9 +4,8 @@
  * deep page) and `/metrics`, signed in, sequential requests after a warm-up.
  * Goals: < 150 ms, < 150 ms, < 300 ms median.
  */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { recreateDatabase, serverEnv, pointAtServerDatabase } from "./lib/db";
+import { serverEnv, pointAtServerDatabase } from "./lib/db";
+import { benchDataDatabase } from "./lib/data";
 import { ms, printTable, writeResult } from "./lib/report";
 import { ensureBuild, startServer } from "./lib/server";
 import { nextLink, reviewerCookie } from "./lib/session";
@@ -16,27 +15,10 @@ const DB = process.env.BENCH_PAGES_DB || "nexus_bench_pages";
 const PORT = Number(process.env.BENCH_PORT || 3403);
 const RUNS = Number(process.env.BENCH_RUNS || 20);
 const DEEP = Number(process.env.BENCH_DEEP_PAGES || 50);
-const root = path.resolve(import.meta.dirname, "..");
 
 export async function benchPages() {
   await ensureBuild();
-  const reuse = process.env.BENCH_REUSE_DATA === "1";
-  if (!reuse) {
-    await recreateDatabase(DB);
-    console.log("generating 100,000 requests and 1,000,000 metrics rows…");
-    const t0 = Date.now();
-    const r = spawnSync(
-      path.join(root, "node_modules/.bin/tsx"),
-      ["--conditions=react-server", "bench/data.ts"],
-      {
-        cwd: root,
-        env: { ...process.env, ...serverEnv(DB), LOG_LEVEL: "warn" },
-        stdio: "inherit",
-      },
-    );
-    if (r.status !== 0) throw new Error("bench:data failed");
-    console.log(`data generated in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
+  await benchDataDatabase(DB);
   pointAtServerDatabase(DB);
   const server = await startServer(PORT, serverEnv(DB));
   try {

@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: every benchmark in turn against a production build and the local
  * PostgreSQL server, each printing its table next to its goal and writing
- * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
+ * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset
+ * (`-- pages status` with BENCH_REUSE_DATA=1 keeps the benchmark data set of an earlier run).
  */
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
+import { benchStatus } from "./status";
 import { machine } from "./lib/report";
 import { benchSubmit } from "./submit";
 import { benchWebhooks } from "./webhooks";
@@ -16,6 +18,7 @@ const all: [string, () => Promise<{ rss: number }>][] = [
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],
+  ["status", benchStatus],
   ["big-diff", benchBigDiff],
   ["webhooks", benchWebhooks],
 ];
