@@ -5,6 +5,7 @@ import { keysGroup } from "./cli/keys";
 import { usersGroup } from "./cli/users";
 import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
+import { metricsGroup } from "./cli/metrics";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
 
 /*
@@ -20,6 +21,7 @@ const groups: CommandGroup[] = [
   exportGroup,
   webhooksGroup,
   escalationGroup,
+  metricsGroup,
 ];
 
 function help() {
