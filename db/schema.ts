@@ -161,7 +161,8 @@ export type MetricRow = typeof hitlMetrics.$inferSelect;
 
 /**
  * hitl_metrics rolled up (issue 16): per UTC day and over all time ('-infinity'), per
- * request type, and within that per agent or per reviewer, each a log-bucket histogram
+ * request type (and all types together, request_type '*'), and within each type per
+ * agent or per reviewer, each a log-bucket histogram
  * of response times (lib/metrics/sketch.ts: bucket -1 = 0 ms, -2 = no response time).
  * Kept by a trigger on hitl_metrics inserts (migration metrics_rollup_trigger), in the
  * inserting transaction; `shard` spreads concurrent decisions over rows (the inserting
@@ -192,7 +193,7 @@ export const hitlMetricsRollup = pgTable(
   },
   (t) => [
     unique("hitl_metrics_rollup_key")
-      .on(t.dim, t.day, t.requestType, t.key, t.bucket, t.shard)
+      .on(t.dim, t.requestType, t.day, t.bucket, t.key, t.shard)
       .nullsNotDistinct(),
   ],
 );

@@ -12,5 +12,5 @@ CREATE TABLE "hitl_metrics_rollup" (
 	"approvals" bigint NOT NULL,
 	"approved" bigint NOT NULL,
 	"questions" bigint NOT NULL,
-	CONSTRAINT "hitl_metrics_rollup_key" UNIQUE NULLS NOT DISTINCT("dim","day","request_type","key","bucket","shard")
+	CONSTRAINT "hitl_metrics_rollup_key" UNIQUE NULLS NOT DISTINCT("dim","request_type","day","bucket","key","shard")
 );

@@ -10,7 +10,8 @@ CREATE OR REPLACE FUNCTION nexus_metrics_bucket(ms integer) RETURNS smallint
 -- nexus_hitl_metrics_rollup_sql(source): the statement that adds the rows of `source` (a
 -- relation shaped like hitl_metrics: the trigger's transition table, or hitl_metrics
 -- itself for a rebuild) to the rollup: per day and all time, per type / agent /
--- reviewer. One statement, rows locked in key order (no deadlock between two inserting
+-- reviewer, and all types together (request_type '*', dim type: the chart and the headline
+-- read these without merging types). One statement, rows locked in key order (no deadlock between two inserting
 -- transactions), the shard of this connection (concurrent decisions on other
 -- connections take other rows). The trigger function runs it itself: a transition
 -- table is visible only there.
@@ -20,7 +21,7 @@ BEGIN
   RETURN format($q$
     INSERT INTO hitl_metrics_rollup AS r
       (dim, day, request_type, key, bucket, shard, n, sum_ms, min_ms, max_ms, approvals, approved, questions)
-    SELECT d.dim, s.day, m.request_type, d.key, nexus_metrics_bucket(m.response_time_ms),
+    SELECT d.dim, s.day, d.request_type, d.key, nexus_metrics_bucket(m.response_time_ms),
            (pg_backend_pid() %% 16)::smallint,
            count(*), coalesce(sum(m.response_time_ms), 0), min(m.response_time_ms), max(m.response_time_ms),
            count(*) FILTER (WHERE m.is_approval), count(*) FILTER (WHERE m.is_approved),
@@ -37,10 +38,12 @@ BEGIN
               LEFT JOIN tool_call_requests tc
                 ON n.request_type = 'tool_call' AND tc.id = n.request_id AND tc.approved IS NOT NULL) m
       CROSS JOIN LATERAL (VALUES (date_trunc('day', m.created_at)), ('-infinity'::timestamp)) s(day)
-      CROSS JOIN LATERAL (VALUES ('type', ''::text), ('agent', m.agent_id), ('reviewer', m.user_id)) d(dim, key)
+      CROSS JOIN LATERAL (VALUES ('type', m.request_type, ''::text), ('type', '*', ''),
+                                 ('agent', m.request_type, m.agent_id),
+                                 ('reviewer', m.request_type, m.user_id)) d(dim, request_type, key)
      WHERE s.day IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5
-     ORDER BY 1, 2, 3, 4, 5
+     ORDER BY 1, 3, 2, 5, 4
     ON CONFLICT ON CONSTRAINT hitl_metrics_rollup_key DO UPDATE SET
       n = r.n + excluded.n, sum_ms = r.sum_ms + excluded.sum_ms,
       min_ms = least(r.min_ms, excluded.min_ms), max_ms = greatest(r.max_ms, excluded.max_ms),

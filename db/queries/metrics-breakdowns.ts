@@ -1,8 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { bucketForAll, fromRollup, type Bucket, type MetricsFilter } from "@/lib/metrics/period";
+import { sketchPercentile } from "@/lib/metrics/sketch";
 import { toUtcDate } from "./inbox";
-import { mergedSketches, periodRows, sketchesBy, toSummary } from "./metrics-rollup";
+import { overTimeCells, sketchesBy } from "./metrics-rollup";
 import { floatArray, metricsRows, metricsWhere, num, requestJoins, ts } from "./metrics-sql";
 
 /*
@@ -98,31 +99,53 @@ export async function overTime(f: MetricsFilter, now = new Date()): Promise<Time
     : sql`(SELECT min(m.created_at) FROM hitl_metrics m WHERE ${metricsWhere(f)})`;
   // the last bucket holds the instant just before `to` (exclusive) or now
   const last = f.to ? sql`(${ts(f.to)} - interval '1 microsecond')` : ts(now);
-  const agg = fromRollup(f)
-    ? sql`SELECT g AS start, total::int AS decisions, CASE WHEN timed > 0 THEN sum_ms / timed END AS avg_ms,
-            NULL::float8 AS p90_ms, timed, min_ms, max_ms, lo0, hi0
-          FROM (${mergedSketches(periodRows(f, "type", true), [sql`date_trunc(${unit}, src.day)`], [0.9])}) x`
-    : sql`SELECT date_trunc(${unit}, m.created_at) AS start, count(*)::int AS decisions,
+  const series = sql`SELECT generate_series(date_trunc(${unit}, ${first}), date_trunc(${unit}, ${last}), ${step}) AS start`;
+  if (fromRollup(f)) {
+    const cells = overTimeCells(f, (day) =>
+      bucket === "day" ? day : sql`date_trunc(${unit}, ${day})`,
+    );
+    const found = await metricsRows<Record<string, unknown> & { start: string | Date }>(
+      sql`WITH agg AS (${cells}), series AS (${series})
+          SELECT s.start, coalesce(agg.decisions, 0) AS decisions, agg.avg_ms, agg.timed,
+                 agg.min_ms, agg.max_ms, agg.lo, agg.hi
+            FROM series s LEFT JOIN agg ON agg.start = s.start
+           ORDER BY s.start`,
+    );
+    return found.map((r) => ({
+      start: toUtcDate(r.start),
+      decisions: Number(r.decisions),
+      avgMs: num(r.avg_ms),
+      p90Ms: sketchPercentile(
+        0.9,
+        Number(r.timed ?? 0),
+        num(r.lo),
+        num(r.hi),
+        num(r.min_ms),
+        num(r.max_ms),
+      ),
+    }));
+  }
+  const result = await metricsRows<{
+    start: string | Date;
+    decisions: number;
+    avg_ms: number | null;
+    p90_ms: number | null;
+  }>(
+    sql`WITH agg AS (
+          SELECT date_trunc(${unit}, m.created_at) AS start, count(*)::int AS decisions,
             avg(m.response_time_ms)::float8 AS avg_ms,
-            percentile_cont(0.9) WITHIN GROUP (ORDER BY m.response_time_ms) AS p90_ms,
-            NULL::float8 AS timed, NULL::int AS min_ms, NULL::int AS max_ms,
-            NULL::smallint AS lo0, NULL::smallint AS hi0
-          FROM hitl_metrics m WHERE ${metricsWhere(f)} GROUP BY 1`;
-  const result = await metricsRows<Record<string, unknown> & { start: string | Date }>(
-    sql`WITH agg AS (${agg}), series AS (
-          SELECT generate_series(date_trunc(${unit}, ${first}), date_trunc(${unit}, ${last}), ${step}) AS start
-        )
-        SELECT s.start, coalesce(agg.decisions, 0) AS decisions, agg.avg_ms, agg.p90_ms,
-          agg.timed, agg.min_ms, agg.max_ms, agg.lo0, agg.hi0
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY m.response_time_ms) AS p90_ms
+          FROM hitl_metrics m WHERE ${metricsWhere(f)} GROUP BY 1
+        ), series AS (${series})
+        SELECT s.start, coalesce(agg.decisions, 0) AS decisions, agg.avg_ms, agg.p90_ms
         FROM series s LEFT JOIN agg ON agg.start = s.start
         ORDER BY s.start`,
   );
   return result.map((r) => ({
     start: toUtcDate(r.start),
-    decisions: Number(r.decisions ?? 0),
+    decisions: Number(r.decisions),
     avgMs: num(r.avg_ms),
-    // exact: percentile_cont; from the rollup: the sketch's buckets of its two ranks
-    p90Ms: fromRollup(f) ? (toSummary(r, [0.9]).pct[0] ?? null) : num(r.p90_ms),
+    p90Ms: num(r.p90_ms),
   }));
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { MetricsFilter } from "@/lib/metrics/period";
-import { sketchPercentile } from "@/lib/metrics/sketch";
+import { NO_TIME_BUCKET, percentilesOf, type SketchCell } from "@/lib/metrics/sketch";
 import { getDb, rows } from "../client";
 import { metricsRows, num, requestJoins, ts } from "./metrics-sql";
 
@@ -23,8 +23,11 @@ const COLUMNS = sql.raw(
   "day, key, request_type, bucket, n, sum_ms, min_ms, max_ms, approvals, approved, questions",
 );
 
+/** Which request_type rows of the type dimension to read: each type's and '*' (all). */
+type Types = "each" | "all" | "both";
+
 /** hitl_metrics rows in `ranges` (half-open [from, to)), grouped like the rollup's rows. */
-function rawRows(f: MetricsFilter, dim: Dim, ranges: [Date, Date | null][]): SQL {
+function rawRows(f: MetricsFilter, dim: Dim, ranges: [Date, Date | null][], types: Types): SQL {
   const key =
     dim === "type"
       ? sql`''::text`
@@ -43,11 +46,21 @@ function rawRows(f: MetricsFilter, dim: Dim, ranges: [Date, Date | null][]): SQL
     ),
     sql` OR `,
   );
-  return sql`SELECT date_trunc('day', m.created_at) AS day, ${key} AS key, m.request_type,
+  const requestType =
+    dim !== "type" || f.type || types === "each"
+      ? sql`m.request_type`
+      : types === "all"
+        ? sql`'*'::varchar`
+        : sql`t.request_type`;
+  const both =
+    dim === "type" && !f.type && types === "both"
+      ? sql` CROSS JOIN LATERAL (VALUES (m.request_type), ('*'::varchar)) t(request_type)`
+      : sql``;
+  return sql`SELECT date_trunc('day', m.created_at) AS day, ${key} AS key, ${requestType} AS request_type,
       nexus_metrics_bucket(m.response_time_ms) AS bucket, count(*) AS n,
       coalesce(sum(m.response_time_ms), 0) AS sum_ms, min(m.response_time_ms) AS min_ms,
       max(m.response_time_ms) AS max_ms, ${verdicts}
-    FROM hitl_metrics m ${dim === "agent" ? requestJoins : sql``}
+    FROM hitl_metrics m ${dim === "agent" ? requestJoins : sql``}${both}
     WHERE (${within})${f.type ? sql` AND m.request_type = ${f.type}` : sql``}
     GROUP BY 1, 2, 3, 4`;
 }
@@ -55,17 +68,25 @@ function rawRows(f: MetricsFilter, dim: Dim, ranges: [Date, Date | null][]): SQL
 /**
  * The period's rows of one dimension: (day, key, request_type, bucket, n, sum_ms, min_ms,
  * max_ms, approvals, approved, questions). `byDay`: the day rows even for all time (the
- * chart); else all time is read from the all-time rows.
+ * chart); else all time is read from the all-time rows. `types` (dimension type, no type
+ * filter): each type's rows, the all-types rows ('*'), or both.
  */
-export function periodRows(f: MetricsFilter, dim: Dim, byDay = false): SQL {
-  const type = f.type ? sql` AND request_type = ${f.type}` : sql``;
+export function periodRows(f: MetricsFilter, dim: Dim, byDay = false, types: Types = "each"): SQL {
+  const type = f.type
+    ? sql` AND request_type = ${f.type}`
+    : dim !== "type" || types === "both"
+      ? sql``
+      : types === "all"
+        ? sql` AND request_type = '*'`
+        : sql` AND request_type <> '*'`;
   const stored = (where: SQL) =>
     sql`SELECT ${COLUMNS} FROM hitl_metrics_rollup WHERE dim = ${dim} AND ${where}${type}`;
   if (!f.from && !f.to)
     return stored(byDay ? sql`day > '-infinity'::timestamp` : sql`day = '-infinity'::timestamp`);
   const lo = f.from ? dayCeil(f.from) : null;
   const hi = f.to ? dayFloor(f.to) : null;
-  if (f.from && f.to && lo!.getTime() >= hi!.getTime()) return rawRows(f, dim, [[f.from, f.to]]);
+  if (f.from && f.to && lo!.getTime() >= hi!.getTime())
+    return rawRows(f, dim, [[f.from, f.to]], types);
   const parts = [
     stored(
       sql.join(
@@ -81,7 +102,7 @@ export function periodRows(f: MetricsFilter, dim: Dim, byDay = false): SQL {
   const edges: [Date, Date | null][] = [];
   if (f.from && lo!.getTime() > f.from.getTime()) edges.push([f.from, lo]);
   if (f.to && hi!.getTime() < f.to.getTime()) edges.push([hi!, f.to]);
-  if (edges.length > 0) parts.push(rawRows(f, dim, edges));
+  if (edges.length > 0) parts.push(rawRows(f, dim, edges, types));
   return sql.join(parts, sql` UNION ALL `);
 }
 
@@ -102,57 +123,78 @@ export interface SketchSummary {
 }
 
 /**
- * Merge the sketches of `source` (periodRows) per group: each row counts in every group
- * of `groups` (expressions over the source's columns, e.g. request_type and '*'). Returns
- * SQL selecting g, the totals and, per quantile, the buckets holding its two ranks.
+ * The cells of `source` (periodRows) merged per group and bucket: each row counts in
+ * every group of `groups` (expressions over the source's columns, e.g. request_type and
+ * '*'). Percentiles are read from these cells in JavaScript (summarize): a window
+ * function over tens of thousands of cells (a chart's days) cost more than the merge.
  */
-export function mergedSketches(source: SQL, groups: SQL[], quantiles: readonly number[]): SQL {
-  const ranks = quantiles.map(
-    (q, i) =>
-      sql`max(bucket) FILTER (WHERE below <= floor(${sql.raw(String(q))} * (timed - 1))) AS ${sql.identifier(`lo${i}`)},
-          max(bucket) FILTER (WHERE below <= ceil(${sql.raw(String(q))} * (timed - 1))) AS ${sql.identifier(`hi${i}`)}`,
-  );
-  return sql`WITH src AS (${source}),
-    h AS (SELECT gg.g, src.bucket, sum(src.n)::float8 AS n, sum(src.sum_ms)::float8 AS s,
-                 min(src.min_ms) AS mn, max(src.max_ms) AS mx, sum(src.approvals)::float8 AS approvals,
-                 sum(src.approved)::float8 AS approved, sum(src.questions)::float8 AS questions
-            FROM src CROSS JOIN LATERAL (VALUES ${sql.join(
-              groups.map((g) => sql`(${g})`),
-              sql`, `,
-            )}) gg(g)
-           GROUP BY 1, 2),
-    w AS (SELECT h.*,
-                 CASE WHEN bucket >= -1 THEN sum(n) FILTER (WHERE bucket >= -1)
-                   OVER (PARTITION BY g ORDER BY bucket) - n END AS below,
-                 sum(n) FILTER (WHERE bucket >= -1) OVER (PARTITION BY g) AS timed
-            FROM h)
-    SELECT g, sum(n) AS total, coalesce(max(timed), 0) AS timed,
-           sum(s) FILTER (WHERE bucket >= -1) AS sum_ms, min(mn) AS min_ms, max(mx) AS max_ms,
-           sum(approvals) AS approvals, sum(approved) AS approved, sum(questions) AS questions,
-           ${sql.join(ranks, sql`, `)}
-      FROM w GROUP BY g`;
+export function mergedCells(source: SQL, groups: SQL[]): SQL {
+  return sql`WITH src AS (${source})
+    SELECT gg.g, src.bucket, sum(src.n)::float8 AS n, sum(src.sum_ms)::float8 AS sum_ms,
+           min(src.min_ms) AS min_ms, max(src.max_ms) AS max_ms,
+           sum(src.approvals)::float8 AS approvals, sum(src.approved)::float8 AS approved,
+           sum(src.questions)::float8 AS questions
+      FROM src CROSS JOIN LATERAL (VALUES ${sql.join(
+        groups.map((g) => sql`(${g})`),
+        sql`, `,
+      )}) gg(g)
+     GROUP BY 1, 2`;
 }
 
-/** A row of mergedSketches as numbers, its percentiles estimated. */
-export function toSummary(r: Record<string, unknown>, quantiles: readonly number[]): SketchSummary {
-  const timed = Number(r.timed ?? 0);
-  const minMs = num(r.min_ms);
-  const maxMs = num(r.max_ms);
-  const sum = num(r.sum_ms);
-  return {
-    g: r.g,
-    total: Number(r.total ?? 0),
-    timed,
-    avgMs: timed > 0 && sum !== null ? sum / timed : null,
-    minMs,
-    maxMs,
-    approvals: Number(r.approvals ?? 0),
-    approved: Number(r.approved ?? 0),
-    questions: Number(r.questions ?? 0),
-    pct: quantiles.map((q, i) =>
-      sketchPercentile(q, timed, num(r[`lo${i}`]), num(r[`hi${i}`]), minMs, maxMs),
-    ),
-  };
+/** A group key as a Map key (timestamps by their time). */
+const keyOf = (g: unknown) => (g instanceof Date ? g.getTime() : g);
+
+/** Cells (rows of mergedCells; a row without a bucket stands for an empty group) → one summary per group. */
+export function summarize(
+  cells: Record<string, unknown>[],
+  quantiles: readonly number[],
+): SketchSummary[] {
+  const groups = new Map<unknown, { g: unknown; cells: Record<string, unknown>[] }>();
+  for (const c of cells) {
+    const k = keyOf(c.g);
+    let x = groups.get(k);
+    if (!x) groups.set(k, (x = { g: c.g, cells: [] }));
+    if (c.bucket !== null && c.bucket !== undefined) x.cells.push(c);
+  }
+  return [...groups.values()].map(({ g, cells: list }) => {
+    let total = 0;
+    let timed = 0;
+    let sum = 0;
+    let minMs: number | null = null;
+    let maxMs: number | null = null;
+    let approvals = 0;
+    let approved = 0;
+    let questions = 0;
+    const sketch: SketchCell[] = [];
+    for (const c of list) {
+      const bucket = Number(c.bucket);
+      const n = Number(c.n);
+      total += n;
+      approvals += Number(c.approvals ?? 0);
+      approved += Number(c.approved ?? 0);
+      questions += Number(c.questions ?? 0);
+      if (bucket === NO_TIME_BUCKET) continue;
+      timed += n;
+      sum += Number(c.sum_ms);
+      const lo = num(c.min_ms);
+      const hi = num(c.max_ms);
+      if (lo !== null) minMs = minMs === null ? lo : Math.min(minMs, lo);
+      if (hi !== null) maxMs = maxMs === null ? hi : Math.max(maxMs, hi);
+      sketch.push({ bucket, n });
+    }
+    return {
+      g,
+      total,
+      timed,
+      avgMs: timed > 0 ? sum / timed : null,
+      minMs,
+      maxMs,
+      approvals,
+      approved,
+      questions,
+      pct: percentilesOf(sketch, quantiles, minMs, maxMs),
+    };
+  });
 }
 
 /** Merged sketches of one dimension over the period, one summary per group. */
@@ -161,11 +203,35 @@ export async function sketchesBy(
   dim: Dim,
   groups: SQL[],
   quantiles: readonly number[],
+  types: Types = "each",
 ): Promise<SketchSummary[]> {
-  const result = await metricsRows<Record<string, unknown>>(
-    mergedSketches(periodRows(f, dim), groups, quantiles),
+  const cells = await metricsRows<Record<string, unknown>>(
+    mergedCells(periodRows(f, dim, false, types), groups),
   );
-  return result.map((r) => toSummary(r, quantiles));
+  return summarize(cells, quantiles);
+}
+
+/**
+ * The over-time chart from the rollup: one row per chart bucket (`unitOf`: the chart
+ * bucket of a day row) with decisions, avg_ms, and the sketch buckets holding the ranks
+ * of its p90 (lo, hi) with timed/min_ms/max_ms for sketchPercentile. The all-types rows
+ * ('*') need no merging of types; grouped by day they stream in the rollup's key order
+ * (dim, request_type, day, bucket), so the window functions need no sort.
+ */
+export function overTimeCells(f: MetricsFilter, unitOf: (day: SQL) => SQL): SQL {
+  return sql`WITH h AS (
+      SELECT ${unitOf(sql`src.day`)} AS g, src.bucket, sum(src.n)::float8 AS n,
+             sum(src.sum_ms)::float8 AS s, min(src.min_ms) AS mn, max(src.max_ms) AS mx
+        FROM (${periodRows(f, "type", true, "all")}) src GROUP BY 1, 2),
+    w AS (SELECT h.*,
+                 sum(n) FILTER (WHERE bucket >= -1) OVER (PARTITION BY g ORDER BY bucket) - n AS below,
+                 sum(n) FILTER (WHERE bucket >= -1) OVER (PARTITION BY g) AS timed
+            FROM h)
+    SELECT g AS start, sum(n)::int AS decisions, sum(s) FILTER (WHERE bucket >= -1) / nullif(max(timed), 0) AS avg_ms,
+           coalesce(max(timed), 0) AS timed, min(mn) AS min_ms, max(mx) AS max_ms,
+           max(bucket) FILTER (WHERE bucket >= -1 AND below <= floor(0.9 * (timed - 1))) AS lo,
+           max(bucket) FILTER (WHERE bucket >= -1 AND below <= ceil(0.9 * (timed - 1))) AS hi
+      FROM w GROUP BY g`;
 }
 
 /**

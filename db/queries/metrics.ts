@@ -112,12 +112,8 @@ const QUANTILES = [0.5, 0.9, 0.99] as const;
 async function rollupResponseStats(
   f: MetricsFilter,
 ): Promise<{ overall: ResponseStats; byType: TypeStats[] }> {
-  const found = await sketchesBy(
-    f,
-    "type",
-    [sql`src.request_type::text`, sql`'*'::text`],
-    QUANTILES,
-  );
+  // each type's rows and the all-types rows ('*'): the headline needs no merging of types
+  const found = await sketchesBy(f, "type", [sql`src.request_type::text`], QUANTILES, "both");
   const stats = (g: string): ResponseStats => {
     const x = found.find((r) => r.g === g);
     return {
@@ -131,7 +127,7 @@ async function rollupResponseStats(
     };
   };
   return {
-    overall: stats("*"),
+    overall: stats(f.type ?? "*"),
     byType: TYPES.map((t) => ({ requestType: t as string, ...stats(t) })).filter(
       (t) => t.total > 0,
     ),

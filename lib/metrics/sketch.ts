@@ -51,3 +51,37 @@ export function sketchPercentile(
   const hi = clamp(bucketValue(hiBucket));
   return lo + (hi - lo) * (r - Math.floor(r));
 }
+
+/** One bucket's count in a merged sketch. */
+export interface SketchCell {
+  bucket: number;
+  n: number;
+}
+
+/**
+ * Percentiles (percentile_cont's definition, see sketchPercentile) of a merged sketch:
+ * its buckets' counts in any order; the no-time bucket is left out.
+ */
+export function percentilesOf(
+  cells: readonly SketchCell[],
+  quantiles: readonly number[],
+  min: number | null = null,
+  max: number | null = null,
+): (number | null)[] {
+  const timed = cells.filter((c) => c.bucket > NO_TIME_BUCKET && c.n > 0);
+  timed.sort((a, b) => a.bucket - b.bucket);
+  const n = timed.reduce((s, c) => s + c.n, 0);
+  /** the bucket holding the value of 0-based rank k */
+  const bucketAt = (k: number) => {
+    let below = 0;
+    for (const c of timed) {
+      if (k < below + c.n) return c.bucket;
+      below += c.n;
+    }
+    return timed.at(-1)?.bucket ?? null;
+  };
+  return quantiles.map((q) => {
+    const r = q * (n - 1);
+    return sketchPercentile(q, n, bucketAt(Math.floor(r)), bucketAt(Math.ceil(r)), min, max);
+  });
+}
