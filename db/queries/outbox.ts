@@ -145,7 +145,7 @@ export async function claimDeliveries(
   // function cannot sit beside FOR UPDATE: it picks candidates, the outer query locks
   // them. Bounding the window keeps a claim's cost independent of the backlog: a window
   // over every due delivery made each claim read the whole backlog, and with claims of a
-  // few deliveries at a time draining N deliveries cost N² (a 20,000-delivery backlog
+  // few deliveries at a time draining N deliveries cost N² (a few thousand deliveries
   // took minutes). Fairness does not need the whole backlog: a subscriber at its limit
   // is `busy` and left out of the window.
   const notBusy = busy.length
@@ -162,7 +162,11 @@ export async function claimDeliveries(
   const picked = db
     .select({ id: outboxDeliveries.id })
     .from(outboxDeliveries)
-    .where(and(inArray(d.id, candidates), due(channels)))
+    // ARRAY(…): the candidates are computed once (an InitPlan), then found by primary
+    // key. As `id IN (…)` the planner, its statistics behind a table that grew by
+    // thousands of rows since the last ANALYZE, re-ran the window for every pending row
+    // (a nested loop: 0.9 s per claim at 2,600 pending, measured)
+    .where(and(sql`${d.id} = ANY(ARRAY${candidates})`, due(channels)))
     .orderBy(asc(outboxDeliveries.nextAttemptAt))
     .limit(limit)
     .for("update", { skipLocked: true });
