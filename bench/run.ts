@@ -4,6 +4,7 @@
  * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset
  * (`-- pages status` with BENCH_REUSE_DATA=1 keeps the benchmark data set of an earlier run).
  */
+import { benchAudit } from "./audit";
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
@@ -21,6 +22,7 @@ const all: [string, () => Promise<{ rss: number }>][] = [
   ["status", benchStatus],
   ["big-diff", benchBigDiff],
   ["webhooks", benchWebhooks],
+  ["audit", benchAudit],
 ];
 
 async function main() {

@@ -7,6 +7,7 @@ import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
 import { metricsGroup } from "./cli/metrics";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
+import { auditGroup } from "./cli/audit";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
@@ -22,6 +23,7 @@ const groups: CommandGroup[] = [
   webhooksGroup,
   escalationGroup,
   metricsGroup,
+  auditGroup,
 ];
 
 function help() {

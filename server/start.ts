@@ -13,6 +13,7 @@ import { startBackupScheduler } from "./backup-scheduler";
 import { startPgliteSocket } from "./pglite-socket";
 import { pgliteOf } from "@/db/ops/clients";
 import { writeSocketNote } from "@/db/lock";
+import { startAuditSealer } from "./audit-sealer";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
 import { startNotifications, stopNotifications } from "./notify/start";
 import { inFlightRequests } from "./request-log";
@@ -45,10 +46,15 @@ export async function startNexus() {
     process.exit(1);
   }
   await announceSetupToken();
+  // LISTEN from the start, not at the first long poll: caches (API keys) are cleared by
+  // notices from other processes. A dynamic import: the hub imports this module.
+  void import("./events/hub").then((hub) => hub.ensureListening()).catch(() => {});
   await servePsql(database);
   startBackups(database);
   startNotifications();
   onShutdown(stopNotifications);
+  const sealer = startAuditSealer();
+  onShutdown(() => sealer.stop());
   handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
 }

@@ -1,18 +1,14 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { LIMITS } from "@/lib/diff/limits";
+import type { FileHighlight } from "@/lib/diff/highlight";
+import { opensAsText, startsCollapsed } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
-import { usePrefersDark } from "./use-prefers-dark";
 import { setViewMode, useViewMode, type ViewMode } from "./use-view-mode";
 
 const n = (value: number) => value.toLocaleString("en");
-
-// Start fetching the viewer chunk as soon as this module runs in the browser, in
-// parallel with hydration, instead of when the first file mounts.
-if (typeof window !== "undefined") void import("./file-viewer");
 
 function Notice({ children }: { children: React.ReactNode }) {
   return (
@@ -58,10 +54,11 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
       <nav aria-label="Files in this diff">
         <ol className="max-h-72 overflow-auto border-t border-zinc-200 py-1 dark:border-zinc-800">
           {files.map((f, i) => (
-            <li key={anchors[i]} className="flex items-center gap-3 px-3 py-0.5">
+            <li key={anchors[i]} className="flex items-center gap-3 px-3">
+              {/* py-1: a 28 px tall target (24 px is the minimum) */}
               <a
                 href={`#${anchors[i]}`}
-                className="min-w-0 flex-1 truncate font-mono text-xs hover:underline"
+                className="min-w-0 flex-1 truncate py-1 font-mono text-xs hover:underline max-sm:py-3"
               >
                 {f.path}
               </a>
@@ -77,11 +74,25 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
   );
 }
 
-/** The whole diff of a request: summary, file list, one viewer per file; plain text when it is not a diff. */
-export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+/**
+ * The whole diff of a request: summary, file list, one table per file; plain text when it
+ * is not a diff. Rendered by components/diff/review-diff.tsx, which gives the server's
+ * highlighting of the first lines and the layout it rendered.
+ */
+export function DiffView({
+  diff,
+  fallbackPath,
+  highlights,
+  initialView,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  /** per file, the server's highlighting of its first lines (null: none) */
+  highlights?: (FileHighlight | null)[] | null;
+  initialView?: ViewMode;
+}) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
-  const view = useViewMode();
-  const dark = usePrefersDark();
+  const view = useViewMode(initialView);
   const [asDiff, setAsDiff] = useState(false);
   const [collapseAll, setCollapseAll] = useState<{ generation: number; collapsed: boolean | null }>(
     { generation: 0, collapsed: null },
@@ -98,7 +109,7 @@ export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: 
 
   const { files } = parsed;
   const anchors = files.map((_, i) => `file-${i + 1}`);
-  const enormous = parsed.lineCount > LIMITS.rawTotalLines || diff.length > LIMITS.rawTotalChars;
+  const enormous = opensAsText(parsed.lineCount, diff.length);
 
   const summary = (
     <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -179,11 +190,10 @@ export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: 
             file={file}
             anchor={anchors[i]!}
             view={view}
-            dark={dark}
+            highlight={highlights?.[i] ?? null}
             eager={i === 0}
             collapsedByDefault={
-              collapseAll.collapsed ??
-              (enormous || (i > 0 && file.lineCount > LIMITS.collapseFileLines))
+              collapseAll.collapsed ?? (enormous || startsCollapsed(i, file.lineCount))
             }
           />
         ))}

@@ -2,7 +2,9 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { getDb } from "../client";
+import { notifyInvalidate } from "../events";
 import { apiKeys, type ApiKeyRole, type ApiKeyRow } from "../schema";
+import { recordAudit } from "./audit";
 
 /*
  * API keys: `nxs_` + 32 random bytes (base64url). Only the sha256 of the key is stored
@@ -29,18 +31,27 @@ export async function createApiKey(input: {
   const db = await getDb();
   const key = PREFIX + randomBytes(32).toString("base64url");
   try {
-    const [row] = await db
-      .insert(apiKeys)
-      .values({
-        name: input.name,
-        role: input.role,
-        keyHash: hashApiKey(key),
-        prefix: key.slice(0, 10),
-        createdBy: input.createdBy ?? null,
-        agentId: input.agentId ?? null,
-      })
-      .returning();
-    return { key, row: row! };
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(apiKeys)
+        .values({
+          name: input.name,
+          role: input.role,
+          keyHash: hashApiKey(key),
+          prefix: key.slice(0, 10),
+          createdBy: input.createdBy ?? null,
+          agentId: input.agentId ?? null,
+        })
+        .returning();
+      await recordAudit(tx, {
+        event: "key.created",
+        actor: input.createdBy ?? null,
+        subjectType: "key",
+        subjectId: input.name,
+        details: { role: input.role, agent_id: input.agentId ?? null, prefix: row!.prefix },
+      });
+      return { key, row: row! };
+    });
   } catch (err) {
     if (
       String(
@@ -73,18 +84,64 @@ export async function verifyApiKey(key: string): Promise<ApiKeyRow | null> {
   return row;
 }
 
+/*
+ * The API's key check, cached: every agent call presents its key, and on the agent's
+ * path (a hook per tool call) one SELECT per call is a measurable part of the answer
+ * time. Only live keys are cached (an unknown key is never remembered, so guessing
+ * cannot fill memory), for at most KEY_CACHE_MS: a key revoked anywhere — another
+ * process, the CLI, psql — stops working within that time even if no notice arrives.
+ * Revoking through Nexus also clears this process's cache at once and NOTIFYs the
+ * others (server/events/hub.ts calls forgetCachedApiKeys), so in practice it is
+ * immediate everywhere. A lookup that started before a clear is not stored.
+ */
+export const KEY_CACHE_MS = 500;
+const KEY_CACHE_MAX = 10_000;
+const keyCache = new Map<string, { row: ApiKeyRow; at: number }>();
+let keyCacheGeneration = 0;
+
+export function forgetCachedApiKeys() {
+  keyCache.clear();
+  keyCacheGeneration++;
+}
+
+export async function verifyApiKeyCached(key: string): Promise<ApiKeyRow | null> {
+  if (!key.startsWith(PREFIX) || key.length > 200) return null;
+  const hash = hashApiKey(key);
+  const hit = keyCache.get(hash);
+  if (hit && performance.now() - hit.at < KEY_CACHE_MS) return hit.row;
+  const generation = keyCacheGeneration;
+  const started = performance.now();
+  const row = await verifyApiKey(key);
+  keyCache.delete(hash); // re-inserted last: the Map's order is then oldest first
+  if (row && generation === keyCacheGeneration) {
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(hash, { row, at: started });
+  }
+  return row;
+}
+
 export async function listApiKeys(): Promise<ApiKeyRow[]> {
   const db = await getDb();
   return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt));
 }
 
-/** Revoke by name; returns false when no live key has that name. */
-export async function revokeApiKey(name: string): Promise<boolean> {
+/**
+ * Revoke by name; returns false when no live key has that name. Every process forgets
+ * its cached keys (a NOTIFY in the same transaction; this one at once).
+ */
+export async function revokeApiKey(name: string, actor: string | null = null): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
+  const revoked = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    if (rows.length === 0) return false;
+    await notifyInvalidate(tx, "api_keys");
+    await recordAudit(tx, { event: "key.revoked", actor, subjectType: "key", subjectId: name });
+    return true;
+  });
+  if (revoked) forgetCachedApiKeys();
+  return revoked;
 }
