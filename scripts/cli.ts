@@ -7,6 +7,7 @@ import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
 import { metricsGroup } from "./cli/metrics";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
+import { rulesGroup } from "./cli/rules";
 import { auditGroup } from "./cli/audit";
 
 /*
@@ -23,6 +24,7 @@ const groups: CommandGroup[] = [
   webhooksGroup,
   escalationGroup,
   metricsGroup,
+  rulesGroup,
   auditGroup,
 ];
 
