@@ -8,6 +8,7 @@ import {
   pgTable,
   primaryKey,
   serial,
+  smallint,
   text,
   timestamp,
   unique,
@@ -199,6 +200,45 @@ export const hitlMetrics = pgTable(
   ],
 );
 export type MetricRow = typeof hitlMetrics.$inferSelect;
+
+/**
+ * hitl_metrics rolled up (issue 16): per UTC day and over all time ('-infinity'), per
+ * request type (and all types together, request_type '*'), and within each type per
+ * agent or per reviewer, each a log-bucket histogram
+ * of response times (lib/metrics/sketch.ts: bucket -1 = 0 ms, -2 = no response time).
+ * Kept by a trigger on hitl_metrics inserts (migration metrics_rollup_trigger), in the
+ * inserting transaction; `shard` spreads concurrent decisions over rows (the inserting
+ * connection's pid), so they do not queue on one row. Rebuilt by `nexus metrics rebuild`.
+ */
+export const hitlMetricsRollup = pgTable(
+  "hitl_metrics_rollup",
+  {
+    /** type | agent | reviewer */
+    dim: text("dim").notNull(),
+    /** start of the UTC day of created_at; '-infinity' for the all-time rows */
+    day: timestamp("day").notNull(),
+    requestType: varchar("request_type", { length: 50 }).notNull(),
+    /** '' (dim type), the request's agent_id (null: request gone), hitl_metrics.user_id */
+    key: text("key"),
+    bucket: smallint("bucket").notNull(),
+    shard: smallint("shard").notNull(),
+    /** hitl_metrics rows */
+    n: bigint("n", { mode: "number" }).notNull(),
+    /** sum of their response_time_ms */
+    sumMs: bigint("sum_ms", { mode: "number" }).notNull(),
+    minMs: integer("min_ms"),
+    maxMs: integer("max_ms"),
+    /** of those: decided approvals, approved ones, answered questions (request still there) */
+    approvals: bigint("approvals", { mode: "number" }).notNull(),
+    approved: bigint("approved", { mode: "number" }).notNull(),
+    questions: bigint("questions", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    unique("hitl_metrics_rollup_key")
+      .on(t.dim, t.requestType, t.day, t.bucket, t.key, t.shard)
+      .nullsNotDistinct(),
+  ],
+);
 
 /* ---- Accounts (better-auth's tables, mapped in server/auth) ---------------------------- */
 
