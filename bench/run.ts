@@ -1,22 +1,29 @@
 /**
  * `npm run bench`: every benchmark in turn against a production build and the local
  * PostgreSQL server, each printing its table next to its goal and writing
- * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
+ * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset
+ * (`-- pages status` with BENCH_REUSE_DATA=1 keeps the benchmark data set of an earlier run).
  */
 import { benchAudit } from "./audit";
+import { benchAgentPath } from "./agent-path";
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
+import { benchStatus } from "./status";
 import { machine } from "./lib/report";
+import { benchRules } from "./rules";
 import { benchSubmit } from "./submit";
 import { benchWebhooks } from "./webhooks";
 
 const all: [string, () => Promise<{ rss: number }>][] = [
   ["submit", benchSubmit],
+  ["rules", benchRules],
+  ["agent-path", benchAgentPath],
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],
+  ["status", benchStatus],
   ["big-diff", benchBigDiff],
   ["webhooks", benchWebhooks],
   ["audit", benchAudit],

@@ -15,7 +15,8 @@ export type RequestType = RequestKind;
  * PREVIEW_CHARS), so an open dashboard can show it without reading it back.
  */
 export interface NexusEvent {
-  type: "request.created" | "request.decided";
+  /** request.approval: one more approval of a request that needs several, still pending */
+  type: "request.created" | "request.approval" | "request.decided";
   request_type: RequestType;
   id: string;
   agent_id: string;
@@ -132,7 +133,7 @@ export async function notifyEvent(tx: Pick<Executor, "execute">, event: NexusEve
 }
 
 /** What a process may hold in memory and must forget when another changes it. */
-export type CacheTopic = "api_keys";
+export type CacheTopic = "api_keys" | "rules";
 
 /**
  * Tell every process (this one included) to forget what it cached of `topic`; inside

@@ -8,6 +8,7 @@ import {
   pgTable,
   primaryKey,
   serial,
+  smallint,
   text,
   timestamp,
   unique,
@@ -44,6 +45,14 @@ export const approvalRequests = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** approvals recorded so far (request_approvals); the decision is set at the last one */
     approvalCount: integer("approval_count").notNull().default(0),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -85,6 +94,14 @@ export const questionRequests = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** approvals recorded so far (request_approvals); the decision is set at the last one */
     approvalCount: integer("approval_count").notNull().default(0),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -141,6 +158,18 @@ export const toolCallRequests = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** approvals recorded so far (request_approvals); the decision is set at the last one */
     approvalCount: integer("approval_count").notNull().default(0),
+    /** Claude Code's permission_suggestions (PermissionRequest): what "allow for this session" grants */
+    permissionSuggestions: jsonb("permission_suggestions").$type<Record<string, unknown>[]>(),
+    /** the reviewer approved with "allow for this session": answered with updatedPermissions */
+    allowSession: boolean("allow_session"),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),
@@ -162,6 +191,8 @@ export const hitlMetrics = pgTable(
     responseTimeMs: integer("response_time_ms"),
     userId: text("user_id"),
     createdAt: timestamp("created_at").defaultNow(),
+    // addition: decided by a rule (user_id "rule:<name>"), not by a person
+    automatic: boolean("automatic").notNull().default(false),
   },
   (t) => [
     unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),
@@ -169,6 +200,45 @@ export const hitlMetrics = pgTable(
   ],
 );
 export type MetricRow = typeof hitlMetrics.$inferSelect;
+
+/**
+ * hitl_metrics rolled up (issue 16): per UTC day and over all time ('-infinity'), per
+ * request type (and all types together, request_type '*'), and within each type per
+ * agent or per reviewer, each a log-bucket histogram
+ * of response times (lib/metrics/sketch.ts: bucket -1 = 0 ms, -2 = no response time).
+ * Kept by a trigger on hitl_metrics inserts (migration metrics_rollup_trigger), in the
+ * inserting transaction; `shard` spreads concurrent decisions over rows (the inserting
+ * connection's pid), so they do not queue on one row. Rebuilt by `nexus metrics rebuild`.
+ */
+export const hitlMetricsRollup = pgTable(
+  "hitl_metrics_rollup",
+  {
+    /** type | agent | reviewer */
+    dim: text("dim").notNull(),
+    /** start of the UTC day of created_at; '-infinity' for the all-time rows */
+    day: timestamp("day").notNull(),
+    requestType: varchar("request_type", { length: 50 }).notNull(),
+    /** '' (dim type), the request's agent_id (null: request gone), hitl_metrics.user_id */
+    key: text("key"),
+    bucket: smallint("bucket").notNull(),
+    shard: smallint("shard").notNull(),
+    /** hitl_metrics rows */
+    n: bigint("n", { mode: "number" }).notNull(),
+    /** sum of their response_time_ms */
+    sumMs: bigint("sum_ms", { mode: "number" }).notNull(),
+    minMs: integer("min_ms"),
+    maxMs: integer("max_ms"),
+    /** of those: decided approvals, approved ones, answered questions (request still there) */
+    approvals: bigint("approvals", { mode: "number" }).notNull(),
+    approved: bigint("approved", { mode: "number" }).notNull(),
+    questions: bigint("questions", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    unique("hitl_metrics_rollup_key")
+      .on(t.dim, t.requestType, t.day, t.bucket, t.key, t.shard)
+      .nullsNotDistinct(),
+  ],
+);
 
 /* ---- Accounts (better-auth's tables, mapped in server/auth) ---------------------------- */
 
@@ -409,6 +479,21 @@ export const emailPreferences = pgTable("email_preferences", {
 });
 export type EmailPreferenceRow = typeof emailPreferences.$inferSelect;
 
+/**
+ * Rules (lib/rules/rule.ts): evaluated in `position` order on every submission, from an
+ * in-memory copy per process that a `rules.changed` NOTIFY refreshes (server/rules).
+ * `rule` is the one JSON form, as `rule export` prints it.
+ */
+export const rules = pgTable("rules", {
+  name: text("name").primaryKey(),
+  position: integer("position").notNull(),
+  rule: jsonb("rule").notNull(),
+  createdBy: text("created_by"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  updatedBy: text("updated_by"),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+export type RuleRow = typeof rules.$inferSelect;
 /* ---- Quorum and the audit log --------------------------------------------------------- */
 
 /**

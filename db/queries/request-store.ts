@@ -1,6 +1,6 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import { and, asc, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import {
   KINDS,
@@ -11,7 +11,7 @@ import {
   type RequestRow,
 } from "@/lib/domain/kinds";
 import { eventData, type OutboxEventType } from "@/lib/notify/events";
-import { getDb, type Executor } from "../client";
+import { getDb, rows, type Executor } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
 import {
   apiKeys,
@@ -24,6 +24,7 @@ import {
   toolCallRequests,
 } from "../schema";
 import { recordAudit } from "./audit";
+import { toUtcDate } from "./inbox";
 import { recordEvent } from "./outbox";
 import {
   afterCursor,
@@ -66,6 +67,8 @@ export interface KindFields {
     hookEvent: string | null;
     toolUseId: string | null;
     onTimeout: "deny" | "ask";
+    /** Claude Code's permission_suggestions (null: none sent) */
+    permissionSuggestions?: Record<string, unknown>[] | null;
   };
 }
 
@@ -74,7 +77,8 @@ export interface KindDecisions {
   approval: { approved: boolean; comment: string | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
-  tool_call: { approved: boolean; comment: string | null };
+  /** allowSession: grant the call's permission_suggestions for the session (Claude Code) */
+  tool_call: { approved: boolean; comment: string | null; allowSession?: boolean | null };
 }
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
@@ -85,12 +89,28 @@ export type NewRequest<K extends RequestKind> = KindFields[K] & {
   expiresInS: number | null;
   /** the API key that submits it (null: not through a key) */
   submittedKeyId: string | null;
+  /** what the rule that matched it does (lib/rules; absent/null: no rule matched) */
+  rule?: RuleEffect<K> | null;
   /**
    * quorum: different reviewers whose approval decides it (default 1; only kinds with
    * KINDS[kind].quorum take more). A rule's require_approvals sets it.
    */
   requiredApprovals?: number;
 };
+
+/** A matching rule's effect on a new request (server/rules/apply.ts works it out). */
+export interface RuleEffect<K extends RequestKind> {
+  name: string;
+  /** decide at creation (decided_by "rule:<name>", an automatic hitl_metrics row) */
+  decision: KindDecisions[K] | null;
+  routedTo: string[] | null;
+  /** "approve": the expiry sweep approves it when it expires undecided */
+  onExpiry: "approve" | "deny" | null;
+  escalateAfterS: number | null;
+}
+
+/** decided_by of a request a rule decided. */
+export const ruleActor = (name: string) => `rule:${name}`;
 
 type AnyTable = typeof approvalRequests | typeof questionRequests | typeof toolCallRequests;
 type ColumnKey =
@@ -184,7 +204,11 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       (row.toolUseId ?? null) === f.toolUseId &&
       (row.diffExact ? row.diff : null) === (f.diffExact ? f.diff : null) &&
       (row.onTimeout ?? "deny") === f.onTimeout,
-    set: (d) => ({ approved: d.approved, comment: d.comment }),
+    set: (d) => ({
+      approved: d.approved,
+      comment: d.comment,
+      allowSession: d.approved && d.allowSession ? true : null,
+    }),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
   },
 };
@@ -243,6 +267,7 @@ export async function createRequest<K extends RequestKind>(
       createdAt: sql`${nowUtc}`,
       expiresAt: expiresAtIn(input.expiresInS),
       submittedKeyId: input.submittedKeyId,
+      ...ruleValues(kind, input.rule ?? null),
       requiredApprovals: KINDS[kind].quorum ? (input.requiredApprovals ?? 1) : 1,
     } as unknown as typeof t.$inferInsert;
     const [created] = (await tx
@@ -266,6 +291,12 @@ export async function createRequest<K extends RequestKind>(
             : {}),
         },
       });
+      if (input.rule?.decision) {
+        await decided(tx, kind, created, {
+          decidedBy: ruleActor(input.rule.name),
+          automatic: true,
+        });
+      }
       return { kind: "created", row: created };
     }
     const [existing] = (await tx
@@ -414,14 +445,36 @@ export async function decideRequest<K extends RequestKind>(
   });
 }
 
-/** What follows a decision in its transaction; returns the row as read alone. */
+/** The columns a matching rule sets on a new request (and its decision, if it decides). */
+function ruleValues<K extends RequestKind>(kind: K, rule: RuleEffect<K> | null) {
+  if (!rule) return {};
+  return {
+    ruleName: rule.name,
+    routedTo: rule.routedTo,
+    onExpiry: rule.onExpiry,
+    escalateAfterS: rule.escalateAfterS,
+    ...(rule.decision
+      ? {
+          ...specOf(kind).set(rule.decision),
+          [KINDS[kind].columns.at]: sql`${nowUtc}`,
+          [KINDS[kind].columns.by]: ruleActor(rule.name),
+        }
+      : {}),
+  };
+}
+
+/**
+ * What follows a decision in its transaction, by a person or a rule (`automatic`): one
+ * hitl_metrics row, the NOTIFY, the outbox and audit entries. Returns the row.
+ */
 async function decided<K extends RequestKind>(
   tx: Tx,
   kind: K,
   row: RequestRow<K>,
-  input: DecideInput<K>,
+  input: { decidedBy: string; automatic?: boolean },
 ): Promise<RequestRow<K>> {
   const s = specOf(kind);
+
   await tx
     .insert(hitlMetrics)
     .values({
@@ -429,6 +482,7 @@ async function decided<K extends RequestKind>(
       requestId: row.id,
       responseTimeMs: responseTimeMs(kind, row.id),
       userId: input.decidedBy,
+      automatic: input.automatic ?? false,
     })
     .onConflictDoNothing();
   await notifyEvent(tx, {
@@ -503,7 +557,18 @@ async function approveInQuorum<K extends RequestKind>(
     await decided(tx, kind, row!, input);
     return { ok: true, row: (await readIn(tx, kind, input.id))!, final: true };
   }
-  await tx.update(t).set({ approvalCount: count }).where(eq(t.id, input.id));
+  const [row] = (await tx
+    .update(t)
+    .set({ approvalCount: count })
+    .where(eq(t.id, input.id))
+    .returning({ agentId: t.agentId })) as { agentId: string }[];
+  // open inboxes and review pages show the new count; long polls re-read and wait on
+  await notifyEvent(tx, {
+    type: "request.approval",
+    request_type: kind,
+    id: input.id,
+    agent_id: row!.agentId,
+  });
   return { ok: true, row: (await readIn(tx, kind, input.id))!, final: false };
 }
 
@@ -534,32 +599,53 @@ async function whyNot<K extends RequestKind>(
   return { reason, row: current };
 }
 
-/**
- * Pending requests of a kind: how many, and the oldest (status page, Prometheus). One
- * query on the kind's pending index.
- */
-export async function pendingSummary(kind: RequestKind): Promise<{
+export interface PendingFigure {
+  kind: RequestKind;
   count: number;
   oldest: { id: string; agentId: string; timestamp: Date | null } | null;
-}> {
-  const t = tableOf(kind);
+}
+
+/**
+ * Pending requests of every kind: how many, and the oldest of each (status page,
+ * Prometheus). One statement, one round trip: per kind a count and a LIMIT 1, both on
+ * the kind's pending index (partial on "undecided", covering expires_at: migration
+ * ops_status), so the count is an index-only scan of the undecided rows and never reads
+ * decided ones. (A `count(*) OVER ()` beside the oldest row read every pending row's
+ * heap page: 18 ms for 7,000 pending approvals, against 0.6 ms now.)
+ */
+export async function pendingOverview(): Promise<PendingFigure[]> {
   const db = await getDb();
-  const [row] = await db
-    .select({
-      id: t.id,
-      agentId: t.agentId,
-      timestamp: t.timestamp,
-      count: sql<number>`count(*) OVER ()`.mapWith(Number),
-    })
-    .from(t)
-    .where(statusCondition(kind, "pending"))
-    .orderBy(asc(t.timestamp))
-    .limit(1);
-  if (!row) return { count: 0, oldest: null };
-  return {
-    count: row.count,
-    oldest: { id: row.id, agentId: row.agentId, timestamp: row.timestamp },
-  };
+  const parts = REQUEST_KINDS.map((kind) => {
+    const t = tableOf(kind);
+    const pending = statusCondition(kind, "pending")!;
+    return sql`SELECT ${kind}::text AS kind,
+        (SELECT count(*) FROM ${t} WHERE ${pending})::int AS n, o.id::text AS id, o.agent_id, o.ts
+      FROM (SELECT 1) one LEFT JOIN LATERAL (
+        SELECT ${t.id} AS id, ${t.agentId} AS agent_id, ${t.timestamp} AS ts FROM ${t}
+         WHERE ${pending} ORDER BY ${t.timestamp} LIMIT 1) o ON TRUE`;
+  });
+  const found = await rows<{
+    kind: RequestKind;
+    n: number;
+    id: string | null;
+    agent_id: string | null;
+    ts: string | Date | null;
+  }>(db, sql.join(parts, sql` UNION ALL `));
+  const byKind = new Map(found.map((r) => [r.kind, r]));
+  return REQUEST_KINDS.map((kind) => {
+    const r = byKind.get(kind);
+    return {
+      kind,
+      count: Number(r?.n ?? 0),
+      oldest: r?.id
+        ? {
+            id: r.id,
+            agentId: r.agent_id ?? "",
+            timestamp: r.ts === null ? null : toUtcDate(r.ts),
+          }
+        : null,
+    };
+  });
 }
 
 /* ---- The outbox (db/queries/outbox.ts): events of every kind ------------------------- */
@@ -602,6 +688,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     const undecided = isNull(column(kind, s.decided));
     written += await db.transaction(async (tx) => {
       let n = 0;
+      if (KINDS[kind].quorum) n += await approveOnExpiry(tx, kind, limit);
       const expired = (await tx
         .select(withKey(t))
         .from(t)
@@ -618,26 +705,27 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         const at = row.expiresAt && row.expiresAt > new Date() ? row.expiresAt : new Date();
         if (await recordOutbox(tx, "request.expired", kind, row, s.createdEvent(row), at)) n++;
       }
-      const minutes = escalationMinutes(t);
+      // a rule's escalate_after_s first, else the agent's or the global minutes
+      const seconds = sql<number>`COALESCE(${t.escalateAfterS}, ${escalationMinutes(t)} * 60)`;
       const escalating = (await tx
-        .select({ row: withKey(t), minutes: minutes.as("escalation_minutes") })
+        .select({ row: withKey(t), seconds: seconds.as("escalation_seconds") })
         .from(t)
         .where(
           and(
             undecided,
             stillOpen(t),
-            sql`${minutes} > 0`,
-            sql`${t.createdAt} <= ${nowUtc} - make_interval(mins => ${minutes})`,
+            sql`${seconds} > 0`,
+            sql`${t.createdAt} <= ${nowUtc} - make_interval(secs => ${seconds})`,
             sql`NOT ${hasEvent(kind, t, "request.escalated")}`,
           ),
         )
         .limit(limit)
         .for("update", { of: t, skipLocked: true })) as unknown as {
         row: RequestRow<typeof kind>;
-        minutes: number;
+        seconds: number;
       }[];
-      for (const { row, minutes: m } of escalating) {
-        const extra = { escalatedAfterMinutes: Number(m) };
+      for (const { row, seconds: secs } of escalating) {
+        const extra = { escalatedAfterMinutes: Number(secs) / 60 };
         if (
           await recordOutbox(
             tx,
@@ -655,4 +743,72 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     });
   }
   return written;
+}
+
+/** What the agent reads when a rule approved its request at expiry. */
+export const ON_EXPIRY_COMMENT = "No reviewer answered in time: approved by the rule's on_expiry.";
+
+/**
+ * Requests a rule approves when they expire undecided (on_expiry "approve"): decided by
+ * rule:<name> at their expiry time, with an automatic metrics row, in the sweep's
+ * transaction. Rows being decided (locked) are skipped, and a decision wins.
+ */
+async function approveOnExpiry<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  limit: number,
+): Promise<number> {
+  const s = specOf(kind);
+  const t = tableOf(kind);
+  const due = await tx
+    .select({ id: t.id, ruleName: t.ruleName })
+    .from(t)
+    .where(
+      and(
+        isNull(column(kind, s.decided)),
+        eq(t.onExpiry, "approve"),
+        lte(t.expiresAt, sql`${nowUtc}`),
+      ),
+    )
+    .limit(limit)
+    .for("update", { of: t, skipLocked: true });
+  let n = 0;
+  for (const { id, ruleName } of due) {
+    const by = ruleActor(ruleName ?? "on_expiry");
+    const decision = { approved: true, comment: ON_EXPIRY_COMMENT } as unknown as KindDecisions[K];
+    const [row] = (await tx
+      .update(t)
+      .set({
+        ...s.set(decision),
+        [KINDS[kind].columns.at]: sql`${t.expiresAt}`,
+        [KINDS[kind].columns.by]: by,
+      } as Partial<typeof t.$inferInsert>)
+      .where(and(eq(t.id, id), isNull(column(kind, s.decided))))
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    if (row) {
+      await decided(tx, kind, row, { decidedBy: by, automatic: true });
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * A kind's requests created since `since`, newest first, whole rows (a rule's dry run
+ * matches them as they were submitted). At most `limit`.
+ */
+export async function recentRequests<K extends RequestKind>(
+  kind: K,
+  since: Date,
+  limit: number,
+): Promise<RequestRow<K>[]> {
+  const t = tableOf(kind);
+  const db = await getDb();
+  const found = await db
+    .select(withKey(t))
+    .from(t)
+    .where(sql`${t.createdAt} >= ${since.toISOString()}::timestamp`)
+    .orderBy(desc(t.createdAt), desc(t.id))
+    .limit(limit);
+  return found as unknown as RequestRow<K>[];
 }

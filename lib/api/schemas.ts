@@ -184,6 +184,13 @@ export const CreateToolCallInput = z.strictObject({
     .enum(ON_TIMEOUT, { message: "on_timeout must be deny or ask" })
     .optional()
     .describe("What the agent is told when nobody decides in time (default deny)"),
+  permission_suggestions: z
+    .array(jsonObject("permission_suggestions entry"))
+    .max(20, { message: "permission_suggestions takes at most 20 entries" })
+    .nullish()
+    .describe(
+      'Claude Code\'s PermissionRequest suggestions, offered to the reviewer as "allow for this session"',
+    ),
   required_approvals: requiredApprovals,
 });
 export type CreateToolCallInput = z.output<typeof CreateToolCallInput>;
@@ -263,21 +270,36 @@ export type CreateQuestionInput = z.output<typeof CreateQuestionInput>;
 export const REJECT_NEEDS_COMMENT =
   "A comment is required to reject: tell the agent what to change.";
 
-export const DecisionInput = z
+const decisionFields = {
+  approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
+  comment: capped(trimmedText(), "comment")
+    .nullish()
+    .describe(
+      "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
+    ),
+};
+const needsComment = (v: { approved: boolean; comment?: string | null }, ctx: z.RefinementCtx) => {
+  if (v.approved === false && !v.comment) {
+    ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
+  }
+};
+
+export const DecisionInput = z.strictObject(decisionFields).superRefine(needsComment);
+export type DecisionInput = z.output<typeof DecisionInput>;
+
+/** A tool call's decision: an approval's, plus Claude Code's "allow for this session". */
+export const ToolCallDecisionInput = z
   .strictObject({
-    approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
-    comment: capped(trimmedText(), "comment")
-      .nullish()
+    ...decisionFields,
+    allow_session: z
+      .boolean()
+      .optional()
       .describe(
-        "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
+        "With approved: true, on a Claude Code PermissionRequest that sent permission_suggestions: also grant them for the rest of the session (updatedPermissions)",
       ),
   })
-  .superRefine((v, ctx) => {
-    if (v.approved === false && !v.comment) {
-      ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
-    }
-  });
-export type DecisionInput = z.output<typeof DecisionInput>;
+  .superRefine(needsComment);
+export type ToolCallDecisionInput = z.output<typeof ToolCallDecisionInput>;
 
 export const ANSWER_NEEDED = "Choose an option or type an answer.";
 
@@ -449,6 +471,11 @@ export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
   comment: z.string().nullable(),
   decided_by: z.string().nullable(),
   updated_input: z.record(z.string(), JsonValue).nullable(),
+  permission_suggestions: z.array(z.record(z.string(), JsonValue)).nullable(),
+  allow_session: z
+    .boolean()
+    .nullable()
+    .describe("approved with allow for this session (answered with updatedPermissions)"),
   approvals: approvalsOutput,
 });
 export type ToolCall = z.output<typeof ToolCall>;
@@ -477,10 +504,10 @@ export const REQUEST_SCHEMAS = {
   },
   tool_call: {
     create: CreateToolCallInput,
-    decide: DecisionInput,
+    decide: ToolCallDecisionInput,
     list: ToolCallListQuery,
     output: ToolCall,
-    names: { create: "ToolCallCreate", decide: "Decision", output: "ToolCall" },
+    names: { create: "ToolCallCreate", decide: "ToolCallDecision", output: "ToolCall" },
   },
 } as const satisfies Record<RequestKind, unknown>;
 
@@ -511,7 +538,11 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.output<typeof ErrorBody>;
 
 export const EventPayload = z.object({
-  type: z.enum(["request.created", "request.decided"]),
+  type: z
+    .enum(["request.created", "request.approval", "request.decided"])
+    .describe(
+      "request.approval: one more approval of a request that needs several (still pending)",
+    ),
   request_type: z.enum(REQUEST_KINDS as [RequestKind, ...RequestKind[]]),
   id: z.uuid(),
   agent_id: z.string(),

@@ -105,6 +105,9 @@ export function toolCallJson(
     comment: row.comment,
     decided_by: row.decidedBy,
     updated_input: (row.updatedInput ?? null) as ToolCall["updated_input"],
+    permission_suggestions: (row.permissionSuggestions ??
+      null) as ToolCall["permission_suggestions"],
+    allow_session: row.allowSession ?? null,
     ...approvalsJson(row),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
