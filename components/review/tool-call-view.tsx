@@ -1,4 +1,4 @@
-import { DiffView } from "@/components/diff/diff-view";
+import { ReviewDiff } from "@/components/diff/review-diff";
 import { JsonView } from "@/components/review/json-view";
 import type { RequestRow } from "@/lib/domain/kinds";
 import { commandOf, diffNote, mcpToolOf } from "@/lib/domain/tool-calls";
@@ -111,7 +111,7 @@ export function ToolCallBelow({ row }: { row: Row }) {
               Exact diff, computed beside the files by the agent&apos;s hook.
             </p>
           )}
-          <DiffView diff={row.diff} fallbackPath={row.filePath ?? undefined} />
+          <ReviewDiff diff={row.diff} fallbackPath={row.filePath ?? undefined} />
         </section>
       ) : null}
       <section aria-labelledby="input-title">
