@@ -14,6 +14,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import type { HunkRecord } from "../lib/diff/review";
 
 /*
  * The three tables of the original database document (docs/architecture.md, Databases),
@@ -40,6 +41,12 @@ export const approvalRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** every hunk as decided: file, index, header, accepted, note, edited (null: undecided or not a diff) */
+    hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
+    /** what was accepted, when it differs from `diff` (hunks rejected or edited; null: all of it) */
+    appliedDiff: text("applied_diff"),
+    /** the reviewer edited the new side of a hunk before approving */
+    edited: boolean("edited"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -129,6 +136,10 @@ export const toolCallRequests = pgTable(
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
     submittedKeyId: uuid("submitted_key_id"),
+    /** as approval_requests: the hunks of `diff` as decided, what was applied, edited */
+    hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
+    appliedDiff: text("applied_diff"),
+    edited: boolean("edited"),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),
@@ -150,6 +161,9 @@ export const hitlMetrics = pgTable(
     responseTimeMs: integer("response_time_ms"),
     userId: text("user_id"),
     createdAt: timestamp("created_at").defaultNow(),
+    // additions: a decision on a diff's hunks (null: not one)
+    hunksAccepted: integer("hunks_accepted"),
+    hunksTotal: integer("hunks_total"),
   },
   (t) => [
     unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),
