@@ -1,8 +1,17 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import {
+  decideFile,
+  focusedHunk,
+  moveFocus,
+  setHunks,
+  updateHunk,
+} from "@/components/review/hunk-store";
+import { useShortcuts } from "@/components/review/shortcuts";
 import { LIMITS } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
+import { hunkNames } from "@/lib/diff/review";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
 import { usePrefersDark } from "./use-prefers-dark";
@@ -77,9 +86,73 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
   );
 }
 
-/** The whole diff of a request: summary, file list, one viewer per file; plain text when it is not a diff. */
-export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+/** The hunk keys of the page (with per-hunk decisions): move, accept, reject, edit. */
+function useHunkKeys(enabled: boolean) {
+  const onFocused = (run: (h: { file: string; index: number }) => void) => () => {
+    const h = focusedHunk();
+    if (h) run(h);
+    else moveFocus(1);
+  };
+  useShortcuts(
+    enabled
+      ? [
+          { key: "j", description: "Next hunk", run: () => moveFocus(1) },
+          { key: "k", description: "Previous hunk", run: () => moveFocus(-1) },
+          {
+            key: "y",
+            description: "Accept the hunk",
+            run: onFocused((h) => updateHunk(h.file, h.index, { accepted: true })),
+          },
+          {
+            key: "n",
+            description: "Reject the hunk",
+            run: onFocused((h) => updateHunk(h.file, h.index, { accepted: false })),
+          },
+          {
+            key: "e",
+            description: "Edit the hunk",
+            run: onFocused((h) => {
+              const button = document.querySelector<HTMLButtonElement>(
+                `li[data-hunk="${CSS.escape(`${h.file}#${h.index}`)}"] button[aria-keyshortcuts="e"]`,
+              );
+              if (button && button.getAttribute("aria-expanded") !== "true") button.click();
+            }),
+          },
+          {
+            key: "Y",
+            description: "Accept the whole file",
+            run: onFocused((h) => decideFile(h.file, true)),
+          },
+          {
+            key: "N",
+            description: "Reject the whole file",
+            run: onFocused((h) => decideFile(h.file, false)),
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The whole diff of a request: summary, file list, one viewer per file; plain text when
+ * it is not a diff. `decideId`: the pending request whose hunks the reviewer decides here
+ * (per-hunk controls and keys; the decision form sends them).
+ */
+export function DiffView({
+  diff,
+  fallbackPath,
+  decideId,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  decideId?: string;
+}) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
+  const decide = !!decideId && parsed.ok;
+  useEffect(() => {
+    if (decideId && parsed.ok) setHunks(decideId, hunkNames(parsed.files));
+  }, [decideId, parsed]);
+  useHunkKeys(decide);
   const view = useViewMode();
   const dark = usePrefersDark();
   const [asDiff, setAsDiff] = useState(false);
@@ -181,6 +254,7 @@ export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: 
             view={view}
             dark={dark}
             eager={i === 0}
+            decide={decide}
             collapsedByDefault={
               collapseAll.collapsed ??
               (enormous || (i > 0 && file.lineCount > LIMITS.collapseFileLines))

@@ -3,6 +3,8 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
+import { useFocusedFile } from "@/components/review/hunk-store";
+import { HunkControls } from "./hunk-controls";
 import { StaticDiff } from "./static-diff";
 import { useHydrated } from "./use-hydrated";
 import type { ViewMode } from "./use-view-mode";
@@ -52,6 +54,7 @@ export function FileDiff({
   dark,
   collapsedByDefault,
   eager,
+  decide = false,
 }: {
   file: DiffFile;
   anchor: string;
@@ -60,6 +63,8 @@ export function FileDiff({
   collapsedByDefault: boolean;
   /** render at once instead of waiting to come near the viewport (the first file) */
   eager: boolean;
+  /** per-hunk decisions: a row of controls per hunk above the diff */
+  decide?: boolean;
 }) {
   const [collapsed, setCollapsed] = useState(collapsedByDefault);
   const [near, setNear] = useState(false);
@@ -105,6 +110,19 @@ export function FileDiff({
     observer.observe(box, { childList: true, subtree: true });
     return () => observer.disconnect();
   });
+
+  // a key that moves to a hunk of this file opens it
+  const focusedFile = useFocusedFile();
+  const focusedHere = decide && focusedFile === file.path;
+  const [wasFocusedHere, setWasFocusedHere] = useState(false);
+  if (focusedHere !== wasFocusedHere) {
+    // adjusting state while rendering (react.dev "you might not need an effect")
+    setWasFocusedHere(focusedHere);
+    if (focusedHere) {
+      setCollapsed(false);
+      setNear(true);
+    }
+  }
 
   // a jump link to this file opens it
   useEffect(() => {
@@ -180,6 +198,9 @@ export function FileDiff({
         </span>
       </header>
       <div id={bodyId} hidden={collapsed}>
+        {decide && !collapsed && (show || eager || focusedHere) ? (
+          <HunkControls file={file} />
+        ) : null}
         {collapsed ? null : !hasLines ? (
           <p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">
             {emptyBodyText(file)}

@@ -6,6 +6,7 @@ import type { RequestKind } from "@/lib/domain/kinds";
 import { ConflictNotice } from "./conflict-notice";
 import { ChoiceOptions } from "./choice-options";
 import { initialDecisionState, type Choice, type DecisionFormState } from "./form-state";
+import { useHunkSummary } from "./hunk-store";
 import { ShortcutsDialog, useShortcuts, type Shortcut } from "./shortcuts";
 
 type Action = (state: DecisionFormState, formData: FormData) => Promise<DecisionFormState>;
@@ -17,6 +18,14 @@ const LIMIT = `Up to ${MAX_TEXT.toLocaleString("en")} characters.`;
 
 /** A shortcut's effect: press the i-th button, focus the text field, or start a reject. */
 type Does = { press: number } | "focus" | "reject";
+
+/** The diff's hunk keys (diff-view.tsx runs them): listed in the help. */
+const HUNK_KEYS: Shortcut[] = [
+  { key: "j / k", description: "Next / previous hunk" },
+  { key: "y / n", description: "Accept / reject the hunk" },
+  { key: "e", description: "Edit the hunk's new side" },
+  { key: "Y / N", description: "Accept / reject the hunk's whole file" },
+];
 
 /** The most options the number keys reach (1–9). */
 const NUMBER_KEYS = 9;
@@ -121,14 +130,19 @@ export function DecisionForm({
   id,
   action,
   choice = null,
+  hunks = false,
 }: {
   kind: RequestKind;
   id: string;
   action: Action;
   /** a multiple-choice question's options (shown as buttons above the text field) */
   choice?: Choice | null;
+  /** the diff's hunks are decided on the page (hunk-store): send them, say what they are */
+  hunks?: boolean;
 }) {
   const spec = FORMS[kind];
+  const hunkSummary = useHunkSummary();
+  const inPart = hunks && hunkSummary.rejected > 0;
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
   const [text, setText] = useState("");
   const [rejecting, setRejecting] = useState(false);
@@ -189,6 +203,7 @@ export function DecisionForm({
         description,
         run: does ? run(does) : undefined,
       })),
+    ...(hunks ? HUNK_KEYS : []),
     { key: "?", description: "Show these shortcuts", run: () => helpRef.current?.showModal() },
   ];
   useShortcuts(shortcuts);
@@ -210,6 +225,19 @@ export function DecisionForm({
           </h2>
         ) : null}
         <input type="hidden" name="id" value={id} />
+        {hunks ? <input type="hidden" name="hunks" value={hunkSummary.payload} /> : null}
+        {hunks && hunkSummary.total > 0 ? (
+          <p
+            aria-live="polite"
+            data-testid="hunk-summary"
+            className="mb-2 text-sm text-zinc-700 dark:text-zinc-300"
+          >
+            {hunkSummary.total - hunkSummary.rejected} of {hunkSummary.total}{" "}
+            {hunkSummary.total === 1 ? "hunk" : "hunks"} accepted
+            {hunkSummary.edited ? `, ${hunkSummary.edited} edited` : ""}.
+            {inPart ? " Approving approves them in part." : ""}
+          </p>
+        ) : null}
         {choice ? (
           <ChoiceOptions
             choice={choice}
@@ -280,7 +308,7 @@ export function DecisionForm({
               aria-keyshortcuts={s.key}
               className={`${button} ${choice ? "min-h-11" : ""} ${s.className}`}
             >
-              {s.label}
+              {inPart && s.value === "approve" ? "Approve in part" : s.label}
             </button>
           ))}
           <span aria-live="polite" className="text-sm text-zinc-600 dark:text-zinc-400">

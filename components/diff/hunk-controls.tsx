@@ -1,0 +1,189 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import type { DiffFile, DiffHunk } from "@/lib/diff/parse";
+import { newSideText } from "@/lib/diff/review";
+import {
+  decideFile,
+  setFocus,
+  updateHunk,
+  useHunkChoice,
+  useHunkFocused,
+} from "@/components/review/hunk-store";
+
+/*
+ * Per-hunk decisions on a file of the diff under review: a short row per hunk (its header,
+ * Accept / Reject, Edit, a note when rejected) and the whole file at once. Plain buttons
+ * and, only while editing, one textarea: nothing heavy per hunk, so a diff of thousands
+ * of hunks stays quick. Keys (j/k, y/n, e, Y/N) are the diff view's (diff-view.tsx).
+ */
+
+const small = "rounded border px-2 py-0.5 text-xs max-sm:min-h-11 max-sm:px-3 disabled:opacity-60";
+const off =
+  "border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800";
+
+function HunkRow({
+  file,
+  hunk,
+  index,
+  count,
+}: {
+  file: string;
+  hunk: DiffHunk;
+  index: number;
+  count: number;
+}) {
+  const choice = useHunkChoice(file, index);
+  const focused = useHunkFocused(file, index);
+  const row = useRef<HTMLLIElement>(null);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  const editing = choice.edit !== null;
+  const label = `Hunk ${index + 1} of ${count} in ${file}`;
+
+  useEffect(() => {
+    if (!focused || !row.current) return;
+    row.current.scrollIntoView({ block: "nearest" });
+    if (!row.current.contains(document.activeElement)) row.current.focus();
+  }, [focused]);
+
+  return (
+    <li
+      ref={row}
+      tabIndex={-1}
+      data-hunk={`${file}#${index}`}
+      data-accepted={choice.accepted}
+      aria-label={label}
+      onFocus={() => {
+        if (!focused) setFocus(file, index);
+      }}
+      className={`px-3 py-1.5 outline-none ${focused ? "ring-2 ring-inset ring-blue-500" : ""} ${choice.accepted ? "" : "bg-red-50 dark:bg-red-950/30"}`}
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <span
+          className={`min-w-0 flex-1 truncate font-mono text-xs text-zinc-600 dark:text-zinc-400 ${choice.accepted ? "" : "line-through"}`}
+        >
+          {hunk.header}
+        </span>
+        {editing ? (
+          <span className="rounded-full border border-blue-300 px-2 text-xs text-blue-800 dark:border-blue-700 dark:text-blue-300">
+            edited
+          </span>
+        ) : null}
+        <div role="group" aria-label={label} className="flex gap-1">
+          <button
+            type="button"
+            aria-pressed={choice.accepted}
+            aria-keyshortcuts="y"
+            onClick={() => updateHunk(file, index, { accepted: true })}
+            className={`${small} ${choice.accepted ? "border-green-700 bg-green-700 text-white dark:border-green-600 dark:bg-green-600" : off}`}
+          >
+            Accept
+          </button>
+          <button
+            type="button"
+            aria-pressed={!choice.accepted}
+            aria-keyshortcuts="n"
+            onClick={() => updateHunk(file, index, { accepted: false })}
+            className={`${small} ${!choice.accepted ? "border-red-700 bg-red-700 text-white dark:border-red-600 dark:bg-red-600" : off}`}
+          >
+            Reject
+          </button>
+          <button
+            type="button"
+            aria-keyshortcuts="e"
+            aria-expanded={editing}
+            disabled={!choice.accepted}
+            onClick={() => {
+              if (editing) updateHunk(file, index, { edit: null });
+              else {
+                updateHunk(file, index, { edit: newSideText(hunk).replace(/\n$/, "") });
+                requestAnimationFrame(() => editor.current?.focus());
+              }
+            }}
+            className={`${small} ${off}`}
+          >
+            {editing ? "Undo edit" : "Edit"}
+          </button>
+        </div>
+      </div>
+      {editing ? (
+        <div className="mt-1.5">
+          <label
+            htmlFor={`edit-${file}-${index}`}
+            className="block text-xs text-zinc-600 dark:text-zinc-400"
+          >
+            New side of this hunk (context and added lines), as it should be applied. Esc leaves the
+            editor.
+          </label>
+          <textarea
+            ref={editor}
+            id={`edit-${file}-${index}`}
+            value={choice.edit ?? ""}
+            onChange={(e) => updateHunk(file, index, { edit: e.target.value })}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") row.current?.focus();
+            }}
+            rows={Math.min(20, (choice.edit ?? "").split("\n").length + 1)}
+            spellCheck={false}
+            className="mt-0.5 w-full rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
+          />
+        </div>
+      ) : null}
+      {!choice.accepted ? (
+        <div className="mt-1.5 flex items-center gap-2">
+          <label
+            htmlFor={`note-${file}-${index}`}
+            className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400"
+          >
+            Why (optional)
+          </label>
+          <input
+            id={`note-${file}-${index}`}
+            value={choice.note}
+            onChange={(e) => updateHunk(file, index, { note: e.target.value })}
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-0.5 text-xs max-sm:min-h-11 dark:border-zinc-700 dark:bg-zinc-950"
+          />
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/** The hunk rows of one file, with Accept file / Reject file. */
+export function HunkControls({ file }: { file: DiffFile }) {
+  const count = file.hunks.length;
+  if (count === 0) return null;
+  return (
+    <div className="border-b border-zinc-200 text-sm dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-2 bg-zinc-50/60 px-3 py-1 dark:bg-zinc-900/40">
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          {count === 1 ? "1 hunk" : `${count} hunks`}
+        </span>
+        <button
+          type="button"
+          aria-keyshortcuts="Shift+Y"
+          onClick={() => decideFile(file.path, true)}
+          className={`${small} ${off} ml-auto`}
+        >
+          Accept file
+        </button>
+        <button
+          type="button"
+          aria-keyshortcuts="Shift+N"
+          onClick={() => decideFile(file.path, false)}
+          className={`${small} ${off}`}
+        >
+          Reject file
+        </button>
+      </div>
+      <ol
+        aria-label={`Hunks of ${file.path}`}
+        className="divide-y divide-zinc-100 dark:divide-zinc-800"
+      >
+        {file.hunks.map((h, i) => (
+          <HunkRow key={h.header + i} file={file.path} hunk={h} index={i} count={count} />
+        ))}
+      </ol>
+    </div>
+  );
+}
