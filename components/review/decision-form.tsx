@@ -289,6 +289,11 @@ export function DecisionForm({
             ) : null}
           </>
         ) : null}
+        {state.errors?.hunks ? (
+          <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">
+            {state.errors.hunks}
+          </p>
+        ) : null}
         {state.message ? (
           <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">
             {state.message}
