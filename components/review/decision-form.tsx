@@ -19,14 +19,6 @@ const LIMIT = `Up to ${MAX_TEXT.toLocaleString("en")} characters.`;
 /** A shortcut's effect: press the i-th button, focus the text field, or start a reject. */
 type Does = { press: number } | "focus" | "reject";
 
-/** The diff's hunk keys (diff-view.tsx runs them): listed in the help. */
-const HUNK_KEYS: Shortcut[] = [
-  { key: "j / k", description: "Next / previous hunk" },
-  { key: "y / n", description: "Accept / reject the hunk" },
-  { key: "e", description: "Edit the hunk's new side" },
-  { key: "Y / N", description: "Accept / reject the hunk's whole file" },
-];
-
 /** The most options the number keys reach (1–9). */
 const NUMBER_KEYS = 9;
 
@@ -203,7 +195,6 @@ export function DecisionForm({
         description,
         run: does ? run(does) : undefined,
       })),
-    ...(hunks ? HUNK_KEYS : []),
     { key: "?", description: "Show these shortcuts", run: () => helpRef.current?.showModal() },
   ];
   useShortcuts(shortcuts);
