@@ -9,19 +9,15 @@ import {
   updateHunk,
 } from "@/components/review/hunk-store";
 import { useShortcuts } from "@/components/review/shortcuts";
-import { LIMITS } from "@/lib/diff/limits";
+import type { FileHighlight } from "@/lib/diff/highlight";
+import { opensAsText, startsCollapsed } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
 import { hunkNames } from "@/lib/diff/review";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
-import { usePrefersDark } from "./use-prefers-dark";
 import { setViewMode, useViewMode, type ViewMode } from "./use-view-mode";
 
 const n = (value: number) => value.toLocaleString("en");
-
-// Start fetching the viewer chunk as soon as this module runs in the browser, in
-// parallel with hydration, instead of when the first file mounts.
-if (typeof window !== "undefined") void import("./file-viewer");
 
 function Notice({ children }: { children: React.ReactNode }) {
   return (
@@ -67,10 +63,11 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
       <nav aria-label="Files in this diff">
         <ol className="max-h-72 overflow-auto border-t border-zinc-200 py-1 dark:border-zinc-800">
           {files.map((f, i) => (
-            <li key={anchors[i]} className="flex items-center gap-3 px-3 py-0.5">
+            <li key={anchors[i]} className="flex items-center gap-3 px-3">
+              {/* py-1: a 28 px tall target (24 px is the minimum) */}
               <a
                 href={`#${anchors[i]}`}
-                className="min-w-0 flex-1 truncate font-mono text-xs hover:underline"
+                className="min-w-0 flex-1 truncate py-1 font-mono text-xs hover:underline max-sm:py-3"
               >
                 {f.path}
               </a>
@@ -86,6 +83,11 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
   );
 }
 
+/**
+ * The whole diff of a request: summary, file list, one table per file; plain text when it
+ * is not a diff. Rendered by components/diff/review-diff.tsx, which gives the server's
+ * highlighting of the first lines and the layout it rendered.
+ */
 /** The hunk keys of the page (with per-hunk decisions): move, accept, reject, edit. */
 function useHunkKeys(enabled: boolean) {
   const onFocused = (run: (h: { file: string; index: number }) => void) => () => {
@@ -134,17 +136,22 @@ function useHunkKeys(enabled: boolean) {
 }
 
 /**
- * The whole diff of a request: summary, file list, one viewer per file; plain text when
+ * The whole diff of a request: summary, file list, one table per file; plain text when
  * it is not a diff. `decideId`: the pending request whose hunks the reviewer decides here
  * (per-hunk controls and keys; the decision form sends them).
  */
 export function DiffView({
   diff,
   fallbackPath,
+  highlights,
+  initialView,
   decideId,
 }: {
   diff: string;
   fallbackPath?: string;
+  /** per file, the server's highlighting of its first lines (null: none) */
+  highlights?: (FileHighlight | null)[] | null;
+  initialView?: ViewMode;
   decideId?: string;
 }) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
@@ -153,8 +160,7 @@ export function DiffView({
     if (decideId && parsed.ok) setHunks(decideId, hunkNames(parsed.files));
   }, [decideId, parsed]);
   useHunkKeys(decide);
-  const view = useViewMode();
-  const dark = usePrefersDark();
+  const view = useViewMode(initialView);
   const [asDiff, setAsDiff] = useState(false);
   const [collapseAll, setCollapseAll] = useState<{ generation: number; collapsed: boolean | null }>(
     { generation: 0, collapsed: null },
@@ -171,7 +177,7 @@ export function DiffView({
 
   const { files } = parsed;
   const anchors = files.map((_, i) => `file-${i + 1}`);
-  const enormous = parsed.lineCount > LIMITS.rawTotalLines || diff.length > LIMITS.rawTotalChars;
+  const enormous = opensAsText(parsed.lineCount, diff.length);
 
   const summary = (
     <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -252,12 +258,11 @@ export function DiffView({
             file={file}
             anchor={anchors[i]!}
             view={view}
-            dark={dark}
+            highlight={highlights?.[i] ?? null}
             eager={i === 0}
             decide={decide}
             collapsedByDefault={
-              collapseAll.collapsed ??
-              (enormous || (i > 0 && file.lineCount > LIMITS.collapseFileLines))
+              collapseAll.collapsed ?? (enormous || startsCollapsed(i, file.lineCount))
             }
           />
         ))}

@@ -1,4 +1,4 @@
-import { DiffView } from "@/components/diff/diff-view";
+import { ReviewDiff } from "@/components/diff/review-diff";
 import type { HunkRecord } from "@/lib/diff/review";
 
 /*
@@ -54,7 +54,11 @@ export function ReviewedDiff(p: ReviewedDiffProps) {
     return (
       <>
         {p.hunks && p.approved === false ? <HunkList hunks={p.hunks} /> : null}
-        <DiffView diff={p.diff} fallbackPath={p.fallbackPath} decideId={p.decideId ?? undefined} />
+        <ReviewDiff
+          diff={p.diff}
+          fallbackPath={p.fallbackPath}
+          decideId={p.decideId ?? undefined}
+        />
       </>
     );
   }
@@ -66,7 +70,7 @@ export function ReviewedDiff(p: ReviewedDiffProps) {
           <h3 id="as-submitted-title" className="mb-2 text-sm font-semibold">
             As submitted
           </h3>
-          <DiffView diff={p.diff} fallbackPath={p.fallbackPath} />
+          <ReviewDiff diff={p.diff} fallbackPath={p.fallbackPath} />
         </section>
         <section aria-labelledby="as-applied-title" className="min-w-0">
           <h3 id="as-applied-title" className="mb-2 text-sm font-semibold">
@@ -76,7 +80,7 @@ export function ReviewedDiff(p: ReviewedDiffProps) {
             </span>
           </h3>
           {p.appliedDiff ? (
-            <DiffView diff={p.appliedDiff} fallbackPath={p.fallbackPath} />
+            <ReviewDiff diff={p.appliedDiff} fallbackPath={p.fallbackPath} />
           ) : (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing to apply.</p>
           )}
