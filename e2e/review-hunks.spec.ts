@@ -56,11 +56,11 @@ test("accept 2 of 3 hunks, edit a line, approve in part: the agent's applied_dif
     });
     await page.goto(`/approvals/${id}`);
     await expect(hunk(page, 2)).toBeVisible();
-    await expect(page.getByTestId("hunk-summary")).toHaveText("3 of 3 hunks accepted.");
+    await expect(page.getByTestId("hunk-summary")).toHaveText("3 of 3 hunks kept.");
 
     // mouse: reject the middle hunk with a note
-    await hunk(page, 1).getByRole("button", { name: "Reject" }).click();
-    await expect(hunk(page, 1).getByRole("button", { name: "Reject" })).toHaveAttribute(
+    await hunk(page, 1).getByRole("button", { name: "Drop" }).click();
+    await expect(hunk(page, 1).getByRole("button", { name: "Drop" })).toHaveAttribute(
       "aria-pressed",
       "true",
     );
@@ -77,7 +77,7 @@ test("accept 2 of 3 hunks, edit a line, approve in part: the agent's applied_dif
     await editor.fill(edited);
     await expect(hunk(page, 2)).toContainText("edited");
     await expect(page.getByTestId("hunk-summary")).toHaveText(
-      "2 of 3 hunks accepted, 1 edited. Approving approves them in part.",
+      "2 of 3 hunks kept, 1 edited. Approving approves them in part.",
     );
     await page.getByRole("button", { name: "Approve in part" }).click();
     await expect(page.getByRole("main").getByRole("status")).toBeVisible();
@@ -131,7 +131,7 @@ test("keyboard: j/k move between hunks, n rejects, y accepts, N and Y decide the
   const id = await submit(request, diff);
   await page.goto(`/approvals/${id}`);
   await expect(hunk(page, 0)).toBeVisible();
-  const pressed = (index: number, name: "Accept" | "Reject") =>
+  const pressed = (index: number, name: "Keep" | "Drop") =>
     expect(hunk(page, index).getByRole("button", { name })).toHaveAttribute("aria-pressed", "true");
 
   await page.keyboard.press("j");
@@ -139,21 +139,21 @@ test("keyboard: j/k move between hunks, n rejects, y accepts, N and Y decide the
   await page.keyboard.press("j");
   await expect(hunk(page, 1)).toBeFocused();
   await page.keyboard.press("n");
-  await pressed(1, "Reject");
+  await pressed(1, "Drop");
   await page.keyboard.press("j");
   await page.keyboard.press("n");
-  await pressed(2, "Reject");
+  await pressed(2, "Drop");
   await page.keyboard.press("k");
   await expect(hunk(page, 1)).toBeFocused();
   await page.keyboard.press("y");
-  await pressed(1, "Accept");
+  await pressed(1, "Keep");
   await expect(page.getByTestId("hunk-summary")).toHaveText(
-    "2 of 3 hunks accepted. Approving approves them in part.",
+    "2 of 3 hunks kept. Approving approves them in part.",
   );
   await page.keyboard.press("Shift+N");
-  for (const i of [0, 1, 2]) await pressed(i, "Reject");
+  for (const i of [0, 1, 2]) await pressed(i, "Drop");
   await page.keyboard.press("Shift+Y");
-  for (const i of [0, 1, 2]) await pressed(i, "Accept");
+  for (const i of [0, 1, 2]) await pressed(i, "Keep");
   // e opens the editor of the focused hunk; Esc leaves it for the row
   await page.keyboard.press("e");
   await expect(hunk(page, 1).getByRole("textbox")).toBeFocused();
@@ -162,7 +162,7 @@ test("keyboard: j/k move between hunks, n rejects, y accepts, N and Y decide the
   // the ? dialog lists the hunk keys
   await page.keyboard.press("?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toContainText(
-    "Accept / reject the hunk",
+    "Keep (accept) / drop (reject) the hunk",
   );
   await page.keyboard.press("Escape");
 
@@ -172,7 +172,7 @@ test("keyboard: j/k move between hunks, n rejects, y accepts, N and Y decide the
   await expect(page.locator("#decision").getByRole("alert")).toContainText(
     "Every hunk is rejected",
   );
-  await pressed(0, "Reject");
+  await pressed(0, "Drop");
 
   // then reject the whole request (a comment is required): it leaves nothing pending
   await page.getByLabel("Comment").fill("not this time");

@@ -13,7 +13,8 @@ import {
 
 /*
  * Per-hunk decisions on a file of the diff under review: a short row per hunk (its header,
- * Accept / Reject, Edit, a note when rejected) and the whole file at once. Plain buttons
+ * Keep (accept) / Drop (reject), Edit, a note when dropped) and the whole file at once.
+ * "Keep"/"Drop", not "Accept"/"Reject": the page's Reject button decides the request. Plain buttons
  * and, only while editing, one textarea: nothing heavy per hunk, so a diff of thousands
  * of hunks stays quick. Keys (j/k, y/n, e, Y/N) are the diff view's (diff-view.tsx).
  */
@@ -77,7 +78,7 @@ function HunkRow({
             onClick={() => updateHunk(file, index, { accepted: true })}
             className={`${small} ${choice.accepted ? "border-green-700 bg-green-700 text-white dark:border-green-600 dark:bg-green-600" : off}`}
           >
-            Accept
+            Keep
           </button>
           <button
             type="button"
@@ -86,7 +87,7 @@ function HunkRow({
             onClick={() => updateHunk(file, index, { accepted: false })}
             className={`${small} ${!choice.accepted ? "border-red-700 bg-red-700 text-white dark:border-red-600 dark:bg-red-600" : off}`}
           >
-            Reject
+            Drop
           </button>
           <button
             type="button"
@@ -165,7 +166,7 @@ export function HunkControls({ file }: { file: DiffFile }) {
           onClick={() => decideFile(file.path, true)}
           className={`${small} ${off} ml-auto`}
         >
-          Accept file
+          Keep file
         </button>
         <button
           type="button"
@@ -173,7 +174,7 @@ export function HunkControls({ file }: { file: DiffFile }) {
           onClick={() => decideFile(file.path, false)}
           className={`${small} ${off}`}
         >
-          Reject file
+          Drop file
         </button>
       </div>
       <ol

@@ -224,7 +224,7 @@ export function DecisionForm({
             className="mb-2 text-sm text-zinc-700 dark:text-zinc-300"
           >
             {hunkSummary.total - hunkSummary.rejected} of {hunkSummary.total}{" "}
-            {hunkSummary.total === 1 ? "hunk" : "hunks"} accepted
+            {hunkSummary.total === 1 ? "hunk" : "hunks"} kept
             {hunkSummary.edited ? `, ${hunkSummary.edited} edited` : ""}.
             {inPart ? " Approving approves them in part." : ""}
           </p>
