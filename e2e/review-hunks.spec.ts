@@ -36,7 +36,7 @@ async function submit(request: APIRequestContext, diff: string) {
   return ((await res.json()) as { id: string }).id;
 }
 
-const hunk = (page: Page, index: number) => page.locator(`li[data-hunk="calc.txt#${index}"]`);
+const hunk = (page: Page, index: number) => page.locator(`div[data-hunk="calc.txt#${index}"]`);
 
 test.beforeEach(async ({ page }) => {
   if (!agentKey) agentKey = (await createApiKeyInUi(page, "agent")).key;

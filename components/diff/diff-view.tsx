@@ -115,7 +115,7 @@ function useHunkKeys(enabled: boolean) {
             description: "Edit the hunk",
             run: onFocused((h) => {
               const button = document.querySelector<HTMLButtonElement>(
-                `li[data-hunk="${CSS.escape(`${h.file}#${h.index}`)}"] button[aria-keyshortcuts="e"]`,
+                `div[data-hunk="${CSS.escape(`${h.file}#${h.index}`)}"] button[aria-keyshortcuts="e"]`,
               );
               if (button && button.getAttribute("aria-expanded") !== "true") button.click();
             }),

@@ -97,12 +97,15 @@ export function useHunkFocused(file: string, index: number): boolean {
   );
 }
 
-/** The file the focused hunk is in (its diff opens when a key moves there). */
-export function useFocusedFile(): string | null {
+/** The index of the focused hunk when it is in `file` (its diff opens there), else -1. */
+export function useFocusedIndexIn(file: string): number {
   return useSyncExternalStore(
     subscribe,
-    () => (focus === null ? null : focus.slice(focus.indexOf("\u0000") + 1)),
-    () => null,
+    () => {
+      const h = focusedHunk();
+      return h && h.file === file ? h.index : -1;
+    },
+    () => -1,
   );
 }
 
