@@ -60,7 +60,7 @@ export function HunkControl({
       onFocus={() => {
         if (!focused) setFocus(file, index);
       }}
-      className={`-mx-3 flex flex-wrap items-center gap-x-2 gap-y-1 px-3 py-0.5 font-sans outline-none ${focused ? "ring-2 ring-inset ring-blue-500" : ""} ${choice.accepted ? "" : "bg-red-50 dark:bg-red-950/40"}`}
+      className={`-mx-3 flex flex-wrap items-center max-md:sticky max-md:left-0 max-md:max-w-[calc(100vw-2rem)] gap-x-2 gap-y-1 px-3 py-0.5 font-sans outline-none ${focused ? "ring-2 ring-inset ring-blue-500" : ""} ${choice.accepted ? "" : "bg-red-50 dark:bg-red-950/40"}`}
     >
       <span className={`min-w-0 flex-1 font-mono ${choice.accepted ? "" : "line-through"}`}>
         {hunk.header}
