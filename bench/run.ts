@@ -3,21 +3,25 @@
  * PostgreSQL server, each printing its table next to its goal and writing
  * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
  */
+import { benchAudit } from "./audit";
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
 import { machine } from "./lib/report";
+import { benchRules } from "./rules";
 import { benchSubmit } from "./submit";
 import { benchWebhooks } from "./webhooks";
 
 const all: [string, () => Promise<{ rss: number }>][] = [
   ["submit", benchSubmit],
+  ["rules", benchRules],
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],
   ["big-diff", benchBigDiff],
   ["webhooks", benchWebhooks],
+  ["audit", benchAudit],
 ];
 
 async function main() {

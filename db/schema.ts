@@ -41,6 +41,18 @@ export const approvalRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
     /** every hunk as decided: file, index, header, accepted, note, edited (null: undecided or not a diff) */
     hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
     /** what was accepted, when it differs from `diff` (hunks rejected or edited; null: all of it) */
@@ -84,6 +96,18 @@ export const questionRequests = pgTable(
     allowText: boolean("allow_text"),
     /** the labels the reviewer chose (null: none chosen, or no options) */
     selected: jsonb("selected").$type<string[]>(),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -136,6 +160,22 @@ export const toolCallRequests = pgTable(
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
     submittedKeyId: uuid("submitted_key_id"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
+    /** Claude Code's permission_suggestions (PermissionRequest): what "allow for this session" grants */
+    permissionSuggestions: jsonb("permission_suggestions").$type<Record<string, unknown>[]>(),
+    /** the reviewer approved with "allow for this session": answered with updatedPermissions */
+    allowSession: boolean("allow_session"),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
     /** as approval_requests: the hunks of `diff` as decided, what was applied, edited */
     hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
     appliedDiff: text("applied_diff"),
@@ -161,6 +201,8 @@ export const hitlMetrics = pgTable(
     responseTimeMs: integer("response_time_ms"),
     userId: text("user_id"),
     createdAt: timestamp("created_at").defaultNow(),
+    // addition: decided by a rule (user_id "rule:<name>"), not by a person
+    automatic: boolean("automatic").notNull().default(false),
     // additions: a decision on a diff's hunks (null: not one)
     hunksAccepted: integer("hunks_accepted"),
     hunksTotal: integer("hunks_total"),
@@ -410,3 +452,78 @@ export const emailPreferences = pgTable("email_preferences", {
   updatedAt: timestamp("updated_at").notNull().defaultNow(),
 });
 export type EmailPreferenceRow = typeof emailPreferences.$inferSelect;
+
+/**
+ * Rules (lib/rules/rule.ts): evaluated in `position` order on every submission, from an
+ * in-memory copy per process that a `rules.changed` NOTIFY refreshes (server/rules).
+ * `rule` is the one JSON form, as `rule export` prints it.
+ */
+export const rules = pgTable("rules", {
+  name: text("name").primaryKey(),
+  position: integer("position").notNull(),
+  rule: jsonb("rule").notNull(),
+  createdBy: text("created_by"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  updatedBy: text("updated_by"),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+export type RuleRow = typeof rules.$inferSelect;
+/* ---- Quorum and the audit log --------------------------------------------------------- */
+
+/**
+ * One reviewer's approval of a request that needs several (required_approvals > 1): who
+ * and when. The primary key is what stops a reviewer approving twice.
+ */
+export const requestApprovals = pgTable(
+  "request_approvals",
+  {
+    requestType: text("request_type").notNull(),
+    requestId: uuid("request_id").notNull(),
+    reviewer: text("reviewer").notNull(),
+    approvedAt: timestamp("approved_at").notNull().defaultNow(),
+    comment: text("comment"),
+  },
+  (t) => [primaryKey({ columns: [t.requestType, t.requestId, t.reviewer] })],
+);
+export type RequestApprovalRow = typeof requestApprovals.$inferSelect;
+
+/**
+ * The audit log: security-relevant events, inserted in the transaction that made them
+ * happen (no lock beyond the row's own). Append-only: triggers refuse UPDATE, DELETE and
+ * TRUNCATE (migration audit-log). Chain order and hashes live in audit_chain.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { precision: 6 }).notNull().defaultNow(),
+    /** request.created, request.decided, key.created, … (lib/audit/events.ts) */
+    event: text("event").notNull(),
+    /** who: a user's email, `key:<name>`, `rule:<name>`, `cli`, `system` (null: unknown) */
+    actor: text("actor"),
+    /** what it is about: approval, tool_call, question, key, user, webhook, escalation, … */
+    subjectType: text("subject_type"),
+    subjectId: text("subject_id"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index("idx_audit_log_at").on(t.at),
+    index("idx_audit_log_subject").on(t.subjectId),
+    index("idx_audit_log_event").on(t.event, t.at),
+  ],
+);
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * The hash chain over audit_log, written by the sealer (db/queries/audit.ts) shortly after
+ * the entries commit: seq is the chain order, hash = SHA-256 of the entry's canonical
+ * form, which includes prev_hash (docs/security.md, "Audit log"). Append-only too.
+ */
+export const auditChain = pgTable("audit_chain", {
+  seq: bigint("seq", { mode: "number" }).primaryKey(),
+  entryId: bigint("entry_id", { mode: "number" }).notNull().unique(),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull(),
+  sealedAt: timestamp("sealed_at").notNull().defaultNow(),
+});
+export type AuditChainRow = typeof auditChain.$inferSelect;

@@ -6,6 +6,8 @@ import { usersGroup } from "./cli/users";
 import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
+import { rulesGroup } from "./cli/rules";
+import { auditGroup } from "./cli/audit";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
@@ -20,6 +22,8 @@ const groups: CommandGroup[] = [
   exportGroup,
   webhooksGroup,
   escalationGroup,
+  rulesGroup,
+  auditGroup,
 ];
 
 function help() {

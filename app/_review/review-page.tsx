@@ -8,10 +8,13 @@ import { DecisionForm } from "@/components/review/decision-form";
 import { DecideBar } from "@/components/review/decide-bar";
 import { DecisionRecord } from "@/components/review/decision-record";
 import { DoneBanner } from "@/components/review/done-banner";
+import { QuorumStatus } from "@/components/review/quorum-status";
 import { RequestMeta } from "@/components/review/request-meta";
 import { StatusBadge } from "@/components/review/status-badge";
 import { IdParam } from "@/lib/api/schemas";
-import { can } from "@/lib/auth/principal";
+import { can, type Principal } from "@/lib/auth/principal";
+import { describeSuggestions } from "@/lib/domain/tool-calls";
+import { proposeRule } from "@/lib/rules/propose";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { requirePagePrincipal } from "@/server/auth/session";
 import { decideAction } from "@/server/requests/actions";
@@ -51,10 +54,11 @@ export function reviewPage<K extends RequestKind>(kind: K) {
     const decision = decisionOf(kind, row);
     const { words } = KINDS[kind];
     const decidable = status === "pending" && can(principal, "decide");
+    const query = await searchParams;
 
     return (
       <article aria-labelledby="request-title">
-        <DoneBanner done={(await searchParams).done} />
+        <DoneBanner done={query.done} />
         <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
           <Link href="/" className="hover:underline">
             Inbox
@@ -75,12 +79,20 @@ export function reviewPage<K extends RequestKind>(kind: K) {
               expiresAt={row.expiresAt}
               now={now}
             />
+            <RuleNote ruleName={row.ruleName} routedTo={row.routedTo} />
             {view.aside?.(row)}
           </div>
           <div
             id="decision"
             className="h-fit scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
           >
+            <QuorumStatus
+              required={row.requiredApprovals}
+              received={row.approvalCount}
+              approvers={row.approvers ?? []}
+              pending={status === "pending"}
+              justApproved={query.approved === "1"}
+            />
             {status === "pending" ? (
               can(principal, "decide") ? (
                 <DecisionForm
@@ -89,6 +101,8 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                   action={decideAction.bind(null, kind)}
                   choice={view.choice?.(row) ?? null}
                   hunks={view.hunks?.(row) ?? false}
+                  alwaysAllow={alwaysAllowProposal(kind, row, principal)}
+                  sessionAllow={sessionSuggestions(row)}
                 />
               ) : (
                 <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -119,6 +133,41 @@ export function reviewPage<K extends RequestKind>(kind: K) {
   }
 
   return { generateMetadata, ReviewPage };
+}
+
+/** "Always allow" is offered to admins (who manage rules) on kinds that are approved. */
+function alwaysAllowProposal<K extends RequestKind>(
+  kind: K,
+  row: RequestRow<K>,
+  principal: Principal,
+): string | null {
+  if (!can(principal, "admin")) return null;
+  const rule = proposeRule(kind, row, row.id.slice(0, 6));
+  return rule ? JSON.stringify(rule, null, 2) : null;
+}
+
+/** Claude Code's permission_suggestions of a tool call, in words (null: none). */
+function sessionSuggestions(row: object): string | null {
+  const s = (row as { permissionSuggestions?: Record<string, unknown>[] | null })
+    .permissionSuggestions;
+  return s?.length ? describeSuggestions(s) : null;
+}
+
+/** Which rule matched the request, and who it was routed to. */
+function RuleNote({ ruleName, routedTo }: { ruleName: string | null; routedTo: string[] | null }) {
+  if (!ruleName) return null;
+  return (
+    <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="rule-note">
+      Matched rule{" "}
+      <Link
+        href={`/history?rule=${encodeURIComponent(ruleName)}`}
+        className="font-mono text-zinc-900 underline dark:text-zinc-100"
+      >
+        {ruleName}
+      </Link>
+      {routedTo?.length ? ` · routed to ${routedTo.join(", ")}` : ""}
+    </p>
+  );
 }
 
 /** The not-found page of a kind's review route. */

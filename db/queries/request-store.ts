@@ -3,7 +3,14 @@ import { isDeepStrictEqual } from "node:util";
 import { and, asc, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { HunkRecord } from "@/lib/diff/review";
-import { KINDS, REQUEST_KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import {
+  KINDS,
+  REQUEST_KINDS,
+  statusOf,
+  type Approver,
+  type RequestKind,
+  type RequestRow,
+} from "@/lib/domain/kinds";
 import { eventData, type OutboxEventType } from "@/lib/notify/events";
 import { getDb, type Executor } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
@@ -14,8 +21,10 @@ import {
   hitlMetrics,
   outboxEvents,
   questionRequests,
+  requestApprovals,
   toolCallRequests,
 } from "../schema";
+import { recordAudit } from "./audit";
 import { recordEvent } from "./outbox";
 import {
   afterCursor,
@@ -58,6 +67,8 @@ export interface KindFields {
     hookEvent: string | null;
     toolUseId: string | null;
     onTimeout: "deny" | "ask";
+    /** Claude Code's permission_suggestions (null: none sent) */
+    permissionSuggestions?: Record<string, unknown>[] | null;
   };
 }
 
@@ -78,12 +89,16 @@ export interface KindDecisions {
   approval: { approved: boolean; comment: string | null; hunks?: HunksDecision | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
-  /** `updatedInput`: the tool's input as the reviewer approved it (null: as sent) */
+  /**
+   * `updatedInput`: the tool's input as the reviewer approved it (null: as sent);
+   * allowSession: grant the call's permission_suggestions for the session (Claude Code)
+   */
   tool_call: {
     approved: boolean;
     comment: string | null;
     hunks?: HunksDecision | null;
     updatedInput?: Record<string, unknown> | null;
+    allowSession?: boolean | null;
   };
 }
 
@@ -108,7 +123,28 @@ export type NewRequest<K extends RequestKind> = KindFields[K] & {
   expiresInS: number | null;
   /** the API key that submits it (null: not through a key) */
   submittedKeyId: string | null;
+  /** what the rule that matched it does (lib/rules; absent/null: no rule matched) */
+  rule?: RuleEffect<K> | null;
+  /**
+   * quorum: different reviewers whose approval decides it (default 1; only kinds with
+   * KINDS[kind].quorum take more). A rule's require_approvals sets it.
+   */
+  requiredApprovals?: number;
 };
+
+/** A matching rule's effect on a new request (server/rules/apply.ts works it out). */
+export interface RuleEffect<K extends RequestKind> {
+  name: string;
+  /** decide at creation (decided_by "rule:<name>", an automatic hitl_metrics row) */
+  decision: KindDecisions[K] | null;
+  routedTo: string[] | null;
+  /** "approve": the expiry sweep approves it when it expires undecided */
+  onExpiry: "approve" | "deny" | null;
+  escalateAfterS: number | null;
+}
+
+/** decided_by of a request a rule decided. */
+export const ruleActor = (name: string) => `rule:${name}`;
 
 type AnyTable = typeof approvalRequests | typeof questionRequests | typeof toolCallRequests;
 type ColumnKey =
@@ -210,6 +246,7 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       comment: d.comment,
       ...hunkColumns(d.hunks),
       updatedInput: d.updatedInput ?? null,
+      allowSession: d.approved && d.allowSession ? true : null,
     }),
     metrics: (d) => hunkCounts(d.hunks),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
@@ -235,6 +272,20 @@ const keyName = (t: AnyTable) =>
 
 const withKey = (t: AnyTable) => ({ ...getTableColumns(t), submittedKeyName: keyName(t) });
 
+/** A quorum's approvals so far, oldest first (null: none), as JSON. */
+const approvers = (kind: RequestKind, t: AnyTable) =>
+  sql<
+    Approver[] | null
+  >`(SELECT json_agg(json_build_object('reviewer', a.reviewer, 'at', to_char(a.approved_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY a.approved_at, a.reviewer) FROM ${requestApprovals} a WHERE a.request_type = ${kind} AND a.request_id = ${t.id})`.as(
+    "approvers",
+  );
+
+/** One request as read alone: with its key's name and a quorum's approvers. */
+const withApprovers = (kind: RequestKind, t: AnyTable) => ({
+  ...withKey(t),
+  approvers: approvers(kind, t),
+});
+
 /**
  * INSERT … ON CONFLICT (id) DO NOTHING: a racing identical POST waits for the first
  * transaction and then finds the row, so only one is ever created. NOTIFY
@@ -256,6 +307,8 @@ export async function createRequest<K extends RequestKind>(
       createdAt: sql`${nowUtc}`,
       expiresAt: expiresAtIn(input.expiresInS),
       submittedKeyId: input.submittedKeyId,
+      ...ruleValues(kind, input.rule ?? null),
+      requiredApprovals: KINDS[kind].quorum ? (input.requiredApprovals ?? 1) : 1,
     } as unknown as typeof t.$inferInsert;
     const [created] = (await tx
       .insert(t)
@@ -266,6 +319,24 @@ export async function createRequest<K extends RequestKind>(
       const live = s.createdEvent(created);
       await notifyEvent(tx, live);
       await recordOutbox(tx, "request.created", kind, created, live);
+      await recordAudit(tx, {
+        event: "request.created",
+        actor: created.submittedKeyName === null ? null : `key:${created.submittedKeyName}`,
+        subjectType: kind,
+        subjectId: created.id,
+        details: {
+          agent_id: created.agentId,
+          ...(created.requiredApprovals > 1
+            ? { required_approvals: created.requiredApprovals }
+            : {}),
+        },
+      });
+      if (input.rule?.decision) {
+        await decided(tx, kind, created, {
+          decidedBy: ruleActor(input.rule.name),
+          automatic: true,
+        });
+      }
       return { kind: "created", row: created };
     }
     const [existing] = (await tx
@@ -279,7 +350,8 @@ export async function createRequest<K extends RequestKind>(
       s.sameFields(row, input) &&
       row.agentId === input.agentId &&
       (input.timestamp === null || row.timestamp?.getTime() === input.timestamp.getTime()) &&
-      expiresInS === input.expiresInS;
+      expiresInS === input.expiresInS &&
+      row.requiredApprovals === (KINDS[kind].quorum ? (input.requiredApprovals ?? 1) : 1);
     return { kind: same ? "identical" : "different", row };
   });
 }
@@ -290,7 +362,7 @@ export async function getRequest<K extends RequestKind>(
 ): Promise<RequestRow<K> | null> {
   const t = tableOf(kind);
   const db = await getDb();
-  const [row] = await db.select(withKey(t)).from(t).where(eq(t.id, id));
+  const [row] = await db.select(withApprovers(kind, t)).from(t).where(eq(t.id, id));
   return (row as unknown as RequestRow<K> | undefined) ?? null;
 }
 
@@ -340,9 +412,15 @@ export async function listRequests<K extends RequestKind>(
   return pageOf(found, query.limit) as unknown as Page<ListedRow<K>>;
 }
 
-export type DecisionFailure = "not_found" | "already_decided" | "expired" | "own_request";
+export type DecisionFailure =
+  | "not_found"
+  | "already_decided"
+  | "expired"
+  | "own_request"
+  /** this reviewer already approved this quorum request */
+  | "already_approved";
 export type DecisionResult<Row> =
-  { ok: true; row: Row } | { ok: false; reason: DecisionFailure; row: Row | null };
+  { ok: true; row: Row; final: boolean } | { ok: false; reason: DecisionFailure; row: Row | null };
 
 export interface DecideInput<K extends RequestKind> {
   id: string;
@@ -359,10 +437,19 @@ const responseTimeMs = (kind: RequestKind, id: string) => {
   return sql<number>`(SELECT LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${decidedAt} - COALESCE(timestamp, created_at))) * 1000)))::int FROM ${STORE[kind].table} WHERE id = ${id})`;
 };
 
+type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["transaction"]>[0]>[0];
+
 /**
  * Record a decision, the one function behind both doors. One transaction: set the
  * decision only if the request is still pending, not expired and not submitted by the
- * deciding key; add exactly one hitl_metrics row; NOTIFY waiters.
+ * deciding key; add exactly one hitl_metrics row; NOTIFY waiters; one audit entry.
+ *
+ * Quorum (required_approvals > 1, kinds with KINDS[kind].quorum): an approval locks the
+ * pending row (FOR UPDATE), records the reviewer in request_approvals (its primary key
+ * refuses a second approval by the same reviewer) and counts it; the approval that
+ * reaches the count sets the decision, so racing approvers queue on the row lock and
+ * exactly one of them decides. A rejection decides at once. A request needing one
+ * approval takes the single UPDATE it always did.
  */
 export async function decideRequest<K extends RequestKind>(
   kind: K,
@@ -371,57 +458,178 @@ export async function decideRequest<K extends RequestKind>(
   const s = specOf(kind);
   const t = tableOf(kind);
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const set = {
+  const approving =
+    KINDS[kind].quorum && (input.decision as { approved?: boolean }).approved === true;
+  const decidable = and(
+    eq(t.id, input.id),
+    isNull(column(kind, s.decided)),
+    stillOpen(t),
+    input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
+  );
+  const set = (extra: Record<string, unknown> = {}) =>
+    ({
       ...s.set(input.decision),
       [KINDS[kind].columns.at]: sql`${nowUtc}`,
       [KINDS[kind].columns.by]: input.decidedBy,
-    } as Partial<typeof t.$inferInsert>;
+      ...extra,
+    }) as Partial<typeof t.$inferInsert>;
+  return db.transaction(async (tx) => {
     const [row] = (await tx
       .update(t)
-      .set(set)
-      .where(
-        and(
-          eq(t.id, input.id),
-          isNull(column(kind, s.decided)),
-          stillOpen(t),
-          input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
-        ),
-      )
+      .set(set())
+      .where(and(decidable, approving ? lte(t.requiredApprovals, 1) : undefined))
       .returning(withKey(t))) as unknown as RequestRow<K>[];
-    if (!row) {
-      const [current] = (await tx
-        .select(withKey(t))
-        .from(t)
-        .where(eq(t.id, input.id))) as unknown as RequestRow<K>[];
-      if (!current) return { ok: false, reason: "not_found", row: null } as const;
-      const decided = (current as Record<string, unknown>)[s.decided] !== null;
-      const reason: DecisionFailure = decided
-        ? "already_decided"
-        : input.keyId && current.submittedKeyId === input.keyId
-          ? "own_request"
-          : "expired";
-      return { ok: false, reason, row: current } as const;
+    if (row) return { ok: true, row: await decided(tx, kind, row, input), final: true } as const;
+    if (approving) {
+      const quorum = await approveInQuorum(tx, kind, input, decidable, set);
+      if (quorum) return quorum;
     }
-    await tx
-      .insert(hitlMetrics)
-      .values({
-        requestType: kind,
-        requestId: row.id,
-        responseTimeMs: responseTimeMs(kind, row.id),
-        userId: input.decidedBy,
-        ...s.metrics?.(input.decision),
-      })
-      .onConflictDoNothing();
-    await notifyEvent(tx, {
-      type: "request.decided",
-      request_type: kind,
-      id: row.id,
-      agent_id: row.agentId,
-    });
-    await recordOutbox(tx, "request.decided", kind, row, s.createdEvent(row));
-    return { ok: true, row } as const;
+    return { ok: false, ...(await whyNot(tx, kind, input)) } as const;
   });
+}
+
+/** The columns a matching rule sets on a new request (and its decision, if it decides). */
+function ruleValues<K extends RequestKind>(kind: K, rule: RuleEffect<K> | null) {
+  if (!rule) return {};
+  return {
+    ruleName: rule.name,
+    routedTo: rule.routedTo,
+    onExpiry: rule.onExpiry,
+    escalateAfterS: rule.escalateAfterS,
+    ...(rule.decision
+      ? {
+          ...specOf(kind).set(rule.decision),
+          [KINDS[kind].columns.at]: sql`${nowUtc}`,
+          [KINDS[kind].columns.by]: ruleActor(rule.name),
+        }
+      : {}),
+  };
+}
+
+/**
+ * What follows a decision in its transaction, by a person or a rule (`automatic`): one
+ * hitl_metrics row, the NOTIFY, the outbox and audit entries. Returns the row.
+ */
+async function decided<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  row: RequestRow<K>,
+  input: { decidedBy: string; automatic?: boolean; decision?: KindDecisions[K] },
+): Promise<RequestRow<K>> {
+  const s = specOf(kind);
+
+  await tx
+    .insert(hitlMetrics)
+    .values({
+      requestType: kind,
+      requestId: row.id,
+      responseTimeMs: responseTimeMs(kind, row.id),
+      userId: input.decidedBy,
+      automatic: input.automatic ?? false,
+      ...(input.decision ? s.metrics?.(input.decision) : {}),
+    })
+    .onConflictDoNothing();
+  await notifyEvent(tx, {
+    type: "request.decided",
+    request_type: kind,
+    id: row.id,
+    agent_id: row.agentId,
+  });
+  await recordOutbox(tx, "request.decided", kind, row, s.createdEvent(row));
+  await recordAudit(tx, {
+    event: "request.decided",
+    actor: input.decidedBy,
+    subjectType: kind,
+    subjectId: row.id,
+    details: {
+      status: statusOf(kind, row, new Date()),
+      ...(row.requiredApprovals > 1
+        ? { approvals: row.approvalCount, required_approvals: row.requiredApprovals }
+        : {}),
+    },
+  });
+  return row;
+}
+
+/**
+ * An approval of a pending request that needs more than one: null when the request is
+ * not pending (the caller says why). Holds the row lock until the transaction ends.
+ */
+async function approveInQuorum<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  input: DecideInput<K>,
+  decidable: SQL | undefined,
+  set: (extra?: Record<string, unknown>) => Partial<typeof approvalRequests.$inferInsert>,
+): Promise<DecisionResult<RequestRow<K>> | null> {
+  const t = tableOf(kind);
+  const [locked] = await tx
+    .select({ required: t.requiredApprovals, count: t.approvalCount })
+    .from(t)
+    .where(decidable)
+    .for("update", { of: t });
+  if (!locked) return null;
+  const comment = (input.decision as { comment?: string | null }).comment ?? null;
+  const added = await tx
+    .insert(requestApprovals)
+    .values({
+      requestType: kind,
+      requestId: input.id,
+      reviewer: input.decidedBy,
+      approvedAt: sql`${nowUtc}`,
+      comment,
+    })
+    .onConflictDoNothing()
+    .returning({ reviewer: requestApprovals.reviewer });
+  if (added.length === 0) {
+    return { ok: false, reason: "already_approved", row: await readIn(tx, kind, input.id) };
+  }
+  const count = locked.count + 1;
+  await recordAudit(tx, {
+    event: "request.approval",
+    actor: input.decidedBy,
+    subjectType: kind,
+    subjectId: input.id,
+    details: { approvals: count, required_approvals: locked.required },
+  });
+  if (count >= locked.required) {
+    const [row] = (await tx
+      .update(t)
+      .set(set({ approvalCount: count }))
+      .where(eq(t.id, input.id))
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    await decided(tx, kind, row!, input);
+    return { ok: true, row: (await readIn(tx, kind, input.id))!, final: true };
+  }
+  await tx.update(t).set({ approvalCount: count }).where(eq(t.id, input.id));
+  return { ok: true, row: (await readIn(tx, kind, input.id))!, final: false };
+}
+
+async function readIn<K extends RequestKind>(tx: Tx, kind: K, id: string) {
+  const t = tableOf(kind);
+  const [row] = (await tx
+    .select(withApprovers(kind, t))
+    .from(t)
+    .where(eq(t.id, id))) as unknown as RequestRow<K>[];
+  return row ?? null;
+}
+
+/** Why a decision did not happen: the request as it is, and the reason. */
+async function whyNot<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  input: DecideInput<K>,
+): Promise<{ reason: DecisionFailure; row: RequestRow<K> | null }> {
+  const s = specOf(kind);
+  const current = await readIn(tx, kind, input.id);
+  if (!current) return { reason: "not_found", row: null };
+  const decidedAlready = (current as Record<string, unknown>)[s.decided] !== null;
+  const reason: DecisionFailure = decidedAlready
+    ? "already_decided"
+    : input.keyId && current.submittedKeyId === input.keyId
+      ? "own_request"
+      : "expired";
+  return { reason, row: current };
 }
 
 /**
@@ -492,6 +700,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     const undecided = isNull(column(kind, s.decided));
     written += await db.transaction(async (tx) => {
       let n = 0;
+      if (KINDS[kind].quorum) n += await approveOnExpiry(tx, kind, limit);
       const expired = (await tx
         .select(withKey(t))
         .from(t)
@@ -508,26 +717,27 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         const at = row.expiresAt && row.expiresAt > new Date() ? row.expiresAt : new Date();
         if (await recordOutbox(tx, "request.expired", kind, row, s.createdEvent(row), at)) n++;
       }
-      const minutes = escalationMinutes(t);
+      // a rule's escalate_after_s first, else the agent's or the global minutes
+      const seconds = sql<number>`COALESCE(${t.escalateAfterS}, ${escalationMinutes(t)} * 60)`;
       const escalating = (await tx
-        .select({ row: withKey(t), minutes: minutes.as("escalation_minutes") })
+        .select({ row: withKey(t), seconds: seconds.as("escalation_seconds") })
         .from(t)
         .where(
           and(
             undecided,
             stillOpen(t),
-            sql`${minutes} > 0`,
-            sql`${t.createdAt} <= ${nowUtc} - make_interval(mins => ${minutes})`,
+            sql`${seconds} > 0`,
+            sql`${t.createdAt} <= ${nowUtc} - make_interval(secs => ${seconds})`,
             sql`NOT ${hasEvent(kind, t, "request.escalated")}`,
           ),
         )
         .limit(limit)
         .for("update", { of: t, skipLocked: true })) as unknown as {
         row: RequestRow<typeof kind>;
-        minutes: number;
+        seconds: number;
       }[];
-      for (const { row, minutes: m } of escalating) {
-        const extra = { escalatedAfterMinutes: Number(m) };
+      for (const { row, seconds: secs } of escalating) {
+        const extra = { escalatedAfterMinutes: Number(secs) / 60 };
         if (
           await recordOutbox(
             tx,
@@ -545,4 +755,72 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     });
   }
   return written;
+}
+
+/** What the agent reads when a rule approved its request at expiry. */
+export const ON_EXPIRY_COMMENT = "No reviewer answered in time: approved by the rule's on_expiry.";
+
+/**
+ * Requests a rule approves when they expire undecided (on_expiry "approve"): decided by
+ * rule:<name> at their expiry time, with an automatic metrics row, in the sweep's
+ * transaction. Rows being decided (locked) are skipped, and a decision wins.
+ */
+async function approveOnExpiry<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  limit: number,
+): Promise<number> {
+  const s = specOf(kind);
+  const t = tableOf(kind);
+  const due = await tx
+    .select({ id: t.id, ruleName: t.ruleName })
+    .from(t)
+    .where(
+      and(
+        isNull(column(kind, s.decided)),
+        eq(t.onExpiry, "approve"),
+        lte(t.expiresAt, sql`${nowUtc}`),
+      ),
+    )
+    .limit(limit)
+    .for("update", { of: t, skipLocked: true });
+  let n = 0;
+  for (const { id, ruleName } of due) {
+    const by = ruleActor(ruleName ?? "on_expiry");
+    const decision = { approved: true, comment: ON_EXPIRY_COMMENT } as unknown as KindDecisions[K];
+    const [row] = (await tx
+      .update(t)
+      .set({
+        ...s.set(decision),
+        [KINDS[kind].columns.at]: sql`${t.expiresAt}`,
+        [KINDS[kind].columns.by]: by,
+      } as Partial<typeof t.$inferInsert>)
+      .where(and(eq(t.id, id), isNull(column(kind, s.decided))))
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    if (row) {
+      await decided(tx, kind, row, { decidedBy: by, automatic: true });
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * A kind's requests created since `since`, newest first, whole rows (a rule's dry run
+ * matches them as they were submitted). At most `limit`.
+ */
+export async function recentRequests<K extends RequestKind>(
+  kind: K,
+  since: Date,
+  limit: number,
+): Promise<RequestRow<K>[]> {
+  const t = tableOf(kind);
+  const db = await getDb();
+  const found = await db
+    .select(withKey(t))
+    .from(t)
+    .where(sql`${t.createdAt} >= ${since.toISOString()}::timestamp`)
+    .orderBy(desc(t.createdAt), desc(t.id))
+    .limit(limit);
+  return found as unknown as RequestRow<K>[];
 }

@@ -128,6 +128,20 @@ const expiresInS = z
 
 const requestId = z.uuid({ message: "id must be a UUID" }).transform((v) => v.toLowerCase());
 
+/** Most approvals a request can ask for (a quorum of reviewers). */
+export const MAX_REQUIRED_APPROVALS = 10;
+
+const requiredApprovals = z
+  .int({ message: "required_approvals must be an integer" })
+  .min(1, { message: "required_approvals must be at least 1" })
+  .max(MAX_REQUIRED_APPROVALS, {
+    message: `required_approvals must be at most ${MAX_REQUIRED_APPROVALS}`,
+  })
+  .optional()
+  .describe(
+    "Quorum: how many different reviewers must approve (default 1; any rejection rejects). A rule may raise it, never lower it.",
+  );
+
 export const CreateApprovalInput = z.strictObject({
   id: requestId.optional(),
   file_path: nonBlank("file_path").max(MAX_FILE_PATH),
@@ -136,6 +150,7 @@ export const CreateApprovalInput = z.strictObject({
   agent_id: agentId,
   timestamp: isoTime.optional(),
   expires_in_s: expiresInS.optional(),
+  required_approvals: requiredApprovals,
 });
 export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
 
@@ -171,6 +186,14 @@ export const CreateToolCallInput = z.strictObject({
     .enum(ON_TIMEOUT, { message: "on_timeout must be deny or ask" })
     .optional()
     .describe("What the agent is told when nobody decides in time (default deny)"),
+  permission_suggestions: z
+    .array(jsonObject("permission_suggestions entry"))
+    .max(20, { message: "permission_suggestions takes at most 20 entries" })
+    .nullish()
+    .describe(
+      'Claude Code\'s PermissionRequest suggestions, offered to the reviewer as "allow for this session"',
+    ),
+  required_approvals: requiredApprovals,
 });
 export type CreateToolCallInput = z.output<typeof CreateToolCallInput>;
 
@@ -278,42 +301,60 @@ export const HunkEditInput = z.strictObject({
     ),
 });
 
-export const DecisionInput = z
+const decisionFields = {
+  approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
+  comment: capped(trimmedText(), "comment")
+    .nullish()
+    .describe(
+      "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
+    ),
+  hunks: z
+    .array(HunkDecisionInput)
+    .max(MAX_HUNKS, { message: `hunks must hold at most ${MAX_HUNKS} items` })
+    .optional()
+    .describe(
+      "Per-hunk decisions on the diff: hunks not named are accepted. Approving with some rejected is approval in part (`partial: true`); a hunk the diff does not have is a 400 naming it. On a rejection only the notes count",
+    ),
+  edits: z
+    .array(HunkEditInput)
+    .max(MAX_HUNKS, { message: `edits must hold at most ${MAX_HUNKS} items` })
+    .optional()
+    .describe(
+      "Edit before approve: the new side of accepted hunks replaced by the reviewer's text (`applied_diff` holds the result; `edited: true`). Only with approved: true",
+    ),
+};
+const needsComment = (
+  v: { approved: boolean; comment?: string | null; edits?: unknown[] },
+  ctx: z.RefinementCtx,
+) => {
+  if (v.approved === false && !v.comment) {
+    ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
+  }
+  if (v.approved === false && v.edits?.length) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["edits"],
+      message: "Edits are applied only when approving (approved: true)",
+    });
+  }
+};
+
+export const DecisionInput = z.strictObject(decisionFields).superRefine(needsComment);
+export type DecisionInput = z.output<typeof DecisionInput>;
+
+/** A tool call's decision: an approval's, plus Claude Code's "allow for this session". */
+export const ToolCallDecisionInput = z
   .strictObject({
-    approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
-    comment: capped(trimmedText(), "comment")
-      .nullish()
-      .describe(
-        "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
-      ),
-    hunks: z
-      .array(HunkDecisionInput)
-      .max(MAX_HUNKS, { message: `hunks must hold at most ${MAX_HUNKS} items` })
+    ...decisionFields,
+    allow_session: z
+      .boolean()
       .optional()
       .describe(
-        "Per-hunk decisions on the diff: hunks not named are accepted. Approving with some rejected is approval in part (`partial: true`); a hunk the diff does not have is a 400 naming it. On a rejection only the notes count",
-      ),
-    edits: z
-      .array(HunkEditInput)
-      .max(MAX_HUNKS, { message: `edits must hold at most ${MAX_HUNKS} items` })
-      .optional()
-      .describe(
-        "Edit before approve: the new side of accepted hunks replaced by the reviewer's text (`applied_diff` holds the result; `edited: true`). Only with approved: true",
+        "With approved: true, on a Claude Code PermissionRequest that sent permission_suggestions: also grant them for the rest of the session (updatedPermissions)",
       ),
   })
-  .superRefine((v, ctx) => {
-    if (v.approved === false && !v.comment) {
-      ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
-    }
-    if (v.approved === false && v.edits?.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["edits"],
-        message: "Edits are applied only when approving (approved: true)",
-      });
-    }
-  });
-export type DecisionInput = z.output<typeof DecisionInput>;
+  .superRefine(needsComment);
+export type ToolCallDecisionInput = z.output<typeof ToolCallDecisionInput>;
 
 export const ANSWER_NEEDED = "Choose an option or type an answer.";
 
@@ -381,6 +422,19 @@ export const ToolCallListQuery = listQuery(TOOL_CALL_STATUSES);
 
 const time = z.iso.datetime({ offset: true });
 
+/** A quorum request's approvals so far (present when required_approvals > 1). */
+const approvalsOutput = z
+  .object({
+    required: z.int(),
+    received: z.int(),
+    reviewers: z
+      .array(z.object({ reviewer: z.string(), at: time }))
+      .optional()
+      .describe("who approved and when, oldest first (not in lists)"),
+  })
+  .optional()
+  .describe("Only for a request needing several approvals: how many it needs and has");
+
 /** A request of any kind as the API shows it: its own fields between these. */
 const requestOutput = <S extends readonly [string, ...string[]], Own extends z.ZodRawShape>(
   statuses: S,
@@ -441,6 +495,7 @@ export const Approval = requestOutput(APPROVAL_STATUSES, {
   approved_at: time.nullable(),
   comment: z.string().nullable(),
   decided_by: z.string().nullable(),
+  approvals: approvalsOutput,
   ...hunksOutput("approvals"),
 });
 export type Approval = z.output<typeof Approval>;
@@ -509,6 +564,12 @@ export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
     .describe(
       "The input as the reviewer approved it (an edited or partly accepted Edit, MultiEdit or Write); null: as sent",
     ),
+  permission_suggestions: z.array(z.record(z.string(), JsonValue)).nullable(),
+  allow_session: z
+    .boolean()
+    .nullable()
+    .describe("approved with allow for this session (answered with updatedPermissions)"),
+  approvals: approvalsOutput,
   ...hunksOutput("tool-calls"),
 });
 export type ToolCall = z.output<typeof ToolCall>;
@@ -537,10 +598,10 @@ export const REQUEST_SCHEMAS = {
   },
   tool_call: {
     create: CreateToolCallInput,
-    decide: DecisionInput,
+    decide: ToolCallDecisionInput,
     list: ToolCallListQuery,
     output: ToolCall,
-    names: { create: "ToolCallCreate", decide: "Decision", output: "ToolCall" },
+    names: { create: "ToolCallCreate", decide: "ToolCallDecision", output: "ToolCall" },
   },
 } as const satisfies Record<RequestKind, unknown>;
 

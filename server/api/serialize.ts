@@ -12,6 +12,22 @@ import type { HunkRecord } from "@/lib/diff/review";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** A quorum's approvals (only when the request needs several). */
+function approvalsJson(row: {
+  requiredApprovals: number;
+  approvalCount: number;
+  approvers?: { reviewer: string; at: string }[] | null;
+}) {
+  if (row.requiredApprovals <= 1) return {};
+  return {
+    approvals: {
+      required: row.requiredApprovals,
+      received: row.approvalCount,
+      ...(row.approvers !== undefined ? { reviewers: row.approvers ?? [] } : {}),
+    },
+  };
+}
+
 /** `key:<name>`, as decided_by names a key (null: no key recorded). */
 export const submittedBy = (row: { submittedKeyName: string | null }) =>
   row.submittedKeyName === null ? null : `key:${row.submittedKeyName}`;
@@ -54,6 +70,7 @@ export function approvalJson(
     approved_at: iso(row.approvedAt),
     comment: row.comment,
     decided_by: row.decidedBy,
+    ...approvalsJson(row),
     ...hunksJson(row, withDiff),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
@@ -116,6 +133,10 @@ export function toolCallJson(
     comment: row.comment,
     decided_by: row.decidedBy,
     updated_input: (row.updatedInput ?? null) as ToolCall["updated_input"],
+    permission_suggestions: (row.permissionSuggestions ??
+      null) as ToolCall["permission_suggestions"],
+    allow_session: row.allowSession ?? null,
+    ...approvalsJson(row),
     ...hunksJson(row, withDiff),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),

@@ -20,6 +20,7 @@ import {
   IdParam,
   REQUEST_SCHEMAS,
   ResponseInput,
+  ToolCallDecisionInput,
 } from "@/lib/api/schemas";
 import { actorName, can, type Principal } from "@/lib/auth/principal";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
@@ -27,6 +28,7 @@ import { decidedToolInput, deriveToolCall, hunksEditable } from "@/lib/domain/to
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
 import { countCreated, countDecision } from "@/server/metrics";
+import { applyRules } from "@/server/rules/apply";
 import { hunksDecision } from "./hunks";
 
 /*
@@ -46,7 +48,7 @@ type CreateInputs = {
 type DecideInputs = {
   approval: z.output<typeof DecisionInput>;
   question: z.output<typeof ResponseInput>;
-  tool_call: z.output<typeof DecisionInput>;
+  tool_call: z.output<typeof ToolCallDecisionInput>;
 };
 
 /** API input (validated) → the store's fields and decision, per kind. */
@@ -54,7 +56,7 @@ const INPUT: {
   [K in RequestKind]: {
     fields(input: CreateInputs[K]): KindFields[K];
     /** the store's decision, from the input and the request as it is (throws an ApiError) */
-    decision(input: DecideInputs[K], row: RequestRow<K>): KindDecisions[K];
+    decision(input: DecideInputs[K], row?: RequestRow<K>): KindDecisions[K];
     /** an id derived from the input when it has none (null: a random one) */
     id?(input: CreateInputs[K]): string | null;
     /** rules of a decision that depend on the request itself (throws an ApiError) */
@@ -66,7 +68,8 @@ const INPUT: {
     decision: (i, row) => ({
       approved: i.approved,
       comment: i.comment || null,
-      hunks: hunksDecision(row.diff, i),
+      // a rule's decision at submission has no row yet: no hunks to decide
+      hunks: row ? hunksDecision(row.diff, i) : null,
     }),
   },
   question: {
@@ -101,16 +104,19 @@ const INPUT: {
         hookEvent: i.hook_event ?? null,
         toolUseId: i.tool_use_id ?? null,
         onTimeout: i.on_timeout ?? "deny",
+        permissionSuggestions: i.permission_suggestions?.length
+          ? (i.permission_suggestions as Record<string, unknown>[])
+          : null,
       };
     },
     decision: (i, row) => {
-      const splittable = hunksEditable(row);
-      const hunks = hunksDecision(row.diff, i, {
+      const splittable = !!row && hunksEditable(row);
+      const hunks = hunksDecision(row?.diff ?? null, i, {
         splittable,
         why: "Hunks can be decided and edited only on an Edit, MultiEdit or Write whose diff Nexus derived (not an exact diff, not another tool)",
       });
       const updatedInput =
-        i.approved && splittable && hunks
+        i.approved && splittable && hunks && row
           ? decidedToolInput(
               row.toolName,
               row.toolInput as Record<string, unknown>,
@@ -118,7 +124,13 @@ const INPUT: {
               i.edits ?? [],
             )
           : null;
-      return { approved: i.approved, comment: i.comment || null, hunks, updatedInput };
+      return {
+        approved: i.approved,
+        comment: i.comment || null,
+        hunks,
+        updatedInput,
+        allowSession: i.allow_session ?? null,
+      };
     },
     id: (i) =>
       i.session_id && i.tool_use_id ? toolCallId(i.agent_id, i.session_id, i.tool_use_id) : null,
@@ -185,11 +197,20 @@ function checkAgent(principal: Principal, agentId: string) {
   }
 }
 
-/** Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id. */
+/** The shorter of two expiry windows (null: none). */
+const earlier = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+
+/**
+ * Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id.
+ * `requiredApprovals` (a rule's require_approvals) raises the quorum the body asks for,
+ * and so does the matching rule's.
+ */
 export async function submit<K extends RequestKind>(
   kind: K,
   principal: Principal,
   body: unknown,
+  opts: { requiredApprovals?: number } = {},
 ): Promise<{ created: boolean; row: RequestRow<K> }> {
   const schema = REQUEST_SCHEMAS[kind].create as unknown as z.ZodType<CreateInputs[K]>;
   if (!can(principal, "submit"))
@@ -197,13 +218,26 @@ export async function submit<K extends RequestKind>(
   const input = parse(schema, body, `The ${noun(kind)} is invalid.`);
   checkAgent(principal, input.agent_id);
   const io = INPUT[kind] as (typeof INPUT)[K];
+  const fields = io.fields(input);
+  const applied = await applyRules(kind, fields, {
+    agentId: input.agent_id,
+    keyName: principal.kind === "key" ? principal.name : null,
+    decision: (approved, comment) =>
+      io.decision({ approved, comment } as unknown as DecideInputs[K]),
+  });
   const outcome = await createRequest(kind, {
-    ...io.fields(input),
+    ...fields,
     id: input.id ?? io.id?.(input) ?? randomUUID(),
     agentId: input.agent_id,
     timestamp: input.timestamp ? new Date(input.timestamp) : null,
-    expiresInS: input.expires_in_s ?? null,
+    expiresInS: earlier(input.expires_in_s ?? null, applied?.expireAfterS ?? null),
     submittedKeyId: principal.kind === "key" ? principal.id : null,
+    rule: applied?.effect ?? null,
+    requiredApprovals: Math.max(
+      (input as { required_approvals?: number }).required_approvals ?? 1,
+      opts.requiredApprovals ?? 1,
+      applied?.requiredApprovals ?? 1,
+    ),
   });
   if (outcome.kind === "different") {
     throw new ApiError(
@@ -212,7 +246,11 @@ export async function submit<K extends RequestKind>(
       [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
     );
   }
-  if (outcome.kind === "created") countCreated(kind);
+  if (outcome.kind === "created") {
+    countCreated(kind);
+    if (applied?.effect.decision)
+      countDecision(kind, statusOf(kind, outcome.row, new Date()), "rule");
+  }
   return { created: outcome.kind === "created", row: outcome.row };
 }
 
@@ -289,10 +327,19 @@ export async function decide<K extends RequestKind>(
     keyId: principal.kind === "key" ? principal.id : null,
   });
   if (result.ok) {
-    countDecision(kind, statusOf(kind, result.row, new Date()), "human");
+    if (result.final) countDecision(kind, statusOf(kind, result.row, new Date()), "human");
     return result.row;
   }
   if (result.reason === "not_found" || !result.row) throw notFound(KINDS[kind].words.label);
+  if (result.reason === "already_approved") {
+    const left = result.row.requiredApprovals - result.row.approvalCount;
+    throw new ApiError(
+      "conflict",
+      `You already approved this ${noun(kind)}; it needs ${left} more ${left === 1 ? "approval" : "approvals"} from other reviewers.`,
+      undefined,
+      requestJson(kind, result.row as unknown as ListedRow<K>, { withDiff: false }),
+    );
+  }
   if (result.reason === "own_request") {
     throw new ApiError(
       "forbidden",
