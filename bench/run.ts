@@ -4,6 +4,7 @@
  * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
  */
 import { benchAudit } from "./audit";
+import { benchAgentPath } from "./agent-path";
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
@@ -16,6 +17,7 @@ import { benchWebhooks } from "./webhooks";
 const all: [string, () => Promise<{ rss: number }>][] = [
   ["submit", benchSubmit],
   ["rules", benchRules],
+  ["agent-path", benchAgentPath],
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],

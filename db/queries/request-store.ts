@@ -601,7 +601,18 @@ async function approveInQuorum<K extends RequestKind>(
     await decided(tx, kind, row!, input);
     return { ok: true, row: (await readIn(tx, kind, input.id))!, final: true };
   }
-  await tx.update(t).set({ approvalCount: count }).where(eq(t.id, input.id));
+  const [row] = (await tx
+    .update(t)
+    .set({ approvalCount: count })
+    .where(eq(t.id, input.id))
+    .returning({ agentId: t.agentId })) as { agentId: string }[];
+  // open inboxes and review pages show the new count; long polls re-read and wait on
+  await notifyEvent(tx, {
+    type: "request.approval",
+    request_type: kind,
+    id: input.id,
+    agent_id: row!.agentId,
+  });
   return { ok: true, row: (await readIn(tx, kind, input.id))!, final: false };
 }
 

@@ -632,7 +632,11 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.output<typeof ErrorBody>;
 
 export const EventPayload = z.object({
-  type: z.enum(["request.created", "request.decided"]),
+  type: z
+    .enum(["request.created", "request.approval", "request.decided"])
+    .describe(
+      "request.approval: one more approval of a request that needs several (still pending)",
+    ),
   request_type: z.enum(REQUEST_KINDS as [RequestKind, ...RequestKind[]]),
   id: z.uuid(),
   agent_id: z.string(),

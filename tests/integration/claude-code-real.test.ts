@@ -97,6 +97,7 @@ interface Scenario {
   decide?: {
     approved: boolean;
     comment?: string;
+    allow_session?: boolean;
     hunks?: { file: string; index: number; accepted: boolean; note?: string }[];
     edits?: { file: string; index: number; new_text: string }[];
   };
@@ -260,6 +261,33 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
       ]);
     } finally {
       rejected.result.cleanup();
+    }
+  });
+
+  test("PermissionRequest: allow for this session → Claude Code takes the updatedPermissions and writes", async () => {
+    let suggestions: unknown = null;
+    const r = await scenario({
+      events: ["PermissionRequest"],
+      toolUse: write("session.txt", "s\n"),
+      decide: { approved: true, allow_session: true },
+      inspect: (_item, full) => (suggestions = full.permission_suggestions),
+    });
+    try {
+      // Claude Code sent its own suggestions, kept on the tool call for the reviewer
+      expect(
+        Array.isArray(suggestions) && suggestions.length > 0,
+        JSON.stringify(suggestions),
+      ).toBe(true);
+      const row = await request(server, "GET", `/api/v1/tool-calls/${r.decidedId}`, {
+        key: reviewerKey,
+      });
+      expect(row.body.allow_session).toBe(true);
+      // an answer Claude Code refused would have blocked the call (onFailure: block)
+      expect(r.result.code, r.result.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(r.project, "session.txt"), "utf8")).toBe("s\n");
+      expect(r.result.result.permission_denials).toEqual([]);
+    } finally {
+      r.result.cleanup();
     }
   });
 
