@@ -22,7 +22,16 @@ async function initialView(): Promise<ViewMode> {
   return mobile ? "unified" : "split";
 }
 
-export async function ReviewDiff({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+export async function ReviewDiff({
+  diff,
+  fallbackPath,
+  decideId,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  /** the pending request whose hunks the reader decides (diff-view.tsx) */
+  decideId?: string;
+}) {
   const parsed = parseDiff(diff, { fallbackPath });
   const highlights =
     parsed.ok && !opensAsText(parsed.lineCount, diff.length)
@@ -34,6 +43,7 @@ export async function ReviewDiff({ diff, fallbackPath }: { diff: string; fallbac
       fallbackPath={fallbackPath}
       highlights={highlights}
       initialView={await initialView()}
+      decideId={decideId}
     />
   );
 }
