@@ -15,6 +15,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import type { HunkRecord } from "../lib/diff/review";
 
 /*
  * The three tables of the original database document (docs/architecture.md, Databases),
@@ -53,6 +54,12 @@ export const approvalRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** every hunk as decided: file, index, header, accepted, note, edited (null: undecided or not a diff) */
+    hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
+    /** what was accepted, when it differs from `diff` (hunks rejected or edited; null: all of it) */
+    appliedDiff: text("applied_diff"),
+    /** the reviewer edited the new side of a hunk before approving */
+    edited: boolean("edited"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
@@ -170,6 +177,10 @@ export const toolCallRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** as approval_requests: the hunks of `diff` as decided, what was applied, edited */
+    hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
+    appliedDiff: text("applied_diff"),
+    edited: boolean("edited"),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),
@@ -193,6 +204,9 @@ export const hitlMetrics = pgTable(
     createdAt: timestamp("created_at").defaultNow(),
     // addition: decided by a rule (user_id "rule:<name>"), not by a person
     automatic: boolean("automatic").notNull().default(false),
+    // additions: a decision on a diff's hunks (null: not one)
+    hunksAccepted: integer("hunks_accepted"),
+    hunksTotal: integer("hunks_total"),
   },
   (t) => [
     unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),

@@ -53,6 +53,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
     const status = statusOf(kind, row, now) as Parameters<typeof StatusBadge>[0]["status"];
     const decision = decisionOf(kind, row);
     const { words } = KINDS[kind];
+    const decidable = status === "pending" && can(principal, "decide");
     const query = await searchParams;
 
     return (
@@ -99,6 +100,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                   id={row.id}
                   action={decideAction.bind(null, kind)}
                   choice={view.choice?.(row) ?? null}
+                  hunks={view.hunks?.(row) ?? false}
                   alwaysAllow={alwaysAllowProposal(kind, row, principal)}
                   sessionAllow={sessionSuggestions(row)}
                 />
@@ -115,12 +117,13 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                 text={decision.text}
                 textLabel={words.text}
                 chosen={view.chosen?.(row) ?? null}
+                hunks={view.decidedHunks?.(row) ?? null}
                 now={now}
               />
             )}
           </div>
         </div>
-        {view.below?.(row)}
+        {view.below?.(row, decidable)}
         {status === "pending" && can(principal, "decide") ? (
           // the box comes before the diff on a phone; this brings it back from below
           <DecideBar target="decision" label={`${view.decideLabel} ↑`} />

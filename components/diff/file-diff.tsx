@@ -4,7 +4,9 @@ import { useEffect, useRef, useState } from "react";
 import type { FileHighlight } from "@/lib/diff/highlight";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
+import { useFocusedIndexIn } from "@/components/review/hunk-store";
 import { DiffTable } from "./diff-table";
+import { FileHunkBar, HunkControl } from "./hunk-controls";
 import { useHighlight } from "./use-highlight";
 import { useHydrated } from "./use-hydrated";
 import type { ViewMode } from "./use-view-mode";
@@ -43,6 +45,25 @@ function emptyBodyText(file: DiffFile): string {
   return "No content changes.";
 }
 
+/** Diff lines from the file's start through hunk `index`. */
+function linesThrough(file: DiffFile, index: number): number {
+  let n = 0;
+  for (let i = 0; i <= index && i < file.hunks.length; i++) n += file.hunks[i]!.lines.length;
+  return n;
+}
+
+/** How many hunks start within the first `limit` diff lines. */
+function hunksWithin(file: DiffFile, limit: number): number {
+  let n = 0;
+  let count = 0;
+  for (const h of file.hunks) {
+    if (n >= limit) break;
+    count++;
+    n += h.lines.length;
+  }
+  return count;
+}
+
 export function FileDiff({
   file,
   anchor,
@@ -50,6 +71,7 @@ export function FileDiff({
   highlight,
   collapsedByDefault,
   eager,
+  decide = false,
 }: {
   file: DiffFile;
   anchor: string;
@@ -59,6 +81,8 @@ export function FileDiff({
   collapsedByDefault: boolean;
   /** render at once, on the server too, instead of waiting to come near the viewport (the first file) */
   eager: boolean;
+  /** per-hunk decisions: a row of controls per hunk above the diff */
+  decide?: boolean;
 }) {
   const [collapsed, setCollapsed] = useState(collapsedByDefault);
   const [near, setNear] = useState(false);
@@ -84,6 +108,23 @@ export function FileDiff({
     observer.observe(node);
     return () => observer.disconnect();
   }, [near, collapsed, eager]);
+
+  // a key that moves to a hunk of this file opens it, and shows the lines down to it
+  const focusedIndex = useFocusedIndexIn(file.path);
+  const focusedHere = decide && focusedIndex >= 0;
+  const [wasFocused, setWasFocused] = useState(-1);
+  if (decide && focusedIndex !== wasFocused) {
+    // adjusting state while rendering (react.dev "you might not need an effect")
+    setWasFocused(focusedIndex);
+    if (focusedIndex >= 0) {
+      setCollapsed(false);
+      setNear(true);
+      const upTo = linesThrough(file, focusedIndex);
+      if (upTo > limit) setLimit(upTo);
+    }
+  }
+  // hunk rows for the hunks the table shows (more come with "Show more")
+  const shownHunks = decide ? hunksWithin(file, limit) : 0;
 
   // a jump link to this file opens it
   useEffect(() => {
@@ -159,6 +200,9 @@ export function FileDiff({
         </span>
       </header>
       <div id={bodyId} hidden={collapsed}>
+        {decide && !collapsed && (show || focusedHere) ? (
+          <FileHunkBar file={file} shown={shownHunks} />
+        ) : null}
         {collapsed ? null : !hasLines ? (
           <p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">
             {emptyBodyText(file)}
@@ -167,7 +211,24 @@ export function FileDiff({
           <>
             {/* data-viewer: "ready" once interactive (hydrated), for tests and tools */}
             <div className="overflow-x-auto" data-viewer={hydrated ? "ready" : "loading"}>
-              <DiffTable file={file} limit={limit} view={view} runs={runs} />
+              <DiffTable
+                file={file}
+                limit={limit}
+                view={view}
+                runs={runs}
+                hunkExtra={
+                  decide
+                    ? (h) => (
+                        <HunkControl
+                          file={file.path}
+                          hunk={file.hunks[h]!}
+                          index={h}
+                          count={file.hunks.length}
+                        />
+                      )
+                    : undefined
+                }
+              />
             </div>
             {remaining > 0 ? (
               <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">

@@ -22,15 +22,28 @@ async function initialView(): Promise<ViewMode> {
   return mobile ? "unified" : "split";
 }
 
-/** DiffView's props but what this computes (they pass through). */
-type Props = Omit<React.ComponentProps<typeof DiffView>, "highlights" | "initialView">;
-
-export async function ReviewDiff(props: Props) {
-  const { diff, fallbackPath } = props;
+export async function ReviewDiff({
+  diff,
+  fallbackPath,
+  decideId,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  /** the pending request whose hunks the reader decides (diff-view.tsx) */
+  decideId?: string;
+}) {
   const parsed = parseDiff(diff, { fallbackPath });
   const highlights =
     parsed.ok && !opensAsText(parsed.lineCount, diff.length)
       ? await initialHighlights(parsed.files)
       : null;
-  return <DiffView {...props} highlights={highlights} initialView={await initialView()} />;
+  return (
+    <DiffView
+      diff={diff}
+      fallbackPath={fallbackPath}
+      highlights={highlights}
+      initialView={await initialView()}
+      decideId={decideId}
+    />
+  );
 }

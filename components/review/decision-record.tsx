@@ -8,6 +8,7 @@ export function DecisionRecord({
   text,
   textLabel,
   chosen = null,
+  hunks = null,
   now,
 }: {
   outcome: "approved" | "rejected" | "answered" | "expired";
@@ -17,8 +18,11 @@ export function DecisionRecord({
   textLabel: string;
   /** the options a reviewer chose (a multiple-choice question) */
   chosen?: string[] | null;
+  /** a decision on a diff's hunks: how many were accepted, whether any was edited */
+  hunks?: { accepted: number; total: number; edited: boolean } | null;
   now: Date;
 }) {
+  const inPart = outcome === "approved" && !!hunks && hunks.accepted < hunks.total;
   // chosen labels alone are stored as the answer too: show them once
   const typed = chosen?.length && text === chosen.join(", ") ? null : text;
   const tone =
@@ -32,8 +36,15 @@ export function DecisionRecord({
       <h2 id="decision-title" className="text-base font-semibold break-words">
         {outcome === "expired"
           ? "Expired: no decision was made"
-          : `${outcome[0]!.toUpperCase() + outcome.slice(1)} by ${by ?? "an unknown reviewer"}`}
+          : `${outcome[0]!.toUpperCase() + outcome.slice(1)}${inPart ? " in part" : ""} by ${by ?? "an unknown reviewer"}`}
       </h2>
+      {inPart || (outcome === "approved" && hunks?.edited) ? (
+        <p className="mt-0.5 text-zinc-700 dark:text-zinc-300">
+          {inPart ? `${hunks!.accepted} of ${hunks!.total} hunks accepted` : "Every hunk accepted"}
+          {hunks!.edited ? ", edited by the reviewer before approving" : ""}. The agent received the
+          diff as applied.
+        </p>
+      ) : null}
       {at ? (
         <p className="mt-0.5 text-zinc-700 dark:text-zinc-300">
           <TimeAgo date={at} now={now} />

@@ -2,6 +2,7 @@ import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import type { HunkRecord } from "@/lib/diff/review";
 import {
   KINDS,
   REQUEST_KINDS,
@@ -72,14 +73,48 @@ export interface KindFields {
   };
 }
 
-/** What a reviewer decides, per kind. */
+/**
+ * A decision on a diff's hunks (lib/diff/review.ts): every hunk as decided, the applied
+ * diff when it differs from the submitted one (null: all of it, unchanged), the counts.
+ */
+export interface HunksDecision {
+  hunks: HunkRecord[];
+  appliedDiff: string | null;
+  edited: boolean;
+  accepted: number;
+  total: number;
+}
+
+/** What a reviewer decides, per kind (`hunks`: null when the request has no diff to split). */
 export interface KindDecisions {
-  approval: { approved: boolean; comment: string | null };
+  approval: { approved: boolean; comment: string | null; hunks?: HunksDecision | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
-  /** allowSession: grant the call's permission_suggestions for the session (Claude Code) */
-  tool_call: { approved: boolean; comment: string | null; allowSession?: boolean | null };
+  /**
+   * `updatedInput`: the tool's input as the reviewer approved it (null: as sent);
+   * allowSession: grant the call's permission_suggestions for the session (Claude Code)
+   */
+  tool_call: {
+    approved: boolean;
+    comment: string | null;
+    hunks?: HunksDecision | null;
+    updatedInput?: Record<string, unknown> | null;
+    allowSession?: boolean | null;
+  };
 }
+
+/** The columns of a decision on hunks, on every kind's table that has them. */
+const hunkColumns = (h: HunksDecision | null | undefined) => ({
+  hunkDecisions: h?.hunks ?? null,
+  appliedDiff: h?.appliedDiff ?? null,
+  edited: h ? h.edited : null,
+});
+
+/** hitl_metrics' hunk counts of a decision (null: not a decision on hunks). */
+const hunkCounts = (h: HunksDecision | null | undefined) => ({
+  hunksAccepted: h ? h.accepted : null,
+  hunksTotal: h ? h.total : null,
+});
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
   id: string;
@@ -130,6 +165,8 @@ interface TableSpec<K extends RequestKind> {
   /** an identical retry repeats these (beside agent_id, timestamp, expires_in_s) */
   sameFields(row: RequestRow<K>, input: KindFields[K]): boolean;
   set(decision: KindDecisions[K]): Record<string, unknown>;
+  /** hitl_metrics' extra columns of a decision (beside request, time and user) */
+  metrics?(decision: KindDecisions[K]): Record<string, unknown>;
   createdEvent(row: RequestRow<K>): NexusEvent;
 }
 
@@ -150,7 +187,7 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
   approval: {
     table: approvalRequests,
     decided: "approved",
-    omitFromList: ["diff"],
+    omitFromList: ["diff", "appliedDiff"],
     decidedStatuses: {
       approved: eq(approvalRequests.approved, true),
       rejected: eq(approvalRequests.approved, false),
@@ -160,7 +197,8 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       row.filePath === f.filePath &&
       row.diff === f.diff &&
       (row.description ?? null) === f.description,
-    set: (d) => ({ approved: d.approved, comment: d.comment }),
+    set: (d) => ({ approved: d.approved, comment: d.comment, ...hunkColumns(d.hunks) }),
+    metrics: (d) => hunkCounts(d.hunks),
     createdEvent: (row) => createdEvent({ type: "approval", row }),
   },
   question: {
@@ -188,7 +226,7 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
     table: toolCallRequests,
     decided: "approved",
     // a Write's content is in its input: lists carry the title instead
-    omitFromList: ["diff", "toolInput"],
+    omitFromList: ["diff", "toolInput", "appliedDiff"],
     decidedStatuses: {
       approved: eq(toolCallRequests.approved, true),
       rejected: eq(toolCallRequests.approved, false),
@@ -207,8 +245,11 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
     set: (d) => ({
       approved: d.approved,
       comment: d.comment,
+      ...hunkColumns(d.hunks),
+      updatedInput: d.updatedInput ?? null,
       allowSession: d.approved && d.allowSession ? true : null,
     }),
+    metrics: (d) => hunkCounts(d.hunks),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
   },
 };
@@ -338,7 +379,10 @@ function statusCondition(kind: RequestKind, status: string): SQL | undefined {
 }
 
 /** A row as listed: without the columns a list leaves out (a diff, a tool's input). */
-export type ListedRow<K extends RequestKind> = Omit<RequestRow<K>, "diff" | "toolInput">;
+export type ListedRow<K extends RequestKind> = Omit<
+  RequestRow<K>,
+  "diff" | "toolInput" | "appliedDiff"
+>;
 
 /** Newest first (created_at, then id). */
 export async function listRequests<K extends RequestKind>(
@@ -471,7 +515,7 @@ async function decided<K extends RequestKind>(
   tx: Tx,
   kind: K,
   row: RequestRow<K>,
-  input: { decidedBy: string; automatic?: boolean },
+  input: { decidedBy: string; automatic?: boolean; decision?: KindDecisions[K] },
 ): Promise<RequestRow<K>> {
   const s = specOf(kind);
 
@@ -483,6 +527,7 @@ async function decided<K extends RequestKind>(
       responseTimeMs: responseTimeMs(kind, row.id),
       userId: input.decidedBy,
       automatic: input.automatic ?? false,
+      ...(input.decision ? s.metrics?.(input.decision) : {}),
     })
     .onConflictDoNothing();
   await notifyEvent(tx, {

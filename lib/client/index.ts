@@ -10,6 +10,11 @@
  * creates a second request. Network errors and 503s are retried with backoff.
  */
 import type { Approval, ErrorBody, Question } from "../api/schemas";
+import type { z } from "zod";
+import type { DecisionInput as DecisionSchema } from "../api/schemas";
+
+/** A decision body: approved, comment, and optional per-hunk `hunks` and `edits`. */
+export type DecisionInput = z.input<typeof DecisionSchema>;
 
 export type { Approval, Question } from "../api/schemas";
 
@@ -196,8 +201,11 @@ export class NexusClient {
     ).body;
   }
 
-  /** Reviewer keys only. A lost race throws NexusApiError 409 with `current`. */
-  async decideApproval(id: string, decision: { approved: boolean; comment?: string }) {
+  /**
+   * Reviewer keys only. A lost race throws NexusApiError 409 with `current`. `hunks`:
+   * per-hunk decisions (unnamed hunks are accepted); `edits`: new sides of accepted hunks.
+   */
+  async decideApproval(id: string, decision: DecisionInput) {
     return (await this.call<Approval>("POST", `/api/v1/approvals/${id}/decision`, decision)).body;
   }
 

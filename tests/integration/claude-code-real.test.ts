@@ -94,7 +94,13 @@ interface Scenario {
   query?: string;
   args?: string[];
   /** what the reviewer does with the pending request (none: nobody answers) */
-  decide?: { approved: boolean; comment?: string; allow_session?: boolean };
+  decide?: {
+    approved: boolean;
+    comment?: string;
+    allow_session?: boolean;
+    hunks?: { file: string; index: number; accepted: boolean; note?: string }[];
+    edits?: { file: string; index: number; new_text: string }[];
+  };
   /** checks on the pending request before deciding */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   inspect?: (item: any, full: any) => void;
@@ -180,6 +186,33 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
         "hello from claude\n",
       );
       expect(r.result.result.permission_denials).toEqual([]);
+    } finally {
+      r.result.cleanup();
+    }
+  });
+
+  test("edit before approve: the reviewer's edit of a Write is what Claude Code writes", async () => {
+    const r = await scenario({
+      toolUse: write("edited.txt", "one\ntwo\nthree\n"),
+      decide: {
+        approved: true,
+        edits: [{ file: "edited.txt", index: 0, new_text: "one\nTWO (reviewed)\nthree\nfour\n" }],
+      },
+      inspect: (_item, full) => expect(full.diff).toContain("+++ b/edited.txt"),
+    });
+    try {
+      expect(r.result.code, r.result.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(r.project, "edited.txt"), "utf8")).toBe(
+        "one\nTWO (reviewed)\nthree\nfour\n",
+      );
+      expect(r.result.result.permission_denials).toEqual([]);
+      const decided = await request(server, "GET", `/api/v1/tool-calls/${r.decidedId}`, {
+        key: reviewerKey,
+      });
+      expect(decided.body).toMatchObject({
+        edited: true,
+        updated_input: { content: "one\nTWO (reviewed)\nthree\nfour\n" },
+      });
     } finally {
       r.result.cleanup();
     }
