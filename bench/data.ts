@@ -179,6 +179,9 @@ runCli(async () => {
     console.log("usage: npm run bench:data -- [--requests 100000] [--metrics 1000000] [--force]");
     return;
   }
+  // A bulk load: statements of 100,000 rows (each through the metrics rollup's trigger)
+  // outlast the app's 5 s statement timeout on a busy machine.
+  process.env.NEXUS_STATEMENT_TIMEOUT_MS ??= "600000";
   const database = await getDatabase();
   const db = database.db;
   const existing =
