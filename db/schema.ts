@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { InlineComment } from "@/lib/diff/comments";
 import {
   bigint,
   boolean,
@@ -11,6 +12,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -40,9 +42,19 @@ export const approvalRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** the reviewer's inline comments on lines of the diff (null: none) */
+    inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
+    /** the earlier approval this one is a revision of (null: a first version) */
+    supersedes: uuid("supersedes"),
+    /** 1 for a first version, n + 1 for a revision of revision n (null: 1) */
+    revision: integer("revision"),
+    /** set when a revision replaced this one while it was pending: its status is superseded */
+    supersededBy: uuid("superseded_by"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
+    // one revision per request: a second one names the latest instead
+    uniqueIndex("idx_approval_requests_supersedes").on(t.supersedes),
     index("idx_approval_requests_timestamp").on(t.timestamp),
     index("idx_approval_requests_pending")
       .on(t.timestamp)
@@ -129,6 +141,8 @@ export const toolCallRequests = pgTable(
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
     submittedKeyId: uuid("submitted_key_id"),
+    /** the reviewer's inline comments on lines of the diff (null: none) */
+    inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),

@@ -8,7 +8,7 @@ import {
   ToolCallLead,
   ToolCallWhere,
 } from "@/components/review/tool-call-view";
-import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
+import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 
 /*
  * What the review page shows of each kind, beside what every kind shows (breadcrumb,
@@ -31,6 +31,8 @@ export interface KindView<K extends RequestKind> {
   choice?(row: RequestRow<K>): Choice | null;
   /** what a decided request's record lists as chosen */
   chosen?(row: RequestRow<K>): string[] | null;
+  /** a superseded request: the page of the revision that replaced it */
+  successor?(row: RequestRow<K>): string | null;
 }
 
 const shorten = (text: string, max: number) =>
@@ -39,6 +41,7 @@ const shorten = (text: string, max: number) =>
 export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   approval: {
     metaTitle: (row) => `Review ${row.filePath}`,
+    successor: (row) => (row.supersededBy ? pagePath("approval", row.supersededBy) : null),
     decideLabel: "Approve or reject",
     heading: (row) => (
       <h1 id="request-title" className="break-all font-mono text-xl font-semibold">

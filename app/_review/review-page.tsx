@@ -101,6 +101,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                 text={decision.text}
                 textLabel={words.text}
                 chosen={view.chosen?.(row) ?? null}
+                successorHref={view.successor?.(row) ?? null}
                 now={now}
               />
             )}

@@ -1,7 +1,20 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import { and, asc, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import type { InlineComment } from "@/lib/diff/comments";
 import { KINDS, REQUEST_KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { eventData, type OutboxEventType } from "@/lib/notify/events";
 import { getDb, type Executor } from "../client";
@@ -16,6 +29,7 @@ import {
   toolCallRequests,
 } from "../schema";
 import { recordEvent } from "./outbox";
+import { prepareRevision, supersedeEarlier } from "./revisions";
 import {
   afterCursor,
   expiresAtIn,
@@ -35,7 +49,13 @@ import {
 
 /** What an agent sends, per kind (beside the fields every kind has). */
 export interface KindFields {
-  approval: { filePath: string; diff: string; description: string | null };
+  /** supersedes: the earlier approval this one revises (db/queries/revisions.ts) */
+  approval: {
+    filePath: string;
+    diff: string;
+    description: string | null;
+    supersedes?: string | null;
+  };
   question: {
     question: string;
     context: Record<string, unknown> | null;
@@ -62,10 +82,11 @@ export interface KindFields {
 
 /** What a reviewer decides, per kind. */
 export interface KindDecisions {
-  approval: { approved: boolean; comment: string | null };
+  /** comments: inline comments on lines of the diff (null: none) */
+  approval: { approved: boolean; comment: string | null; comments?: InlineComment[] | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
-  tool_call: { approved: boolean; comment: string | null };
+  tool_call: { approved: boolean; comment: string | null; comments?: InlineComment[] | null };
 }
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
@@ -92,6 +113,15 @@ interface TableSpec<K extends RequestKind> {
   omitFromList: readonly string[];
   /** the statuses other than pending/expired, as conditions on a decided row */
   decidedStatuses: Record<string, SQL>;
+  /**
+   * An undecided row that is settled all the same (an approval superseded by a revision):
+   * a condition that holds while it is not, and the failure a decision on one gets.
+   */
+  unsettled?: { where: SQL; failure(row: RequestRow<K>): DecisionFailure | null };
+  /** in the create transaction: columns of the new row (and checks), before it is inserted */
+  beforeCreate?(tx: Executor, input: NewRequest<K>): Promise<Record<string, unknown>>;
+  /** in the create transaction, after the row was inserted */
+  afterCreate?(tx: Executor, row: RequestRow<K>): Promise<unknown>;
   values(input: KindFields[K]): Record<string, unknown>;
   /** an identical retry repeats these (beside agent_id, timestamp, expires_in_s) */
   sameFields(row: RequestRow<K>, input: KindFields[K]): boolean;
@@ -112,6 +142,9 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+const commentsOf = (d: { comments?: InlineComment[] | null }) =>
+  d.comments?.length ? d.comments : null;
+
 const STORE: { [K in RequestKind]: TableSpec<K> } = {
   approval: {
     table: approvalRequests,
@@ -120,13 +153,21 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
     decidedStatuses: {
       approved: eq(approvalRequests.approved, true),
       rejected: eq(approvalRequests.approved, false),
+      superseded: and(isNull(approvalRequests.approved), isNotNull(approvalRequests.supersededBy))!,
     },
+    unsettled: {
+      where: isNull(approvalRequests.supersededBy),
+      failure: (row) => (row.supersededBy ? "superseded" : null),
+    },
+    beforeCreate: (tx, input) => prepareRevision(tx, input),
+    afterCreate: (tx, row) => supersedeEarlier(tx, row),
     values: (f) => ({ filePath: f.filePath, diff: f.diff, description: f.description }),
     sameFields: (row, f) =>
       row.filePath === f.filePath &&
       row.diff === f.diff &&
-      (row.description ?? null) === f.description,
-    set: (d) => ({ approved: d.approved, comment: d.comment }),
+      (row.description ?? null) === f.description &&
+      (row.supersedes ?? null) === (f.supersedes ?? null),
+    set: (d) => ({ approved: d.approved, comment: d.comment, inlineComments: commentsOf(d) }),
     createdEvent: (row) => createdEvent({ type: "approval", row }),
   },
   question: {
@@ -170,7 +211,7 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       (row.toolUseId ?? null) === f.toolUseId &&
       (row.diffExact ? row.diff : null) === (f.diffExact ? f.diff : null) &&
       (row.onTimeout ?? "deny") === f.onTimeout,
-    set: (d) => ({ approved: d.approved, comment: d.comment }),
+    set: (d) => ({ approved: d.approved, comment: d.comment, inlineComments: commentsOf(d) }),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
   },
 };
@@ -209,6 +250,7 @@ export async function createRequest<K extends RequestKind>(
   return db.transaction(async (tx) => {
     const values = {
       ...s.values(input),
+      ...(await s.beforeCreate?.(tx, input)),
       id: input.id,
       agentId: input.agentId,
       timestamp: input.timestamp ?? sql`${nowUtc}`,
@@ -222,6 +264,7 @@ export async function createRequest<K extends RequestKind>(
       .onConflictDoNothing({ target: t.id })
       .returning(withKey(t))) as unknown as RequestRow<K>[];
     if (created) {
+      await s.afterCreate?.(tx, created);
       const live = s.createdEvent(created);
       await notifyEvent(tx, live);
       await recordOutbox(tx, "request.created", kind, created, live);
@@ -255,13 +298,15 @@ export async function getRequest<K extends RequestKind>(
 
 const stillOpen = (t: AnyTable) => or(isNull(t.expiresAt), sql`${t.expiresAt} > ${nowUtc}`);
 
+/** Undecided and not settled otherwise (superseded): pending, or expired. */
+const undecided = (kind: RequestKind) =>
+  and(isNull(column(kind, STORE[kind].decided)), STORE[kind].unsettled?.where);
+
 function statusCondition(kind: RequestKind, status: string): SQL | undefined {
-  const s = STORE[kind];
-  const t = s.table;
-  const decided = column(kind, s.decided);
-  if (status === "pending") return and(isNull(decided), stillOpen(t));
-  if (status === "expired") return and(isNull(decided), lte(t.expiresAt, sql`${nowUtc}`));
-  return s.decidedStatuses[status];
+  const t = STORE[kind].table;
+  if (status === "pending") return and(undecided(kind), stillOpen(t));
+  if (status === "expired") return and(undecided(kind), lte(t.expiresAt, sql`${nowUtc}`));
+  return STORE[kind].decidedStatuses[status];
 }
 
 /** A row as listed: without the columns a list leaves out (a diff, a tool's input). */
@@ -296,7 +341,8 @@ export async function listRequests<K extends RequestKind>(
   return pageOf(found, query.limit) as unknown as Page<ListedRow<K>>;
 }
 
-export type DecisionFailure = "not_found" | "already_decided" | "expired" | "own_request";
+export type DecisionFailure =
+  "not_found" | "already_decided" | "expired" | "own_request" | "superseded";
 export type DecisionResult<Row> =
   { ok: true; row: Row } | { ok: false; reason: DecisionFailure; row: Row | null };
 
@@ -339,7 +385,7 @@ export async function decideRequest<K extends RequestKind>(
       .where(
         and(
           eq(t.id, input.id),
-          isNull(column(kind, s.decided)),
+          undecided(kind),
           stillOpen(t),
           input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
         ),
@@ -352,11 +398,14 @@ export async function decideRequest<K extends RequestKind>(
         .where(eq(t.id, input.id))) as unknown as RequestRow<K>[];
       if (!current) return { ok: false, reason: "not_found", row: null } as const;
       const decided = (current as Record<string, unknown>)[s.decided] !== null;
+      const settled = decided ? null : (s.unsettled?.failure(current) ?? null);
       const reason: DecisionFailure = decided
         ? "already_decided"
-        : input.keyId && current.submittedKeyId === input.keyId
-          ? "own_request"
-          : "expired";
+        : settled
+          ? settled
+          : input.keyId && current.submittedKeyId === input.keyId
+            ? "own_request"
+            : "expired";
       return { ok: false, reason, row: current } as const;
     }
     await tx
@@ -444,7 +493,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
   for (const kind of REQUEST_KINDS) {
     const s = specOf(kind);
     const t = tableOf(kind);
-    const undecided = isNull(column(kind, s.decided));
+    const open = undecided(kind);
     written += await db.transaction(async (tx) => {
       let n = 0;
       const expired = (await tx
@@ -452,7 +501,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         .from(t)
         .where(
           and(
-            undecided,
+            open,
             lte(t.expiresAt, sql`${nowUtc}`),
             sql`NOT ${hasEvent(kind, t, "request.expired")}`,
           ),
@@ -469,7 +518,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         .from(t)
         .where(
           and(
-            undecided,
+            open,
             stillOpen(t),
             sql`${minutes} > 0`,
             sql`${t.createdAt} <= ${nowUtc} - make_interval(mins => ${minutes})`,

@@ -84,10 +84,12 @@ function conflictOf(err: DecisionConflict): NonNullable<DecisionFormState["confl
     };
   }
   const d = decisionOf(kind, row);
+  const successor = "supersededBy" in row ? (row.supersededBy as string | null) : null;
   return {
-    outcome: statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered",
+    outcome: statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered" | "superseded",
     by: d.by,
     at: d.at?.toISOString() ?? null,
     comment: d.text,
+    successor,
   };
 }
