@@ -8,6 +8,7 @@ import {
   ToolCallLead,
   ToolCallWhere,
 } from "@/components/review/tool-call-view";
+import type { InlineComment } from "@/lib/diff/comments";
 import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 
 /*
@@ -33,6 +34,8 @@ export interface KindView<K extends RequestKind> {
   chosen?(row: RequestRow<K>): string[] | null;
   /** a superseded request: the page of the revision that replaced it */
   successor?(row: RequestRow<K>): string | null;
+  /** inline comments: those recorded, and whether its diff takes new ones (has a diff) */
+  comments?(row: RequestRow<K>): { saved: InlineComment[] | null; diff: boolean };
 }
 
 const shorten = (text: string, max: number) =>
@@ -42,6 +45,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   approval: {
     metaTitle: (row) => `Review ${row.filePath}`,
     successor: (row) => (row.supersededBy ? pagePath("approval", row.supersededBy) : null),
+    comments: (row) => ({ saved: row.inlineComments ?? null, diff: true }),
     decideLabel: "Approve or reject",
     heading: (row) => (
       <h1 id="request-title" className="break-all font-mono text-xl font-semibold">
@@ -97,6 +101,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
     decideLabel: "Allow or deny",
     heading: (row) => <ToolCallHeading row={row} />,
     lead: (row) => <ToolCallLead row={row} />,
+    comments: (row) => ({ saved: row.inlineComments ?? null, diff: row.diff !== null }),
     aside: (row) => <ToolCallWhere row={row} />,
     below: (row) => <ToolCallBelow row={row} />,
   },

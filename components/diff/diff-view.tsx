@@ -3,6 +3,7 @@
 import { useMemo, useState } from "react";
 import { LIMITS } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
+import { CommentsProvider } from "@/components/review/comment-drafts";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
 import { usePrefersDark } from "./use-prefers-dark";
@@ -77,8 +78,31 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
   );
 }
 
-/** The whole diff of a request: summary, file list, one viewer per file; plain text when it is not a diff. */
-export function DiffView({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+/**
+ * The whole diff of a request: summary, file list, one viewer per file; plain text when
+ * it is not a diff. `comments` false: no inline comments here (a diff that is not the
+ * request's own, such as the changes since an earlier revision).
+ */
+export function DiffView({
+  diff,
+  fallbackPath,
+  comments = true,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  comments?: boolean;
+}) {
+  if (!comments) {
+    return (
+      <CommentsProvider saved={null} editable={false}>
+        <DiffView diff={diff} fallbackPath={fallbackPath} />
+      </CommentsProvider>
+    );
+  }
+  return <Diff diff={diff} fallbackPath={fallbackPath} />;
+}
+
+function Diff({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
   const view = useViewMode();
   const dark = usePrefersDark();

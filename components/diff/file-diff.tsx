@@ -3,7 +3,8 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
-import { StaticDiff } from "./static-diff";
+import { CommentThread, FileCommentBar, useAnchors } from "./inline-comments";
+import { StaticDiff, type StaticComments } from "./static-diff";
 import { useHydrated } from "./use-hydrated";
 import type { ViewMode } from "./use-view-mode";
 
@@ -70,6 +71,11 @@ export function FileDiff({
   const viewerBox = useRef<HTMLDivElement>(null);
   // the viewer computes its diff after mounting: keep the static table until it has rows
   const [ready, setReady] = useState(false);
+  const anchors = useAnchors(file);
+  const comments: StaticComments = {
+    anchors: new Set(anchors.map((a) => `${a.side}:${a.line}`)),
+    render: (side, line) => <CommentThread file={file} anchor={{ side, line }} />,
+  };
 
   // mount the viewer only when the file comes near the viewport (the first file: at once)
   useEffect(() => {
@@ -180,6 +186,7 @@ export function FileDiff({
         </span>
       </header>
       <div id={bodyId} hidden={collapsed}>
+        {collapsed ? null : <FileCommentBar file={file} />}
         {collapsed ? null : !hasLines ? (
           <p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">
             {emptyBodyText(file)}
@@ -188,7 +195,7 @@ export function FileDiff({
           <>
             {ready ? null : (
               <div className="overflow-x-auto">
-                <StaticDiff file={file} limit={limit} view={view} />
+                <StaticDiff file={file} limit={limit} view={view} comments={comments} />
               </div>
             )}
             <div ref={viewerBox} hidden={!ready} data-viewer={ready ? "ready" : "loading"}>
@@ -223,7 +230,7 @@ export function FileDiff({
           </>
         ) : eager ? (
           // server rendering and hydration: the first file as a plain table at once
-          <StaticDiff file={file} limit={limit} view="auto" />
+          <StaticDiff file={file} limit={limit} view="auto" comments={comments} />
         ) : (
           <ViewerPlaceholder
             label="The diff renders when scrolled into view…"

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import ReactDiffViewer, {
   DiffMethod,
   LineNumberPrefix,
@@ -10,6 +10,8 @@ import ReactDiffViewer, {
 import { languageForPath } from "@/lib/diff/language";
 import type { DiffFile } from "@/lib/diff/parse";
 import { viewerInput, type SideEntry } from "@/lib/diff/sides";
+import { useInlineComments } from "@/components/review/comment-drafts";
+import { CommentPortals, useAnchors, useCommentRows } from "./inline-comments";
 import type { ViewMode } from "./use-view-mode";
 
 /*
@@ -116,6 +118,19 @@ export function FileViewer({
   const input = useMemo(() => viewerInput(file, limit), [file, limit]);
   const language = useMemo(() => languageForPath(file.path), [file.path]);
   const split = view === "split";
+  const { drafts, openAt } = useInlineComments();
+  const box = useRef<HTMLDivElement>(null);
+  const anchors = useAnchors(file);
+  const cells = useCommentRows(box, anchors, split);
+  /** a click on a line number starts a comment there (Shift+click: to there) */
+  const commentOn = (side: "old" | "new", no: number | undefined) =>
+    drafts !== null && no !== undefined
+      ? {
+          onClick: (e: React.MouseEvent) => openAt(file.path, side, no, e.shiftKey),
+          title: "Comment on this line (Shift+click: up to this line)",
+          style: { cursor: "pointer" },
+        }
+      : {};
 
   const renderGutter = ({
     lineNumber,
@@ -139,12 +154,9 @@ export function FileViewer({
       if (entry?.kind === "hunk") classes.push(s.highlightedGutter);
       if (!entry) classes.push(s.emptyGutter);
       const side = prefix === LineNumberPrefix.LEFT ? "old" : "new";
+      const no = entry?.kind === "line" ? entry.no : undefined;
       return (
-        <td
-          className={classes.join(" ")}
-          data-side={side}
-          data-line={entry?.kind === "line" ? entry.no : undefined}
-        >
+        <td className={classes.join(" ")} data-side={side} data-line={no} {...commentOn(side, no)}>
           <pre className={s.lineNumber}>{gutterCell(map, lineNumber, side)}</pre>
         </td>
       );
@@ -155,11 +167,14 @@ export function FileViewer({
     const oldEntry = input.oldMap[oldPos];
     const newEntry = input.newMap[newPos];
     if (oldEntry?.kind === "hunk" || newEntry?.kind === "hunk") classes.push(s.highlightedGutter);
+    const oldNo = oldEntry?.kind === "line" ? oldEntry.no : undefined;
+    const newNo = newEntry?.kind === "line" ? newEntry.no : undefined;
     return (
       <td
         className={classes.join(" ")}
-        data-old-line={oldEntry?.kind === "line" ? oldEntry.no : undefined}
-        data-new-line={newEntry?.kind === "line" ? newEntry.no : undefined}
+        data-old-line={oldNo}
+        data-new-line={newNo}
+        {...(newNo !== undefined ? commentOn("new", newNo) : commentOn("old", oldNo))}
       >
         <pre className={s.lineNumber} style={{ width: "100%", display: "flex", gap: 8 }}>
           <span style={{ flex: "1 1 0", textAlign: "right" }}>
@@ -174,7 +189,7 @@ export function FileViewer({
   };
 
   return (
-    <div className="nexus-diff overflow-x-auto" data-view={view}>
+    <div ref={box} className="nexus-diff overflow-x-auto" data-view={view}>
       <style href="nexus-diff-gutters" precedence="default">
         {GUTTER_CSS}
       </style>
@@ -193,6 +208,7 @@ export function FileViewer({
         hideSummary
         disableWorker={input.shownLines <= WORKER_FROM_LINES}
       />
+      <CommentPortals file={file} cells={cells} anchors={anchors} />
     </div>
   );
 }

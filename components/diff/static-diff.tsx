@@ -1,6 +1,13 @@
 import type { DiffFile, DiffLine } from "@/lib/diff/parse";
 import type { ViewMode } from "./use-view-mode";
 
+/** Rows of inline comments under the lines they end on (components/diff/inline-comments.tsx). */
+export interface StaticComments {
+  /** "old:12", "new:14": the lines that have a thread */
+  anchors: ReadonlySet<string>;
+  render(side: "old" | "new", line: number): React.ReactNode;
+}
+
 /*
  * A plain, server-renderable table of a file's first lines: the same numbers, layout
  * and row height as the viewer, without word diff or highlighting. It is in the HTML
@@ -98,23 +105,43 @@ export function StaticDiff({
   file,
   limit,
   view,
+  comments,
 }: {
   file: DiffFile;
   limit: number;
   view: ViewMode | "auto";
+  comments?: StaticComments;
 }) {
   if (view === "auto") {
     return (
       <>
         <div className="overflow-x-auto max-md:hidden">
-          <StaticDiff file={file} limit={limit} view="split" />
+          <StaticDiff file={file} limit={limit} view="split" comments={comments} />
         </div>
         <div className="overflow-x-auto md:hidden">
-          <StaticDiff file={file} limit={limit} view="unified" />
+          <StaticDiff file={file} limit={limit} view="unified" comments={comments} />
         </div>
       </>
     );
   }
+  /** the comment rows under a line (its old and new numbers) */
+  const threads = (key: string, oldNo: number | null, newNo: number | null, span: number) => {
+    if (!comments) return null;
+    const out: React.ReactNode[] = [];
+    for (const [side, no] of [
+      ["old", oldNo],
+      ["new", newNo],
+    ] as const) {
+      if (no !== null && comments.anchors.has(`${side}:${no}`)) {
+        out.push(
+          <tr key={`${key}:c:${side}`} data-comment-row={`${side}:${no}`}>
+            <td colSpan={span}>{comments.render(side, no)}</td>
+          </tr>,
+        );
+      }
+    }
+    return out;
+  };
   const hunkRow = (header: string, span: number) => (
     <tr
       key={`h:${header}`}
@@ -138,14 +165,15 @@ export function StaticDiff({
         </colgroup>
         <tbody>
           {splitRows(file, limit).map((r, i) =>
-            r.kind === "hunk" ? (
-              hunkRow(r.header, 6)
-            ) : (
-              <tr key={i}>
-                <SplitCell cell={r.left} side="old" />
-                <SplitCell cell={r.right} side="new" />
-              </tr>
-            ),
+            r.kind === "hunk"
+              ? hunkRow(r.header, 6)
+              : [
+                  <tr key={i}>
+                    <SplitCell cell={r.left} side="old" />
+                    <SplitCell cell={r.right} side="new" />
+                  </tr>,
+                  threads(String(i), r.left?.no ?? null, r.right?.no ?? null, 6),
+                ],
           )}
         </tbody>
       </table>
@@ -173,6 +201,7 @@ export function StaticDiff({
           <td className={`${textCls} ${tone(line, false)}`}>{line.text}</td>
         </tr>,
       );
+      rows.push(threads(String(rows.length), line.oldNo, line.newNo, 3));
     }
     shown += hunk.lines.length;
   }

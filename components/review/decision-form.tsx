@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_TEXT } from "@/lib/api/limits";
 import type { RequestKind } from "@/lib/domain/kinds";
+import { useInlineComments } from "./comment-drafts";
 import { ConflictNotice } from "./conflict-notice";
 import { ChoiceOptions } from "./choice-options";
 import { initialDecisionState, type Choice, type DecisionFormState } from "./form-state";
@@ -129,6 +130,7 @@ export function DecisionForm({
   choice?: Choice | null;
 }) {
   const spec = FORMS[kind];
+  const { drafts } = useInlineComments();
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
   const [text, setText] = useState("");
   const [rejecting, setRejecting] = useState(false);
@@ -210,6 +212,17 @@ export function DecisionForm({
           </h2>
         ) : null}
         <input type="hidden" name="id" value={id} />
+        {drafts?.length ? (
+          <>
+            <input type="hidden" name="comments" value={JSON.stringify(drafts)} />
+            <p className="mb-2 text-sm text-zinc-700 dark:text-zinc-300">
+              {drafts.length === 1
+                ? "1 inline comment is sent with your decision"
+                : `${drafts.length} inline comments are sent with your decision`}
+              ; to request changes, reject: the comment box may stay empty.
+            </p>
+          </>
+        ) : null}
         {choice ? (
           <ChoiceOptions
             choice={choice}

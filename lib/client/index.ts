@@ -9,9 +9,9 @@
  * Submissions carry an agent-chosen UUID, so a retry after a lost response never
  * creates a second request. Network errors and 503s are retried with backoff.
  */
-import type { Approval, ErrorBody, Question } from "../api/schemas";
+import type { Approval, ErrorBody, InlineComment, Question } from "../api/schemas";
 
-export type { Approval, Question } from "../api/schemas";
+export type { Approval, InlineComment, Question } from "../api/schemas";
 
 export interface NexusClientOptions {
   baseUrl: string;
@@ -33,6 +33,19 @@ export interface ApprovalRequest {
   expires_in_s?: number;
   /** your own UUID; one is generated when absent */
   id?: string;
+  /**
+   * A revision: the id of your earlier approval of this change (rejected, or still
+   * pending: then it becomes superseded). The review page shows what changed since.
+   */
+  supersedes?: string;
+}
+
+/** A reviewer's decision (reviewer keys): to reject, a comment or inline comments. */
+export interface ApprovalDecision {
+  approved: boolean;
+  comment?: string;
+  /** inline comments on lines of the diff; each must point at lines its hunks show */
+  comments?: InlineComment[];
 }
 
 export interface QuestionRequest {
@@ -197,8 +210,20 @@ export class NexusClient {
   }
 
   /** Reviewer keys only. A lost race throws NexusApiError 409 with `current`. */
-  async decideApproval(id: string, decision: { approved: boolean; comment?: string }) {
+  async decideApproval(id: string, decision: ApprovalDecision) {
     return (await this.call<Approval>("POST", `/api/v1/approvals/${id}/decision`, decision)).body;
+  }
+
+  /** The chain of revisions `id` belongs to, first version first (without diffs). */
+  async listRevisions(id: string, signal?: AbortSignal): Promise<Approval[]> {
+    return (
+      await this.call<{ items: Approval[] }>(
+        "GET",
+        `/api/v1/approvals/${id}/revisions`,
+        undefined,
+        signal,
+      )
+    ).body.items;
   }
 
   async createQuestion(input: QuestionRequest, signal?: AbortSignal): Promise<Question> {
@@ -228,7 +253,10 @@ export class NexusClient {
     return (await this.call<Question>("POST", `/api/v1/questions/${id}/response`, body)).body;
   }
 
-  /** Long-poll until the approval is approved, rejected or expired. */
+  /**
+   * Long-poll until the approval is approved, rejected, expired or superseded (by a
+   * revision you sent: its id is `superseded_by`).
+   */
   async waitForApproval(id: string, opts: WaitOptions = {}): Promise<Approval> {
     for (;;) {
       const a = await this.getApproval(id, { wait: pollSeconds(opts), signal: opts.signal });

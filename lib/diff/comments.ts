@@ -91,31 +91,36 @@ export function checkComments(
       });
       return;
     }
-    const sets = hunkLines(file, c.side);
-    const end = c.end_line ?? c.line;
-    if (end < c.line) {
-      problems.push({
-        path: `comments.${i}.end_line`,
-        message: `end_line ${end} comes before line ${c.line}`,
-      });
-      return;
-    }
-    const hunk = sets.findIndex((s) => s.has(c.line));
-    if (hunk < 0) {
-      problems.push({
-        path: `comments.${i}.line`,
-        message: `${c.file_path} has no ${c.side} line ${c.line} in this diff's hunks (${c.side} lines shown: ${describeRanges(sets)})`,
-      });
-      return;
-    }
-    if (!sets[hunk]!.has(end)) {
-      problems.push({
-        path: `comments.${i}.end_line`,
-        message: `${c.file_path}: ${c.side} lines ${c.line}–${end} are not all in one hunk of this diff (${c.side} lines shown: ${describeRanges(sets)})`,
-      });
-    }
+    const problem = lineProblem(file, c);
+    if (problem)
+      problems.push({ path: `comments.${i}.${problem.field}`, message: problem.message });
   });
   return problems;
+}
+
+/** Why `c` does not point at lines `file`'s hunks show (null: it does). */
+export function lineProblem(
+  file: DiffFile,
+  c: Pick<InlineComment, "file_path" | "side" | "line" | "end_line">,
+): { field: "line" | "end_line"; message: string } | null {
+  const sets = hunkLines(file, c.side);
+  const end = c.end_line ?? c.line;
+  if (end < c.line)
+    return { field: "end_line", message: `end_line ${end} comes before line ${c.line}` };
+  const hunk = sets.findIndex((s) => s.has(c.line));
+  if (hunk < 0) {
+    return {
+      field: "line",
+      message: `${c.file_path} has no ${c.side} line ${c.line} in this diff's hunks (${c.side} lines shown: ${describeRanges(sets)})`,
+    };
+  }
+  if (!sets[hunk]!.has(end)) {
+    return {
+      field: "end_line",
+      message: `${c.file_path}: ${c.side} lines ${c.line}–${end} are not all in one hunk of this diff (${c.side} lines shown: ${describeRanges(sets)})`,
+    };
+  }
+  return null;
 }
 
 /** "src/a.ts:12-14 (new)": where a comment points. */

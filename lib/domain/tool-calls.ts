@@ -1,4 +1,5 @@
 import { structuredPatch } from "diff";
+import { feedbackText, type InlineComment } from "@/lib/diff/comments";
 export { ON_TIMEOUT, type OnTimeout } from "./kinds";
 
 /*
@@ -183,21 +184,25 @@ export function verdictOf(
     decidedBy: string | null;
     updatedInput: unknown;
     onTimeout: string | null;
+    /** the reviewer's inline comments on lines of the edit's diff */
+    inlineComments?: InlineComment[] | null;
   },
   timeoutS: number,
 ): ToolCallVerdict {
+  // the overall comment and the inline ones ("src/a.ts:12 (new): …"), as one text
+  const feedback = feedbackText(row.comment, row.inlineComments);
   if (row.approved === true) {
     const by = row.decidedBy ? ` by ${row.decidedBy}` : "";
     return {
       behavior: "allow",
-      reason: row.comment ? `Approved in Nexus${by}: ${row.comment}` : `Approved in Nexus${by}.`,
+      reason: feedback ? `Approved in Nexus${by}: ${feedback}` : `Approved in Nexus${by}.`,
       updatedInput: (row.updatedInput as ToolInput | null) ?? null,
     };
   }
   if (row.approved === false) {
     return {
       behavior: "deny",
-      reason: `Rejected by the reviewer: ${row.comment ?? "no reason given"}`,
+      reason: `Rejected by the reviewer: ${feedback || "no reason given"}`,
       cause: "rejected",
     };
   }

@@ -13,9 +13,23 @@ import { decide, DecisionConflict } from "./service";
  * adds the session and the redirect).
  */
 
+/** The hidden field of inline comments: JSON, as the API takes them (absent or "": none). */
+function commentsField(raw: string | undefined): unknown {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw; // the schema says what is wrong with it
+  }
+}
+
 const APPROVE_OR_REJECT = {
-  fields: ["decision", "comment"],
-  body: (f: Record<string, string>) => ({ approved: f.decision === "approve", comment: f.comment }),
+  fields: ["decision", "comment", "comments"],
+  body: (f: Record<string, string>) => ({
+    approved: f.decision === "approve",
+    comment: f.comment,
+    comments: commentsField(f.comments),
+  }),
   // the two buttons send decision=approve|reject; anything else is not a decision
   refuse: (f: Record<string, string>) =>
     f.decision === "approve" || f.decision === "reject" ? null : "Choose Approve or Reject.",
