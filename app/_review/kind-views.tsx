@@ -1,6 +1,7 @@
 import { DiffView } from "@/components/diff/diff-view";
 import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
+import { RevisionsPanel } from "@/components/review/revisions-panel";
 import {
   toolLabel,
   ToolCallBelow,
@@ -61,12 +62,15 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
         <p className="text-zinc-500 italic">No description.</p>
       ),
     below: (row) => (
-      <section aria-labelledby="changes-title">
-        <h2 id="changes-title" className="sr-only">
-          Changes
-        </h2>
-        <DiffView diff={row.diff} fallbackPath={row.filePath} />
-      </section>
+      <>
+        <RevisionsPanel row={row} />
+        <section aria-labelledby="changes-title">
+          <h2 id="changes-title" className="sr-only">
+            Changes
+          </h2>
+          <DiffView diff={row.diff} fallbackPath={row.filePath} />
+        </section>
+      </>
     ),
   },
   question: {

@@ -87,22 +87,33 @@ export function DiffView({
   diff,
   fallbackPath,
   comments = true,
+  anchorPrefix = "",
 }: {
   diff: string;
   fallbackPath?: string;
   comments?: boolean;
+  /** before each file's anchor ("file-1"): a second diff on a page keeps its ids apart */
+  anchorPrefix?: string;
 }) {
   if (!comments) {
     return (
       <CommentsProvider saved={null} editable={false}>
-        <DiffView diff={diff} fallbackPath={fallbackPath} />
+        <Diff diff={diff} fallbackPath={fallbackPath} anchorPrefix={anchorPrefix} />
       </CommentsProvider>
     );
   }
-  return <Diff diff={diff} fallbackPath={fallbackPath} />;
+  return <Diff diff={diff} fallbackPath={fallbackPath} anchorPrefix={anchorPrefix} />;
 }
 
-function Diff({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+function Diff({
+  diff,
+  fallbackPath,
+  anchorPrefix,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  anchorPrefix: string;
+}) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
   const view = useViewMode();
   const dark = usePrefersDark();
@@ -121,7 +132,7 @@ function Diff({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
   }
 
   const { files } = parsed;
-  const anchors = files.map((_, i) => `file-${i + 1}`);
+  const anchors = files.map((_, i) => `${anchorPrefix}file-${i + 1}`);
   const enormous = parsed.lineCount > LIMITS.rawTotalLines || diff.length > LIMITS.rawTotalChars;
 
   const summary = (
