@@ -11,9 +11,9 @@ import { env, publicUrl } from "@/lib/env";
  * Authentication itself is checked in every page, action and route handler, not here.
  *
  * Scripts: only those carrying the nonce, and what they load ('strict-dynamic'); no
- * 'unsafe-inline'. Styles keep 'unsafe-inline': emotion (the diff viewer) injects
- * <style> elements at run time (and a nonce in style-src would disable 'unsafe-inline').
- * `worker-src blob:` is the diff viewer's Web Worker. `next dev` needs 'unsafe-eval'.
+ * 'unsafe-inline'. Styles keep 'unsafe-inline': React renders `style` attributes (Recharts,
+ * the diff's reserved heights), which a nonce cannot cover (and a nonce in style-src would
+ * disable 'unsafe-inline'). No blob: workers. `next dev` needs 'unsafe-eval'.
  */
 export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development") {
   return [
@@ -23,7 +23,7 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'self'",
-    "worker-src 'self' blob:",
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

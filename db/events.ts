@@ -131,6 +131,20 @@ export async function notifyEvent(tx: Pick<Executor, "execute">, event: NexusEve
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`);
 }
 
+/** What a process may hold in memory and must forget when another changes it. */
+export type CacheTopic = "api_keys";
+
+/**
+ * Tell every process (this one included) to forget what it cached of `topic`; inside
+ * the caller's transaction, so it is sent only if the change commits. Not a NexusEvent:
+ * the hub handles it itself (server/events/hub.ts).
+ */
+export async function notifyInvalidate(tx: Pick<Executor, "execute">, topic: CacheTopic) {
+  await tx.execute(
+    sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "cache.invalidate", topic })})`,
+  );
+}
+
 /**
  * Heartbeat on the channel (not a NexusEvent: subscribers ignore it). The process that
  * sent it expects to hear it back; silence means its LISTEN connection is gone.

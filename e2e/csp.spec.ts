@@ -65,7 +65,7 @@ test.describe("CSP nonce, signed in as admin", () => {
       "/settings/api-keys",
     ];
     for (const path of pages) await visit(page, path);
-    // The diff viewer (emotion styles, Web Worker) is running on a review page.
+    // The diff's controls and the decision form are running on a review page.
     await visit(page, approval!);
     await expect(page.getByRole("button", { name: /approve/i }).first()).toBeVisible();
     // A fresh nonce per response.

@@ -53,6 +53,32 @@ for (const [role, email] of Object.entries(known.users)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// An agent key for a caller that submits requests once the server runs (npm run
+// lighthouse): the embedded database is the server's alone after it starts.
+if (process.env.E2E_AGENT_KEY_FILE) {
+  const r = spawnSync(
+    tsx,
+    [
+      "--conditions=react-server",
+      "scripts/cli.ts",
+      "key",
+      "create",
+      "--name",
+      "e2e-agent",
+      "--role",
+      "agent",
+    ],
+    { cwd: root, env, encoding: "utf8" },
+  );
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    process.exit(r.status ?? 1);
+  }
+  fs.writeFileSync(process.env.E2E_AGENT_KEY_FILE, r.stdout.trim().split("\n").pop() ?? "", {
+    mode: 0o600,
+  });
+}
+
 const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
   cwd: root,
   env,

@@ -45,6 +45,9 @@ export async function startNexus() {
     process.exit(1);
   }
   await announceSetupToken();
+  // LISTEN from the start, not at the first long poll: caches (API keys) are cleared by
+  // notices from other processes. A dynamic import: the hub imports this module.
+  void import("./events/hub").then((hub) => hub.ensureListening()).catch(() => {});
   await servePsql(database);
   startBackups(database);
   startNotifications();

@@ -1,4 +1,4 @@
-import { DiffView } from "@/components/diff/diff-view";
+import { ReviewDiff } from "@/components/diff/review-diff";
 import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
 import { RevisionsPanel } from "@/components/review/revisions-panel";
@@ -68,7 +68,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
           <h2 id="changes-title" className="sr-only">
             Changes
           </h2>
-          <DiffView diff={row.diff} fallbackPath={row.filePath} />
+          <ReviewDiff diff={row.diff} fallbackPath={row.filePath} />
         </section>
       </>
     ),

@@ -1,19 +1,15 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { LIMITS } from "@/lib/diff/limits";
+import type { FileHighlight } from "@/lib/diff/highlight";
+import { opensAsText, startsCollapsed } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
 import { CommentsProvider } from "@/components/review/comment-drafts";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
-import { usePrefersDark } from "./use-prefers-dark";
 import { setViewMode, useViewMode, type ViewMode } from "./use-view-mode";
 
 const n = (value: number) => value.toLocaleString("en");
-
-// Start fetching the viewer chunk as soon as this module runs in the browser, in
-// parallel with hydration, instead of when the first file mounts.
-if (typeof window !== "undefined") void import("./file-viewer");
 
 function Notice({ children }: { children: React.ReactNode }) {
   return (
@@ -59,10 +55,11 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
       <nav aria-label="Files in this diff">
         <ol className="max-h-72 overflow-auto border-t border-zinc-200 py-1 dark:border-zinc-800">
           {files.map((f, i) => (
-            <li key={anchors[i]} className="flex items-center gap-3 px-3 py-0.5">
+            <li key={anchors[i]} className="flex items-center gap-3 px-3">
+              {/* py-1: a 28 px tall target (24 px is the minimum) */}
               <a
                 href={`#${anchors[i]}`}
-                className="min-w-0 flex-1 truncate font-mono text-xs hover:underline"
+                className="min-w-0 flex-1 truncate py-1 font-mono text-xs hover:underline max-sm:py-3"
               >
                 {f.path}
               </a>
@@ -79,44 +76,41 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
 }
 
 /**
- * The whole diff of a request: summary, file list, one viewer per file; plain text when
- * it is not a diff. `comments` false: no inline comments here (a diff that is not the
- * request's own, such as the changes since an earlier revision).
+ * The whole diff of a request: summary, file list, one table per file; plain text when it
+ * is not a diff. Rendered by components/diff/review-diff.tsx, which gives the server's
+ * highlighting of the first lines and the layout it rendered.
  */
 export function DiffView({
-  diff,
-  fallbackPath,
   comments = true,
-  anchorPrefix = "",
-}: {
-  diff: string;
-  fallbackPath?: string;
+  ...props
+}: DiffProps & {
+  /**
+   * false: no inline comments on this diff (one that is not the request's own, such as
+   * the changes since an earlier revision)
+   */
   comments?: boolean;
-  /** before each file's anchor ("file-1"): a second diff on a page keeps its ids apart */
-  anchorPrefix?: string;
 }) {
-  if (!comments) {
-    return (
-      <CommentsProvider saved={null} editable={false}>
-        <Diff diff={diff} fallbackPath={fallbackPath} anchorPrefix={anchorPrefix} />
-      </CommentsProvider>
-    );
-  }
-  return <Diff diff={diff} fallbackPath={fallbackPath} anchorPrefix={anchorPrefix} />;
+  if (comments) return <Diff {...props} />;
+  return (
+    <CommentsProvider saved={null} editable={false}>
+      <Diff {...props} />
+    </CommentsProvider>
+  );
 }
 
-function Diff({
-  diff,
-  fallbackPath,
-  anchorPrefix,
-}: {
+interface DiffProps {
   diff: string;
   fallbackPath?: string;
-  anchorPrefix: string;
-}) {
+  /** per file, the server's highlighting of its first lines (null: none) */
+  highlights?: (FileHighlight | null)[] | null;
+  initialView?: ViewMode;
+  /** before each file's anchor ("file-1"): a second diff on a page keeps its ids apart */
+  anchorPrefix?: string;
+}
+
+function Diff({ diff, fallbackPath, highlights, initialView, anchorPrefix = "" }: DiffProps) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
-  const view = useViewMode();
-  const dark = usePrefersDark();
+  const view = useViewMode(initialView);
   const [asDiff, setAsDiff] = useState(false);
   const [collapseAll, setCollapseAll] = useState<{ generation: number; collapsed: boolean | null }>(
     { generation: 0, collapsed: null },
@@ -133,7 +127,7 @@ function Diff({
 
   const { files } = parsed;
   const anchors = files.map((_, i) => `${anchorPrefix}file-${i + 1}`);
-  const enormous = parsed.lineCount > LIMITS.rawTotalLines || diff.length > LIMITS.rawTotalChars;
+  const enormous = opensAsText(parsed.lineCount, diff.length);
 
   const summary = (
     <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -214,11 +208,10 @@ function Diff({
             file={file}
             anchor={anchors[i]!}
             view={view}
-            dark={dark}
+            highlight={highlights?.[i] ?? null}
             eager={i === 0}
             collapsedByDefault={
-              collapseAll.collapsed ??
-              (enormous || (i > 0 && file.lineCount > LIMITS.collapseFileLines))
+              collapseAll.collapsed ?? (enormous || startsCollapsed(i, file.lineCount))
             }
           />
         ))}

@@ -1,18 +1,17 @@
 "use client";
 
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import type { FileHighlight } from "@/lib/diff/highlight";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
+import { DiffTable, type TableComments } from "./diff-table";
 import { CommentThread, FileCommentBar, useAnchors } from "./inline-comments";
-import { StaticDiff, type StaticComments } from "./static-diff";
+import { useInlineComments } from "@/components/review/comment-drafts";
+import { useHighlight } from "./use-highlight";
 import { useHydrated } from "./use-hydrated";
 import type { ViewMode } from "./use-view-mode";
 
-// the viewer (with emotion and refractor) loads in its own chunk, in the browser only:
-// `near` is never true during server rendering
-const FileViewer = lazy(() => import("./file-viewer").then((m) => ({ default: m.FileViewer })));
-
-/** rough height of a rendered diff line, to reserve space before a viewer mounts */
+/** rough height of a rendered diff line, to reserve space before a table renders */
 const ROW_PX = 20;
 
 const STATUS_LABEL: Record<DiffFile["status"], string | null> = {
@@ -23,7 +22,7 @@ const STATUS_LABEL: Record<DiffFile["status"], string | null> = {
   copied: "copied",
 };
 
-function ViewerPlaceholder({ label, lines }: { label: string; lines: number }) {
+function TablePlaceholder({ label, lines }: { label: string; lines: number }) {
   return (
     <div
       aria-busy="true"
@@ -50,34 +49,37 @@ export function FileDiff({
   file,
   anchor,
   view,
-  dark,
+  highlight,
   collapsedByDefault,
   eager,
 }: {
   file: DiffFile;
   anchor: string;
   view: ViewMode;
-  dark: boolean;
+  /** the server's highlighting of the first lines (components/diff/review-diff.tsx) */
+  highlight: FileHighlight | null;
   collapsedByDefault: boolean;
-  /** render at once instead of waiting to come near the viewport (the first file) */
+  /** render at once, on the server too, instead of waiting to come near the viewport (the first file) */
   eager: boolean;
 }) {
   const [collapsed, setCollapsed] = useState(collapsedByDefault);
   const [near, setNear] = useState(false);
   const hydrated = useHydrated();
-  const show = hydrated && (near || eager || typeof IntersectionObserver === "undefined");
+  const show = eager || (hydrated && (near || typeof IntersectionObserver === "undefined"));
   const [limit, setLimit] = useState<number>(LIMITS.initialLines);
   const ref = useRef<HTMLElement>(null);
-  const viewerBox = useRef<HTMLDivElement>(null);
-  // the viewer computes its diff after mounting: keep the static table until it has rows
-  const [ready, setReady] = useState(false);
+  const segments = useHighlight(file, limit, highlight, hydrated && show && !collapsed);
   const anchors = useAnchors(file);
-  const comments: StaticComments = {
+  const { drafts, openAt } = useInlineComments();
+  const comments: TableComments = {
     anchors: new Set(anchors.map((a) => `${a.side}:${a.line}`)),
     render: (side, line) => <CommentThread file={file} anchor={{ side, line }} />,
+    // a click on a line number starts a comment there (Shift+click: a range to there)
+    open:
+      drafts === null ? undefined : (side, line, extend) => openAt(file.path, side, line, extend),
   };
 
-  // mount the viewer only when the file comes near the viewport (the first file: at once)
+  // render the table only when the file comes near the viewport (the first file: at once)
   useEffect(() => {
     const node = ref.current;
     if (near || collapsed || eager || !node || typeof IntersectionObserver === "undefined") return;
@@ -93,24 +95,6 @@ export function FileDiff({
     observer.observe(node);
     return () => observer.disconnect();
   }, [near, collapsed, eager]);
-
-  useEffect(() => {
-    const box = viewerBox.current;
-    if (!box || ready) return;
-    const check = () => {
-      if (box.querySelector("tbody tr")) {
-        // the viewer's table has no header cells: its rows are lines of code, each cell
-        // labelled for screen readers (old/new line numbers), so it is laid out, not data
-        for (const table of box.querySelectorAll("table"))
-          table.setAttribute("role", "presentation");
-        setReady(true);
-        observer.disconnect();
-      }
-    };
-    const observer = new MutationObserver(check);
-    observer.observe(box, { childList: true, subtree: true });
-    return () => observer.disconnect();
-  });
 
   // a jump link to this file opens it
   useEffect(() => {
@@ -193,15 +177,15 @@ export function FileDiff({
           </p>
         ) : show ? (
           <>
-            {ready ? null : (
-              <div className="overflow-x-auto">
-                <StaticDiff file={file} limit={limit} view={view} comments={comments} />
-              </div>
-            )}
-            <div ref={viewerBox} hidden={!ready} data-viewer={ready ? "ready" : "loading"}>
-              <Suspense fallback={null}>
-                <FileViewer file={file} limit={limit} view={view} dark={dark} />
-              </Suspense>
+            {/* data-viewer: "ready" once interactive (hydrated), for tests and tools */}
+            <div className="overflow-x-auto" data-viewer={hydrated ? "ready" : "loading"}>
+              <DiffTable
+                file={file}
+                limit={limit}
+                view={view}
+                segments={segments}
+                comments={comments}
+              />
             </div>
             {remaining > 0 ? (
               <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">
@@ -211,7 +195,7 @@ export function FileDiff({
                 </span>
                 <button
                   type="button"
-                  className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                  className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 max-sm:min-h-11 dark:border-zinc-700 dark:hover:bg-zinc-800"
                   onClick={() => setLimit((l) => l + LIMITS.stepLines)}
                 >
                   Show {Math.min(remaining, LIMITS.stepLines).toLocaleString("en")} more lines
@@ -219,7 +203,7 @@ export function FileDiff({
                 {remaining > LIMITS.stepLines ? (
                   <button
                     type="button"
-                    className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                    className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 max-sm:min-h-11 dark:border-zinc-700 dark:hover:bg-zinc-800"
                     onClick={() => setLimit(file.lineCount)}
                   >
                     Show all {file.lineCount.toLocaleString("en")} lines
@@ -228,11 +212,8 @@ export function FileDiff({
               </div>
             ) : null}
           </>
-        ) : eager ? (
-          // server rendering and hydration: the first file as a plain table at once
-          <StaticDiff file={file} limit={limit} view="auto" comments={comments} />
         ) : (
-          <ViewerPlaceholder
+          <TablePlaceholder
             label="The diff renders when scrolled into view…"
             lines={placeholderLines}
           />

@@ -1,7 +1,6 @@
 "use client";
 
-import { useEffect, useId, useLayoutEffect, useRef, useState } from "react";
-import { createPortal } from "react-dom";
+import { useEffect, useId, useRef, useState } from "react";
 import { useInlineComments, type ComposerAt } from "@/components/review/comment-drafts";
 import {
   commentPlace,
@@ -15,9 +14,8 @@ import type { DiffFile } from "@/lib/diff/parse";
 
 /*
  * Inline comments on a file's diff: the threads (recorded comments and drafts) shown
- * as rows under the line they end on, and the composer that adds one. The viewer's table
- * belongs to react-diff-viewer-continued, so its comment rows are inserted after the
- * line's row and filled through portals; the static table renders them itself.
+ * as rows under the line they end on (components/diff/diff-table.tsx puts them there),
+ * and the composer that adds one.
  */
 
 export interface Anchor {
@@ -233,89 +231,6 @@ export function FileCommentBar({ file }: { file: DiffFile }) {
         </button>
       )}
     </div>
-  );
-}
-
-/**
- * Rows inserted after the viewer's line rows for each anchor, kept in place across the
- * viewer's renders; returns the cells to portal the threads into.
- */
-export function useCommentRows(
-  container: React.RefObject<HTMLElement | null>,
-  anchors: Anchor[],
-  split: boolean,
-): Map<string, HTMLElement> {
-  const [cells, setCells] = useState<Map<string, HTMLElement>>(() => new Map());
-  const latest = useRef({ anchors, split, cells });
-
-  const sync = useRef(() => {
-    const root = container.current;
-    if (!root) return;
-    const { anchors: list, split: isSplit, cells: current } = latest.current;
-    const next = new Map<string, HTMLElement>();
-    for (const a of list) {
-      const selector = isSplit
-        ? `td[data-side="${a.side}"][data-line="${a.line}"]`
-        : `td[data-${a.side}-line="${a.line}"]`;
-      const row = root.querySelector(selector)?.closest("tr");
-      if (!row) continue;
-      const key = anchorKey(a);
-      let host = row.nextElementSibling as HTMLTableRowElement | null;
-      if (host?.dataset.commentRow !== key) {
-        host = document.createElement("tr");
-        host.dataset.commentRow = key;
-        const cell = document.createElement("td");
-        cell.colSpan = 8;
-        host.appendChild(cell);
-        row.after(host);
-      }
-      next.set(key, host.firstElementChild as HTMLElement);
-    }
-    for (const stale of root.querySelectorAll<HTMLElement>("tr[data-comment-row]")) {
-      if (next.get(stale.dataset.commentRow!)?.parentElement !== stale) stale.remove();
-    }
-    const same = next.size === current.size && [...next].every(([k, el]) => current.get(k) === el);
-    if (!same) setCells(next);
-  });
-
-  // after each render of ours, and whenever the viewer (re)renders its rows on its own
-  useLayoutEffect(() => {
-    latest.current = { anchors, split, cells };
-    sync.current();
-  });
-  useEffect(() => {
-    const root = container.current;
-    if (!root) return;
-    const observer = new MutationObserver((records) => {
-      // only rows coming and going matter, not what the threads render inside theirs
-      if (records.some((r) => r.target instanceof HTMLElement && r.target.tagName === "TBODY"))
-        sync.current();
-    });
-    observer.observe(root, { childList: true, subtree: true });
-    return () => observer.disconnect();
-  }, [container]);
-  return cells;
-}
-
-/** The threads of `file`, portalled into the viewer's comment rows. */
-export function CommentPortals({
-  file,
-  cells,
-  anchors,
-}: {
-  file: DiffFile;
-  cells: Map<string, HTMLElement>;
-  anchors: Anchor[];
-}) {
-  return (
-    <>
-      {anchors.map((a) => {
-        const cell = cells.get(anchorKey(a));
-        return cell
-          ? createPortal(<CommentThread file={file} anchor={a} />, cell, anchorKey(a))
-          : null;
-      })}
-    </>
   );
 }
 

@@ -5,6 +5,8 @@ import { useSyncExternalStore } from "react";
 export type ViewMode = "split" | "unified";
 
 const KEY = "nexus.diff.view";
+/** the same choice for the server (components/diff/review-diff.tsx renders that layout first) */
+export const VIEW_COOKIE = "nexus-diff-view";
 const listeners = new Set<() => void>();
 /** this tab's choice, used when localStorage is unavailable (blocked storage, quota) */
 let chosen: ViewMode | null = null;
@@ -25,8 +27,23 @@ function narrow(): boolean {
   return typeof window.matchMedia === "function" && window.matchMedia(NARROW).matches;
 }
 
+function writeCookie(mode: ViewMode) {
+  document.cookie = `${VIEW_COOKIE}=${mode}; path=/; max-age=31536000; samesite=lax`;
+}
+
 function subscribe(listener: () => void) {
   listeners.add(listener);
+  // a choice stored before the server read the cookie: tell the server too
+  try {
+    const stored = window.localStorage.getItem(KEY);
+    if (
+      (stored === "split" || stored === "unified") &&
+      !document.cookie.includes(`${VIEW_COOKIE}=${stored}`)
+    )
+      writeCookie(stored);
+  } catch {
+    // storage blocked
+  }
   const onStorage = (event: StorageEvent) => {
     if (event.key === KEY) listener();
   };
@@ -43,6 +60,7 @@ function subscribe(listener: () => void) {
 
 export function setViewMode(mode: ViewMode) {
   chosen = mode;
+  writeCookie(mode);
   try {
     window.localStorage.setItem(KEY, mode);
   } catch {
@@ -51,7 +69,11 @@ export function setViewMode(mode: ViewMode) {
   for (const listener of listeners) listener();
 }
 
-/** Split or unified diff view (unified by default on narrow screens), remembered in localStorage and kept in sync across tabs. */
-export function useViewMode(): ViewMode {
-  return useSyncExternalStore(subscribe, read, () => "split");
+/**
+ * Split or unified diff view (unified by default on narrow screens), remembered in
+ * localStorage (and a cookie, so the server renders it) and kept in sync across tabs.
+ * `initial`: the layout the server rendered, used while hydrating.
+ */
+export function useViewMode(initial: ViewMode = "split"): ViewMode {
+  return useSyncExternalStore(subscribe, read, () => initial);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { getDb } from "../client";
+import { notifyInvalidate } from "../events";
 import { apiKeys, type ApiKeyRole, type ApiKeyRow } from "../schema";
 
 /*
@@ -73,18 +74,62 @@ export async function verifyApiKey(key: string): Promise<ApiKeyRow | null> {
   return row;
 }
 
+/*
+ * The API's key check, cached: every agent call presents its key, and on the agent's
+ * path (a hook per tool call) one SELECT per call is a measurable part of the answer
+ * time. Only live keys are cached (an unknown key is never remembered, so guessing
+ * cannot fill memory), for at most KEY_CACHE_MS: a key revoked anywhere — another
+ * process, the CLI, psql — stops working within that time even if no notice arrives.
+ * Revoking through Nexus also clears this process's cache at once and NOTIFYs the
+ * others (server/events/hub.ts calls forgetCachedApiKeys), so in practice it is
+ * immediate everywhere. A lookup that started before a clear is not stored.
+ */
+export const KEY_CACHE_MS = 500;
+const KEY_CACHE_MAX = 10_000;
+const keyCache = new Map<string, { row: ApiKeyRow; at: number }>();
+let keyCacheGeneration = 0;
+
+export function forgetCachedApiKeys() {
+  keyCache.clear();
+  keyCacheGeneration++;
+}
+
+export async function verifyApiKeyCached(key: string): Promise<ApiKeyRow | null> {
+  if (!key.startsWith(PREFIX) || key.length > 200) return null;
+  const hash = hashApiKey(key);
+  const hit = keyCache.get(hash);
+  if (hit && performance.now() - hit.at < KEY_CACHE_MS) return hit.row;
+  const generation = keyCacheGeneration;
+  const started = performance.now();
+  const row = await verifyApiKey(key);
+  keyCache.delete(hash); // re-inserted last: the Map's order is then oldest first
+  if (row && generation === keyCacheGeneration) {
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(hash, { row, at: started });
+  }
+  return row;
+}
+
 export async function listApiKeys(): Promise<ApiKeyRow[]> {
   const db = await getDb();
   return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt));
 }
 
-/** Revoke by name; returns false when no live key has that name. */
+/**
+ * Revoke by name; returns false when no live key has that name. Every process forgets
+ * its cached keys (a NOTIFY in the same transaction; this one at once).
+ */
 export async function revokeApiKey(name: string): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
+  const revoked = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    if (rows.length > 0) await notifyInvalidate(tx, "api_keys");
+    return rows.length > 0;
+  });
+  if (revoked) forgetCachedApiKeys();
+  return revoked;
 }

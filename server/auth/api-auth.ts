@@ -1,5 +1,5 @@
 import "server-only";
-import { verifyApiKey } from "@/db/queries/api-keys";
+import { verifyApiKeyCached } from "@/db/queries/api-keys";
 import type { ApiKeyRole } from "@/db/schema";
 import { can, type Action, type Principal } from "@/lib/auth/principal";
 import { principalFromHeaders } from "./session-principal";
@@ -18,7 +18,7 @@ export async function apiPrincipal(
   if (header) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) return null;
-    const row = await verifyApiKey(match[1]!);
+    const row = await verifyApiKeyCached(match[1]!);
     return row
       ? {
           kind: "key",

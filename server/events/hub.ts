@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
-import { EVENTS_CHANNEL, pingEvents, type NexusEvent } from "@/db/events";
+import { EVENTS_CHANNEL, pingEvents, type CacheTopic, type NexusEvent } from "@/db/events";
+import { forgetCachedApiKeys } from "@/db/queries/api-keys";
 import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { log } from "@/lib/log";
 import { onShutdown } from "@/server/start";
@@ -21,6 +22,10 @@ import { onShutdown } from "@/server/start";
  */
 
 export const HEARTBEAT_MS = 5000;
+
+/** What each cache topic's notice clears in this process (db/events.ts notifyInvalidate). */
+const CACHES: Record<CacheTopic, () => void> = { api_keys: forgetCachedApiKeys };
+const forgetAll = () => Object.values(CACHES).forEach((forget) => forget());
 
 export type Signal =
   { kind: "event"; event: NexusEvent } | { kind: "recheck" } | { kind: "shutdown" };
@@ -88,9 +93,13 @@ function onMessage(payload: string) {
   } catch {
     return;
   }
-  const ping = event as { type?: string; nonce?: string } | null;
-  if (ping?.type === "hub.ping") {
-    if (ping.nonce === h.awaitingPing) h.awaitingPing = null;
+  const notice = event as { type?: string; nonce?: string; topic?: string } | null;
+  if (notice?.type === "hub.ping") {
+    if (notice.nonce === h.awaitingPing) h.awaitingPing = null;
+    return;
+  }
+  if (notice?.type === "cache.invalidate") {
+    if (notice.topic && Object.hasOwn(CACHES, notice.topic)) CACHES[notice.topic as CacheTopic]();
     return;
   }
   if (!isEvent(event)) return;
@@ -101,6 +110,7 @@ function onMessage(payload: string) {
 
 function onConnect() {
   const h = hub();
+  forgetAll(); // a notice may have been missed while the connection was down
   const everyone = [...h.all, ...[...h.byId.values()].flatMap((s) => [...s])];
   deliver(h, everyone, { kind: "recheck" });
 }

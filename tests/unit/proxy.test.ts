@@ -28,7 +28,7 @@ describe("proxy.ts", () => {
     const script = /script-src ([^;]*)/.exec(a)![1]!;
     expect(script).toMatch(/^'self' 'nonce-[A-Za-z0-9+/]{24}' 'strict-dynamic'$/);
     expect(a).not.toBe(b);
-    // Styles keep 'unsafe-inline' (emotion injects <style> at run time).
+    // Styles keep 'unsafe-inline' (React's style attributes).
     expect(a).toContain("style-src 'self' 'unsafe-inline'");
   });
 
