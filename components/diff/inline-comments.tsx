@@ -60,7 +60,11 @@ export function CommentThread({ file, anchor }: { file: DiffFile; anchor: Anchor
     anchorKey({ side: composer.side, line: composer.endLine ?? composer.line }) ===
       anchorKey(anchor);
   return (
-    <div className="px-2 py-1" data-comment-thread={anchorKey(anchor)}>
+    // sticky and no wider than the screen: on a phone the table scrolls sideways, the thread stays
+    <div
+      className="sticky left-0 max-w-[calc(100vw-2.5rem)] px-2 py-1"
+      data-comment-thread={anchorKey(anchor)}
+    >
       {recorded.map((c, i) => (
         <article key={`s${i}`} className={box} aria-label={`Comment on ${commentPlace(c)}`}>
           <p className="text-xs text-zinc-600 dark:text-zinc-400">{commentPlace(c)}</p>
