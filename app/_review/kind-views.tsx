@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { ReviewDiff } from "@/components/diff/review-diff";
 import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
@@ -63,7 +64,10 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
       ),
     below: (row) => (
       <>
-        <RevisionsPanel row={row} />
+        {/* streamed: the diff below does not wait for the revision lookups */}
+        <Suspense fallback={null}>
+          <RevisionsPanel row={row} />
+        </Suspense>
         <section aria-labelledby="changes-title">
           <h2 id="changes-title" className="sr-only">
             Changes

@@ -13,8 +13,8 @@ import { StatusBadge } from "./status-badge";
  * changed since the previous one (lib/diff/interdiff.ts; never an error).
  */
 export async function RevisionsPanel({ row }: { row: RequestRow<"approval"> }) {
-  const chain = await revisions(row.id);
-  if (!chain || chain.length < 2) return null;
+  const chain = await revisions(row.id, 2);
+  if (!chain) return null;
   const now = new Date();
   const index = chain.findIndex((r) => r.id === row.id);
   const number = row.revision ?? index + 1;

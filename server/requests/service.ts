@@ -243,10 +243,14 @@ function revisionError(err: RevisionRefused, agentId: string): ApiError {
   );
 }
 
-/** An approval's chain of revisions, first version first (null: no such approval). */
-export async function revisions(id: string): Promise<RequestRow<"approval">[] | null> {
+/**
+ * An approval's chain of revisions, first version first (null: no such approval).
+ * `min`: when the chain is shorter, its ids only are looked up and null is returned
+ * (the review page of a first version with no revision reads no row twice).
+ */
+export async function revisions(id: string, min = 1): Promise<RequestRow<"approval">[] | null> {
   const ids = await revisionChainIds(id);
-  if (ids.length === 0) return null;
+  if (ids.length === 0 || ids.length < min) return null;
   const rows: RequestRow<"approval">[] = [];
   for (const each of ids) {
     const row = await getRequest("approval", each);
