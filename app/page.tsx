@@ -39,6 +39,7 @@ export default async function InboxPage({ searchParams }: Props) {
     timestampMs: i.timestamp.getTime(),
     expiresAtMs: i.expiresAt?.getTime() ?? null,
     escalated: i.escalated,
+    approvals: i.approvals,
   }));
   const filtered = filter.type || filter.agent;
   return (

@@ -3,6 +3,7 @@
  * PostgreSQL server, each printing its table next to its goal and writing
  * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
  */
+import { benchAudit } from "./audit";
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
@@ -18,6 +19,7 @@ const all: [string, () => Promise<{ rss: number }>][] = [
   ["pages", benchPages],
   ["big-diff", benchBigDiff],
   ["webhooks", benchWebhooks],
+  ["audit", benchAudit],
 ];
 
 async function main() {

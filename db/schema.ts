@@ -42,6 +42,10 @@ export const approvalRequests = pgTable(
     expiresAt: timestamp("expires_at"),
     /** the API key that submitted the request (null: submitted before keys were recorded) */
     submittedKeyId: uuid("submitted_key_id"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
     /** the reviewer's inline comments on lines of the diff (null: none) */
     inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
     /** the earlier approval this one is a revision of (null: a first version) */
@@ -89,6 +93,10 @@ export const questionRequests = pgTable(
     allowText: boolean("allow_text"),
     /** the labels the reviewer chose (null: none chosen, or no options) */
     selected: jsonb("selected").$type<string[]>(),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -141,6 +149,10 @@ export const toolCallRequests = pgTable(
     /** what the agent is told when nobody answers in time: deny, or ask (its own prompt) */
     onTimeout: text("on_timeout"),
     submittedKeyId: uuid("submitted_key_id"),
+    /** quorum: how many different reviewers must approve (any rejection rejects) */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** approvals recorded so far (request_approvals); the decision is set at the last one */
+    approvalCount: integer("approval_count").notNull().default(0),
     /** the reviewer's inline comments on lines of the diff (null: none) */
     inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
   },
@@ -410,3 +422,63 @@ export const emailPreferences = pgTable("email_preferences", {
   updatedAt: timestamp("updated_at").notNull().defaultNow(),
 });
 export type EmailPreferenceRow = typeof emailPreferences.$inferSelect;
+
+/* ---- Quorum and the audit log --------------------------------------------------------- */
+
+/**
+ * One reviewer's approval of a request that needs several (required_approvals > 1): who
+ * and when. The primary key is what stops a reviewer approving twice.
+ */
+export const requestApprovals = pgTable(
+  "request_approvals",
+  {
+    requestType: text("request_type").notNull(),
+    requestId: uuid("request_id").notNull(),
+    reviewer: text("reviewer").notNull(),
+    approvedAt: timestamp("approved_at").notNull().defaultNow(),
+    comment: text("comment"),
+  },
+  (t) => [primaryKey({ columns: [t.requestType, t.requestId, t.reviewer] })],
+);
+export type RequestApprovalRow = typeof requestApprovals.$inferSelect;
+
+/**
+ * The audit log: security-relevant events, inserted in the transaction that made them
+ * happen (no lock beyond the row's own). Append-only: triggers refuse UPDATE, DELETE and
+ * TRUNCATE (migration audit-log). Chain order and hashes live in audit_chain.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { precision: 6 }).notNull().defaultNow(),
+    /** request.created, request.decided, key.created, … (lib/audit/events.ts) */
+    event: text("event").notNull(),
+    /** who: a user's email, `key:<name>`, `rule:<name>`, `cli`, `system` (null: unknown) */
+    actor: text("actor"),
+    /** what it is about: approval, tool_call, question, key, user, webhook, escalation, … */
+    subjectType: text("subject_type"),
+    subjectId: text("subject_id"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index("idx_audit_log_at").on(t.at),
+    index("idx_audit_log_subject").on(t.subjectId),
+    index("idx_audit_log_event").on(t.event, t.at),
+  ],
+);
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * The hash chain over audit_log, written by the sealer (db/queries/audit.ts) shortly after
+ * the entries commit: seq is the chain order, hash = SHA-256 of the entry's canonical
+ * form, which includes prev_hash (docs/security.md, "Audit log"). Append-only too.
+ */
+export const auditChain = pgTable("audit_chain", {
+  seq: bigint("seq", { mode: "number" }).primaryKey(),
+  entryId: bigint("entry_id", { mode: "number" }).notNull().unique(),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull(),
+  sealedAt: timestamp("sealed_at").notNull().defaultNow(),
+});
+export type AuditChainRow = typeof auditChain.$inferSelect;

@@ -6,6 +6,7 @@ import { usersGroup } from "./cli/users";
 import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
+import { auditGroup } from "./cli/audit";
 
 /*
  * The admin CLI: `npm run nexus -- <group> <command> [--flags]`. Works on the embedded
@@ -20,6 +21,7 @@ const groups: CommandGroup[] = [
   exportGroup,
   webhooksGroup,
   escalationGroup,
+  auditGroup,
 ];
 
 function help() {

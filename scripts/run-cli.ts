@@ -11,6 +11,7 @@ const EXPECTED_ERRORS = new Set([
   "BackupError",
   "RestoreError",
   "ExportError",
+  "AuditBroken",
 ]);
 
 /** Run a command; expected failures print one line (no stack trace) and exit 1. */

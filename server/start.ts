@@ -13,6 +13,7 @@ import { startBackupScheduler } from "./backup-scheduler";
 import { startPgliteSocket } from "./pglite-socket";
 import { pgliteOf } from "@/db/ops/clients";
 import { writeSocketNote } from "@/db/lock";
+import { startAuditSealer } from "./audit-sealer";
 import { isShuttingDown, onShutdown, runShutdownHooks } from "./lifecycle";
 import { startNotifications, stopNotifications } from "./notify/start";
 import { inFlightRequests } from "./request-log";
@@ -52,6 +53,8 @@ export async function startNexus() {
   startBackups(database);
   startNotifications();
   onShutdown(stopNotifications);
+  const sealer = startAuditSealer();
+  onShutdown(() => sealer.stop());
   handleSignals(); // first: it tells Next's signal handler by the listeners already there
   closeConnectionsWhenStopping();
 }

@@ -9,6 +9,7 @@ import { DecisionForm } from "@/components/review/decision-form";
 import { DecideBar } from "@/components/review/decide-bar";
 import { DecisionRecord } from "@/components/review/decision-record";
 import { DoneBanner } from "@/components/review/done-banner";
+import { QuorumStatus } from "@/components/review/quorum-status";
 import { RequestMeta } from "@/components/review/request-meta";
 import { StatusBadge } from "@/components/review/status-badge";
 import { IdParam } from "@/lib/api/schemas";
@@ -51,13 +52,14 @@ export function reviewPage<K extends RequestKind>(kind: K) {
     const status = statusOf(kind, row, now) as Parameters<typeof StatusBadge>[0]["status"];
     const decision = decisionOf(kind, row);
     const { words } = KINDS[kind];
+    const query = await searchParams;
     const comments = view.comments?.(row);
     const canDecide = status === "pending" && can(principal, "decide");
 
     return (
       <CommentsProvider saved={comments?.saved ?? null} editable={canDecide && !!comments?.diff}>
         <article aria-labelledby="request-title">
-          <DoneBanner done={(await searchParams).done} />
+          <DoneBanner done={query.done} />
           <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
             <Link href="/" className="hover:underline">
               Inbox
@@ -84,6 +86,13 @@ export function reviewPage<K extends RequestKind>(kind: K) {
               id="decision"
               className="h-fit scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
             >
+              <QuorumStatus
+                required={row.requiredApprovals}
+                received={row.approvalCount}
+                approvers={row.approvers ?? []}
+                pending={status === "pending"}
+                justApproved={query.approved === "1"}
+              />
               {status === "pending" ? (
                 can(principal, "decide") ? (
                   <DecisionForm

@@ -27,6 +27,9 @@ export function SettingsNav({ principal }: { principal: Principal }) {
             <li>
               <NavLink href="/settings/webhooks">Webhooks</NavLink>
             </li>
+            <li>
+              <NavLink href="/settings/audit">Audit</NavLink>
+            </li>
           </>
         ) : null}
       </ul>

@@ -7,7 +7,7 @@ import { LIVE_DOM_EVENT, type LiveEvent } from "@/components/live/live-updates";
 import { KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { expiryLabel, waitingLabel } from "@/lib/inbox/age";
 import { rowFromEvent, rowKey, stillAwaited, type AddedRow } from "./live-rows";
-import { reviewHref, type InboxRow } from "./types";
+import { approvalsLabel, reviewHref, type InboxRow } from "./types";
 import { useClock } from "./use-clock";
 
 const TYPE_COLOR: Record<RequestKind, string> = {
@@ -132,6 +132,11 @@ export function InboxList({
                   title="Pending past the escalation threshold"
                 >
                   Escalated
+                </span>
+              ) : null}
+              {row.approvals ? (
+                <span className="mt-1 block w-fit rounded bg-violet-100 px-1.5 py-0.5 text-[0.7rem] text-violet-900 normal-case dark:bg-violet-950 dark:text-violet-200">
+                  {approvalsLabel(row.approvals)}
                 </span>
               ) : null}
             </span>

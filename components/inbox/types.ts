@@ -11,6 +11,13 @@ export interface InboxRow {
   expiresAtMs: number | null;
   /** pending past its escalation threshold */
   escalated?: boolean;
+  /** a quorum: approvals needed and received (absent: one approval decides) */
+  approvals?: { required: number; received: number } | null;
+}
+
+/** "1 of 2 approvals" (null: not a quorum). */
+export function approvalsLabel(a: InboxRow["approvals"]): string | null {
+  return a ? `${a.received} of ${a.required} approvals` : null;
 }
 
 export function reviewHref(row: Pick<InboxRow, "type" | "id">): string {

@@ -12,6 +12,7 @@ import {
   type BackupKind,
 } from "@/lib/ops/backup-plan";
 import type { Database } from "../client";
+import { recordAudit } from "../queries/audit";
 import { pgliteOf, postgresOf } from "./clients";
 import { BackupError, runPgDump } from "./pg-dump";
 
@@ -131,6 +132,8 @@ export async function takeBackup(opts: {
   root?: string;
   keep?: number;
   now?: Date;
+  /** who asked (audit log): `cli`, or `system` for the schedule */
+  actor?: string;
 }): Promise<BackupResult> {
   const started = Date.now();
   const { database, kind } = opts;
@@ -169,5 +172,12 @@ export async function takeBackup(opts: {
   const pruned = backupsToPrune(names, keep);
   for (const n of pruned)
     await fs.promises.rm(path.join(kindDir, n), { recursive: true, force: true });
+  await recordAudit(database.db, {
+    event: "backup.taken",
+    actor: opts.actor ?? "system",
+    subjectType: "backup",
+    subjectId: `${kind}/${name}`,
+    details: { kind, bytes },
+  });
   return { kind, file, bytes, durationMs: Date.now() - started, pruned };
 }

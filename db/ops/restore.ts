@@ -1,5 +1,6 @@
 import "server-only";
 import fs from "node:fs";
+import path from "node:path";
 import readline from "node:readline";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
@@ -140,6 +141,21 @@ async function existingTables(target: Target): Promise<string[]> {
  * SET lines for settings the target server does not know (a newer pg_dump's
  * transaction_timeout on PostgreSQL 15) are skipped and reported.
  */
+/**
+ * The audit entry of a restore, in the restored database (a dump made before the audit
+ * log existed has no table: then nothing; migrations add it at the next start).
+ */
+function restoredAuditSql(file: string, dropped: boolean): string {
+  const details = JSON.stringify({ file: path.basename(file), replaced_existing: dropped });
+  const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  return `DO $audit$ BEGIN
+    IF to_regclass('public.audit_log') IS NOT NULL THEN
+      INSERT INTO public.audit_log (at, event, actor, subject_type, details)
+        VALUES (now() AT TIME ZONE 'UTC', 'backup.restored', 'cli', 'backup', ${lit(details)}::jsonb);
+    END IF;
+  END $audit$`;
+}
+
 export async function restoreDump(opts: {
   config: DbConfig;
   file: string;
@@ -210,6 +226,7 @@ export async function restoreDump(opts: {
       });
       for await (const line of lines) for (const item of reader.line(line)) await handle(item);
       for (const item of reader.end()) await handle(item);
+      await tx.exec(restoredAuditSql(file, result.dropped));
     });
     return result;
   } finally {

@@ -4,6 +4,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { getDb } from "../client";
 import { notifyInvalidate } from "../events";
 import { apiKeys, type ApiKeyRole, type ApiKeyRow } from "../schema";
+import { recordAudit } from "./audit";
 
 /*
  * API keys: `nxs_` + 32 random bytes (base64url). Only the sha256 of the key is stored
@@ -30,18 +31,27 @@ export async function createApiKey(input: {
   const db = await getDb();
   const key = PREFIX + randomBytes(32).toString("base64url");
   try {
-    const [row] = await db
-      .insert(apiKeys)
-      .values({
-        name: input.name,
-        role: input.role,
-        keyHash: hashApiKey(key),
-        prefix: key.slice(0, 10),
-        createdBy: input.createdBy ?? null,
-        agentId: input.agentId ?? null,
-      })
-      .returning();
-    return { key, row: row! };
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(apiKeys)
+        .values({
+          name: input.name,
+          role: input.role,
+          keyHash: hashApiKey(key),
+          prefix: key.slice(0, 10),
+          createdBy: input.createdBy ?? null,
+          agentId: input.agentId ?? null,
+        })
+        .returning();
+      await recordAudit(tx, {
+        event: "key.created",
+        actor: input.createdBy ?? null,
+        subjectType: "key",
+        subjectId: input.name,
+        details: { role: input.role, agent_id: input.agentId ?? null, prefix: row!.prefix },
+      });
+      return { key, row: row! };
+    });
   } catch (err) {
     if (
       String(
@@ -119,7 +129,7 @@ export async function listApiKeys(): Promise<ApiKeyRow[]> {
  * Revoke by name; returns false when no live key has that name. Every process forgets
  * its cached keys (a NOTIFY in the same transaction; this one at once).
  */
-export async function revokeApiKey(name: string): Promise<boolean> {
+export async function revokeApiKey(name: string, actor: string | null = null): Promise<boolean> {
   const db = await getDb();
   const revoked = await db.transaction(async (tx) => {
     const rows = await tx
@@ -127,8 +137,10 @@ export async function revokeApiKey(name: string): Promise<boolean> {
       .set({ revokedAt: new Date() })
       .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
-    if (rows.length > 0) await notifyInvalidate(tx, "api_keys");
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    await notifyInvalidate(tx, "api_keys");
+    await recordAudit(tx, { event: "key.revoked", actor, subjectType: "key", subjectId: name });
+    return true;
   });
   if (revoked) forgetCachedApiKeys();
   return revoked;

@@ -9,6 +9,7 @@ import {
   type OutboxEventRow,
 } from "../schema";
 import { DEFAULT_DIGEST_MINUTES, digestTarget, type EmailMode } from "@/lib/email/preferences";
+import { recordAudit } from "./audit";
 import { nowUtc } from "./requests";
 
 /*
@@ -39,15 +40,28 @@ export async function getEmailPreference(userId: string): Promise<EmailPreferenc
   };
 }
 
-export async function setEmailPreference(userId: string, pref: EmailPreference): Promise<void> {
+export async function setEmailPreference(
+  userId: string,
+  pref: EmailPreference,
+  actor: string | null = null,
+): Promise<void> {
   const db = await getDb();
-  await db
-    .insert(emailPreferences)
-    .values({ userId, ...pref, updatedAt: sql`${nowUtc}` })
-    .onConflictDoUpdate({
-      target: emailPreferences.userId,
-      set: { mode: pref.mode, digestMinutes: pref.digestMinutes, updatedAt: sql`${nowUtc}` },
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(emailPreferences)
+      .values({ userId, ...pref, updatedAt: sql`${nowUtc}` })
+      .onConflictDoUpdate({
+        target: emailPreferences.userId,
+        set: { mode: pref.mode, digestMinutes: pref.digestMinutes, updatedAt: sql`${nowUtc}` },
+      });
+    await recordAudit(tx, {
+      event: "settings.email_preferences",
+      actor,
+      subjectType: "user",
+      subjectId: actor ?? userId,
+      details: { mode: pref.mode, digest_minutes: pref.digestMinutes },
     });
+  });
 }
 
 /**

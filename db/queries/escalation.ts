@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { escalationSettings, outboxEvents } from "../schema";
+import { recordAudit } from "./audit";
 import { nowUtc } from "./requests";
 
 /** The scope of the global setting (an agent's override is its agent_id). */
@@ -31,23 +32,44 @@ export async function listEscalationSettings(): Promise<EscalationSetting[]> {
 export async function setEscalation(agentId: string | null, minutes: number, by: string | null) {
   const db = await getDb();
   const scope = agentId ?? GLOBAL_SCOPE;
-  await db
-    .insert(escalationSettings)
-    .values({ scope, minutes, updatedBy: by, updatedAt: sql`${nowUtc}` })
-    .onConflictDoUpdate({
-      target: escalationSettings.scope,
-      set: { minutes, updatedBy: by, updatedAt: sql`${nowUtc}` },
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(escalationSettings)
+      .values({ scope, minutes, updatedBy: by, updatedAt: sql`${nowUtc}` })
+      .onConflictDoUpdate({
+        target: escalationSettings.scope,
+        set: { minutes, updatedBy: by, updatedAt: sql`${nowUtc}` },
+      });
+    await recordAudit(tx, {
+      event: "settings.escalation_set",
+      actor: by,
+      subjectType: "escalation",
+      subjectId: agentId ?? "global",
+      details: { minutes },
     });
+  });
 }
 
 /** Remove a setting (an agent falls back to the global one; no global: no escalation). */
-export async function clearEscalation(agentId: string | null): Promise<boolean> {
+export async function clearEscalation(
+  agentId: string | null,
+  actor: string | null = null,
+): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .delete(escalationSettings)
-    .where(eq(escalationSettings.scope, agentId ?? GLOBAL_SCOPE))
-    .returning();
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(escalationSettings)
+      .where(eq(escalationSettings.scope, agentId ?? GLOBAL_SCOPE))
+      .returning();
+    if (rows.length === 0) return false;
+    await recordAudit(tx, {
+      event: "settings.escalation_cleared",
+      actor,
+      subjectType: "escalation",
+      subjectId: agentId ?? "global",
+    });
+    return true;
+  });
 }
 
 /** The global threshold in minutes (null: not set or 0). */

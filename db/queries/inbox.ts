@@ -21,6 +21,8 @@ export interface PendingItem {
   waitingMs: number;
   /** it passed its escalation threshold (a request.escalated event exists) */
   escalated: boolean;
+  /** a quorum: approvals needed and received (null: one approval decides) */
+  approvals: { required: number; received: number } | null;
 }
 
 export const INBOX_ORDERS = ["oldest", "newest", "agent"] as const;
@@ -42,7 +44,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   const parts = [];
   const want = (type: RequestType) => !filter.type || filter.type === type;
   if (want("approval")) {
-    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at
+    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at, required_approvals, approval_count
       FROM approval_requests
       WHERE approved IS NULL AND superseded_by IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -51,7 +53,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     // a multiple-choice question's second line: its options
     parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title,
         (SELECT string_agg(o.label, ' · ' ORDER BY o.n) FROM jsonb_array_elements_text(options) WITH ORDINALITY AS o(label, n)) AS description,
-        timestamp, expires_at
+        timestamp, expires_at, required_approvals, approval_count
       FROM question_requests
       WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -59,7 +61,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   if (want("tool_call")) {
     parts.push(sql`SELECT 'tool_call' AS type, id, agent_id, title,
         CASE WHEN description IS NULL THEN tool_name ELSE tool_name || ': ' || description END AS description,
-        timestamp, expires_at
+        timestamp, expires_at, required_approvals, approval_count
       FROM tool_call_requests
       WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -82,6 +84,8 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     expires_at: string | Date | null;
     waiting_ms: number;
     escalated: boolean;
+    required_approvals: number;
+    approval_count: number;
   }>(db, query);
   return result.map((r) => ({
     type: r.type,
@@ -93,6 +97,10 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     expiresAt: r.expires_at === null ? null : toUtcDate(r.expires_at),
     waitingMs: Number(r.waiting_ms),
     escalated: r.escalated === true,
+    approvals:
+      Number(r.required_approvals) > 1
+        ? { required: Number(r.required_approvals), received: Number(r.approval_count) }
+        : null,
   }));
 }
 

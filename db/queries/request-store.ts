@@ -14,8 +14,15 @@ import {
   type SQL,
 } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import {
+  KINDS,
+  REQUEST_KINDS,
+  statusOf,
+  type Approver,
+  type RequestKind,
+  type RequestRow,
+} from "@/lib/domain/kinds";
 import type { InlineComment } from "@/lib/diff/comments";
-import { KINDS, REQUEST_KINDS, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { eventData, type OutboxEventType } from "@/lib/notify/events";
 import { getDb, type Executor } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
@@ -26,8 +33,10 @@ import {
   hitlMetrics,
   outboxEvents,
   questionRequests,
+  requestApprovals,
   toolCallRequests,
 } from "../schema";
+import { recordAudit } from "./audit";
 import { recordEvent } from "./outbox";
 import { prepareRevision, supersedeEarlier } from "./revisions";
 import {
@@ -97,6 +106,11 @@ export type NewRequest<K extends RequestKind> = KindFields[K] & {
   expiresInS: number | null;
   /** the API key that submits it (null: not through a key) */
   submittedKeyId: string | null;
+  /**
+   * quorum: different reviewers whose approval decides it (default 1; only kinds with
+   * KINDS[kind].quorum take more). A rule's require_approvals sets it.
+   */
+  requiredApprovals?: number;
 };
 
 type AnyTable = typeof approvalRequests | typeof questionRequests | typeof toolCallRequests;
@@ -235,6 +249,20 @@ const keyName = (t: AnyTable) =>
 
 const withKey = (t: AnyTable) => ({ ...getTableColumns(t), submittedKeyName: keyName(t) });
 
+/** A quorum's approvals so far, oldest first (null: none), as JSON. */
+const approvers = (kind: RequestKind, t: AnyTable) =>
+  sql<
+    Approver[] | null
+  >`(SELECT json_agg(json_build_object('reviewer', a.reviewer, 'at', to_char(a.approved_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY a.approved_at, a.reviewer) FROM ${requestApprovals} a WHERE a.request_type = ${kind} AND a.request_id = ${t.id})`.as(
+    "approvers",
+  );
+
+/** One request as read alone: with its key's name and a quorum's approvers. */
+const withApprovers = (kind: RequestKind, t: AnyTable) => ({
+  ...withKey(t),
+  approvers: approvers(kind, t),
+});
+
 /**
  * INSERT … ON CONFLICT (id) DO NOTHING: a racing identical POST waits for the first
  * transaction and then finds the row, so only one is ever created. NOTIFY
@@ -257,6 +285,7 @@ export async function createRequest<K extends RequestKind>(
       createdAt: sql`${nowUtc}`,
       expiresAt: expiresAtIn(input.expiresInS),
       submittedKeyId: input.submittedKeyId,
+      requiredApprovals: KINDS[kind].quorum ? (input.requiredApprovals ?? 1) : 1,
     } as unknown as typeof t.$inferInsert;
     const [created] = (await tx
       .insert(t)
@@ -268,6 +297,18 @@ export async function createRequest<K extends RequestKind>(
       const live = s.createdEvent(created);
       await notifyEvent(tx, live);
       await recordOutbox(tx, "request.created", kind, created, live);
+      await recordAudit(tx, {
+        event: "request.created",
+        actor: created.submittedKeyName === null ? null : `key:${created.submittedKeyName}`,
+        subjectType: kind,
+        subjectId: created.id,
+        details: {
+          agent_id: created.agentId,
+          ...(created.requiredApprovals > 1
+            ? { required_approvals: created.requiredApprovals }
+            : {}),
+        },
+      });
       return { kind: "created", row: created };
     }
     const [existing] = (await tx
@@ -281,7 +322,8 @@ export async function createRequest<K extends RequestKind>(
       s.sameFields(row, input) &&
       row.agentId === input.agentId &&
       (input.timestamp === null || row.timestamp?.getTime() === input.timestamp.getTime()) &&
-      expiresInS === input.expiresInS;
+      expiresInS === input.expiresInS &&
+      row.requiredApprovals === (KINDS[kind].quorum ? (input.requiredApprovals ?? 1) : 1);
     return { kind: same ? "identical" : "different", row };
   });
 }
@@ -292,7 +334,7 @@ export async function getRequest<K extends RequestKind>(
 ): Promise<RequestRow<K> | null> {
   const t = tableOf(kind);
   const db = await getDb();
-  const [row] = await db.select(withKey(t)).from(t).where(eq(t.id, id));
+  const [row] = await db.select(withApprovers(kind, t)).from(t).where(eq(t.id, id));
   return (row as unknown as RequestRow<K> | undefined) ?? null;
 }
 
@@ -342,9 +384,16 @@ export async function listRequests<K extends RequestKind>(
 }
 
 export type DecisionFailure =
-  "not_found" | "already_decided" | "expired" | "own_request" | "superseded";
+  | "not_found"
+  | "already_decided"
+  | "expired"
+  | "own_request"
+  /** this reviewer already approved this quorum request */
+  | "already_approved"
+  /** a revision replaced it before it was decided */
+  | "superseded";
 export type DecisionResult<Row> =
-  { ok: true; row: Row } | { ok: false; reason: DecisionFailure; row: Row | null };
+  { ok: true; row: Row; final: boolean } | { ok: false; reason: DecisionFailure; row: Row | null };
 
 export interface DecideInput<K extends RequestKind> {
   id: string;
@@ -361,10 +410,19 @@ const responseTimeMs = (kind: RequestKind, id: string) => {
   return sql<number>`(SELECT LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${decidedAt} - COALESCE(timestamp, created_at))) * 1000)))::int FROM ${STORE[kind].table} WHERE id = ${id})`;
 };
 
+type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["transaction"]>[0]>[0];
+
 /**
  * Record a decision, the one function behind both doors. One transaction: set the
  * decision only if the request is still pending, not expired and not submitted by the
- * deciding key; add exactly one hitl_metrics row; NOTIFY waiters.
+ * deciding key; add exactly one hitl_metrics row; NOTIFY waiters; one audit entry.
+ *
+ * Quorum (required_approvals > 1, kinds with KINDS[kind].quorum): an approval locks the
+ * pending row (FOR UPDATE), records the reviewer in request_approvals (its primary key
+ * refuses a second approval by the same reviewer) and counts it; the approval that
+ * reaches the count sets the decision, so racing approvers queue on the row lock and
+ * exactly one of them decides. A rejection decides at once. A request needing one
+ * approval takes the single UPDATE it always did.
  */
 export async function decideRequest<K extends RequestKind>(
   kind: K,
@@ -373,59 +431,157 @@ export async function decideRequest<K extends RequestKind>(
   const s = specOf(kind);
   const t = tableOf(kind);
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const set = {
+  const approving =
+    KINDS[kind].quorum && (input.decision as { approved?: boolean }).approved === true;
+  const decidable = and(
+    eq(t.id, input.id),
+    undecided(kind),
+    stillOpen(t),
+    input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
+  );
+  const set = (extra: Record<string, unknown> = {}) =>
+    ({
       ...s.set(input.decision),
       [KINDS[kind].columns.at]: sql`${nowUtc}`,
       [KINDS[kind].columns.by]: input.decidedBy,
-    } as Partial<typeof t.$inferInsert>;
+      ...extra,
+    }) as Partial<typeof t.$inferInsert>;
+  return db.transaction(async (tx) => {
     const [row] = (await tx
       .update(t)
-      .set(set)
-      .where(
-        and(
-          eq(t.id, input.id),
-          undecided(kind),
-          stillOpen(t),
-          input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
-        ),
-      )
+      .set(set())
+      .where(and(decidable, approving ? lte(t.requiredApprovals, 1) : undefined))
       .returning(withKey(t))) as unknown as RequestRow<K>[];
-    if (!row) {
-      const [current] = (await tx
-        .select(withKey(t))
-        .from(t)
-        .where(eq(t.id, input.id))) as unknown as RequestRow<K>[];
-      if (!current) return { ok: false, reason: "not_found", row: null } as const;
-      const decided = (current as Record<string, unknown>)[s.decided] !== null;
-      const settled = decided ? null : (s.unsettled?.failure(current) ?? null);
-      const reason: DecisionFailure = decided
-        ? "already_decided"
-        : settled
-          ? settled
-          : input.keyId && current.submittedKeyId === input.keyId
-            ? "own_request"
-            : "expired";
-      return { ok: false, reason, row: current } as const;
+    if (row) return { ok: true, row: await decided(tx, kind, row, input), final: true } as const;
+    if (approving) {
+      const quorum = await approveInQuorum(tx, kind, input, decidable, set);
+      if (quorum) return quorum;
     }
-    await tx
-      .insert(hitlMetrics)
-      .values({
-        requestType: kind,
-        requestId: row.id,
-        responseTimeMs: responseTimeMs(kind, row.id),
-        userId: input.decidedBy,
-      })
-      .onConflictDoNothing();
-    await notifyEvent(tx, {
-      type: "request.decided",
-      request_type: kind,
-      id: row.id,
-      agent_id: row.agentId,
-    });
-    await recordOutbox(tx, "request.decided", kind, row, s.createdEvent(row));
-    return { ok: true, row } as const;
+    return { ok: false, ...(await whyNot(tx, kind, input)) } as const;
   });
+}
+
+/** What follows a decision in its transaction; returns the row as read alone. */
+async function decided<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  row: RequestRow<K>,
+  input: DecideInput<K>,
+): Promise<RequestRow<K>> {
+  const s = specOf(kind);
+  await tx
+    .insert(hitlMetrics)
+    .values({
+      requestType: kind,
+      requestId: row.id,
+      responseTimeMs: responseTimeMs(kind, row.id),
+      userId: input.decidedBy,
+    })
+    .onConflictDoNothing();
+  await notifyEvent(tx, {
+    type: "request.decided",
+    request_type: kind,
+    id: row.id,
+    agent_id: row.agentId,
+  });
+  await recordOutbox(tx, "request.decided", kind, row, s.createdEvent(row));
+  await recordAudit(tx, {
+    event: "request.decided",
+    actor: input.decidedBy,
+    subjectType: kind,
+    subjectId: row.id,
+    details: {
+      status: statusOf(kind, row, new Date()),
+      ...(row.requiredApprovals > 1
+        ? { approvals: row.approvalCount, required_approvals: row.requiredApprovals }
+        : {}),
+    },
+  });
+  return row;
+}
+
+/**
+ * An approval of a pending request that needs more than one: null when the request is
+ * not pending (the caller says why). Holds the row lock until the transaction ends.
+ */
+async function approveInQuorum<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  input: DecideInput<K>,
+  decidable: SQL | undefined,
+  set: (extra?: Record<string, unknown>) => Partial<typeof approvalRequests.$inferInsert>,
+): Promise<DecisionResult<RequestRow<K>> | null> {
+  const t = tableOf(kind);
+  const [locked] = await tx
+    .select({ required: t.requiredApprovals, count: t.approvalCount })
+    .from(t)
+    .where(decidable)
+    .for("update", { of: t });
+  if (!locked) return null;
+  const comment = (input.decision as { comment?: string | null }).comment ?? null;
+  const added = await tx
+    .insert(requestApprovals)
+    .values({
+      requestType: kind,
+      requestId: input.id,
+      reviewer: input.decidedBy,
+      approvedAt: sql`${nowUtc}`,
+      comment,
+    })
+    .onConflictDoNothing()
+    .returning({ reviewer: requestApprovals.reviewer });
+  if (added.length === 0) {
+    return { ok: false, reason: "already_approved", row: await readIn(tx, kind, input.id) };
+  }
+  const count = locked.count + 1;
+  await recordAudit(tx, {
+    event: "request.approval",
+    actor: input.decidedBy,
+    subjectType: kind,
+    subjectId: input.id,
+    details: { approvals: count, required_approvals: locked.required },
+  });
+  if (count >= locked.required) {
+    const [row] = (await tx
+      .update(t)
+      .set(set({ approvalCount: count }))
+      .where(eq(t.id, input.id))
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    await decided(tx, kind, row!, input);
+    return { ok: true, row: (await readIn(tx, kind, input.id))!, final: true };
+  }
+  await tx.update(t).set({ approvalCount: count }).where(eq(t.id, input.id));
+  return { ok: true, row: (await readIn(tx, kind, input.id))!, final: false };
+}
+
+async function readIn<K extends RequestKind>(tx: Tx, kind: K, id: string) {
+  const t = tableOf(kind);
+  const [row] = (await tx
+    .select(withApprovers(kind, t))
+    .from(t)
+    .where(eq(t.id, id))) as unknown as RequestRow<K>[];
+  return row ?? null;
+}
+
+/** Why a decision did not happen: the request as it is, and the reason. */
+async function whyNot<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  input: DecideInput<K>,
+): Promise<{ reason: DecisionFailure; row: RequestRow<K> | null }> {
+  const s = specOf(kind);
+  const current = await readIn(tx, kind, input.id);
+  if (!current) return { reason: "not_found", row: null };
+  const decidedAlready = (current as Record<string, unknown>)[s.decided] !== null;
+  const settled = decidedAlready ? null : (s.unsettled?.failure(current) ?? null);
+  const reason: DecisionFailure = decidedAlready
+    ? "already_decided"
+    : settled
+      ? settled
+      : input.keyId && current.submittedKeyId === input.keyId
+        ? "own_request"
+        : "expired";
+  return { reason, row: current };
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { getDb, rows, type Executor } from "../client";
 import { accounts, sessions, users, type Role, type UserRow } from "../schema";
+import { recordAudit } from "./audit";
 
 /*
  * People who sign in. Rows follow better-auth's shapes (a `users` row plus a
@@ -26,6 +27,8 @@ export interface NewAccount {
   name: string;
   role: Role;
   passwordHash: string;
+  /** who creates it (audit log): an admin's email, `cli`, or null for first-run setup */
+  createdBy?: string | null;
 }
 
 export type UserSummary = Pick<
@@ -45,6 +48,13 @@ const summary = {
 async function insertUser(tx: Executor, a: NewAccount): Promise<UserSummary> {
   const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, a.email));
   if (existing.length > 0) throw new EmailTaken(`A user with the email ${a.email} already exists`);
+  await recordAudit(tx, {
+    event: "user.created",
+    actor: a.createdBy ?? a.email,
+    subjectType: "user",
+    subjectId: a.email,
+    details: { role: a.role },
+  });
   const now = new Date();
   const [user] = await tx
     .insert(users)
@@ -130,7 +140,11 @@ export async function findUserByEmail(email: string): Promise<UserSummary | null
  * Change a user's role. Refuses to demote the last admin (nobody could manage users
  * any more). Returns null when the user does not exist.
  */
-export async function updateUserRole(id: string, role: Role): Promise<UserSummary | null> {
+export async function updateUserRole(
+  id: string,
+  role: Role,
+  actor: string | null = null,
+): Promise<UserSummary | null> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockUsers(tx);
@@ -146,6 +160,14 @@ export async function updateUserRole(id: string, role: Role): Promise<UserSummar
       .set({ role, updatedAt: new Date() })
       .where(eq(users.id, id))
       .returning(summary);
+    if (current.role !== role)
+      await recordAudit(tx, {
+        event: "user.role_changed",
+        actor,
+        subjectType: "user",
+        subjectId: current.email,
+        details: { from: current.role, to: role },
+      });
     return row ?? null;
   });
 }
@@ -173,6 +195,7 @@ export async function setUserDisabled(
   id: string,
   disabled: boolean,
   byId?: string,
+  actor: string | null = null,
 ): Promise<UserSummary | null> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -193,6 +216,13 @@ export async function setUserDisabled(
       .where(eq(users.id, id))
       .returning(summary);
     if (disabled) await tx.delete(sessions).where(eq(sessions.userId, id));
+    if (disabled !== (current.disabledAt !== null))
+      await recordAudit(tx, {
+        event: disabled ? "user.disabled" : "user.enabled",
+        actor,
+        subjectType: "user",
+        subjectId: current.email,
+      });
     return row ?? null;
   });
 }

@@ -9,6 +9,7 @@ import {
   type OutboxEventRow,
   type WebhookRow,
 } from "../schema";
+import { recordAudit } from "./audit";
 import { failPendingDeliveries } from "./outbox";
 import { nowUtc } from "./requests";
 
@@ -27,8 +28,23 @@ export interface NewWebhook {
 
 export async function createWebhook(input: NewWebhook): Promise<WebhookRow> {
   const db = await getDb();
-  const [row] = await db.insert(webhooks).values(input).returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(webhooks).values(input).returning();
+    await recordAudit(tx, {
+      event: "settings.webhook_added",
+      actor: input.createdBy,
+      subjectType: "webhook",
+      subjectId: row!.id,
+      details: {
+        url: row!.url,
+        events: row!.events,
+        format: row!.format,
+        agent_id: row!.agentId,
+        kind: row!.kind,
+      },
+    });
+    return row!;
+  });
 }
 
 /** Every webhook, oldest first. */
@@ -44,11 +60,18 @@ export async function getWebhook(id: string): Promise<WebhookRow | null> {
 }
 
 /** Remove a webhook and its deliveries' history. */
-export async function removeWebhook(id: string): Promise<boolean> {
+export async function removeWebhook(id: string, actor: string | null = null): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const removed = await tx.delete(webhooks).where(eq(webhooks.id, id)).returning();
     if (removed.length === 0) return false;
+    await recordAudit(tx, {
+      event: "settings.webhook_removed",
+      actor,
+      subjectType: "webhook",
+      subjectId: id,
+      details: { url: removed[0]!.url },
+    });
     await tx
       .delete(outboxDeliveries)
       .where(and(eq(outboxDeliveries.channel, WEBHOOK_CHANNEL), eq(outboxDeliveries.target, id)));
@@ -57,14 +80,23 @@ export async function removeWebhook(id: string): Promise<boolean> {
 }
 
 /** Enable a disabled webhook again (its failure run starts afresh). */
-export async function enableWebhook(id: string): Promise<boolean> {
+export async function enableWebhook(id: string, actor: string | null = null): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(webhooks)
-    .set({ disabledAt: null, disabledReason: null, failingSince: null })
-    .where(eq(webhooks.id, id))
-    .returning({ id: webhooks.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(webhooks)
+      .set({ disabledAt: null, disabledReason: null, failingSince: null })
+      .where(eq(webhooks.id, id))
+      .returning({ id: webhooks.id });
+    if (rows.length === 0) return false;
+    await recordAudit(tx, {
+      event: "settings.webhook_enabled",
+      actor,
+      subjectType: "webhook",
+      subjectId: id,
+    });
+    return true;
+  });
 }
 
 /** The webhooks that receive `event` (the outbox channel's targets): those there when it happened. */

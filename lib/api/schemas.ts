@@ -127,6 +127,20 @@ const expiresInS = z
 
 const requestId = z.uuid({ message: "id must be a UUID" }).transform((v) => v.toLowerCase());
 
+/** Most approvals a request can ask for (a quorum of reviewers). */
+export const MAX_REQUIRED_APPROVALS = 10;
+
+const requiredApprovals = z
+  .int({ message: "required_approvals must be an integer" })
+  .min(1, { message: "required_approvals must be at least 1" })
+  .max(MAX_REQUIRED_APPROVALS, {
+    message: `required_approvals must be at most ${MAX_REQUIRED_APPROVALS}`,
+  })
+  .optional()
+  .describe(
+    "Quorum: how many different reviewers must approve (default 1; any rejection rejects). A rule may raise it, never lower it.",
+  );
+
 export const CreateApprovalInput = z.strictObject({
   id: requestId.optional(),
   file_path: nonBlank("file_path").max(MAX_FILE_PATH),
@@ -142,6 +156,7 @@ export const CreateApprovalInput = z.strictObject({
     .describe(
       "A revision: the id of the earlier approval (same agent_id) this one replaces. A pending earlier one becomes superseded; each approval has at most one revision",
     ),
+  required_approvals: requiredApprovals,
 });
 export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
 
@@ -177,6 +192,7 @@ export const CreateToolCallInput = z.strictObject({
     .enum(ON_TIMEOUT, { message: "on_timeout must be deny or ask" })
     .optional()
     .describe("What the agent is told when nobody decides in time (default deny)"),
+  required_approvals: requiredApprovals,
 });
 export type CreateToolCallInput = z.output<typeof CreateToolCallInput>;
 
@@ -370,6 +386,19 @@ export const ToolCallListQuery = listQuery(TOOL_CALL_STATUSES);
 
 const time = z.iso.datetime({ offset: true });
 
+/** A quorum request's approvals so far (present when required_approvals > 1). */
+const approvalsOutput = z
+  .object({
+    required: z.int(),
+    received: z.int(),
+    reviewers: z
+      .array(z.object({ reviewer: z.string(), at: time }))
+      .optional()
+      .describe("who approved and when, oldest first (not in lists)"),
+  })
+  .optional()
+  .describe("Only for a request needing several approvals: how many it needs and has");
+
 /** A request of any kind as the API shows it: its own fields between these. */
 const requestOutput = <S extends readonly [string, ...string[]], Own extends z.ZodRawShape>(
   statuses: S,
@@ -415,6 +444,7 @@ export const Approval = requestOutput(APPROVAL_STATUSES, {
     .describe(
       "Set when status is superseded: the revision that replaced it while it was pending (wait on that one instead)",
     ),
+  approvals: approvalsOutput,
 });
 export type Approval = z.output<typeof Approval>;
 
@@ -478,6 +508,7 @@ export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
   comments,
   decided_by: z.string().nullable(),
   updated_input: z.record(z.string(), JsonValue).nullable(),
+  approvals: approvalsOutput,
 });
 export type ToolCall = z.output<typeof ToolCall>;
 

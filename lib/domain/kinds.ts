@@ -50,6 +50,12 @@ interface KindDef<Row, Status extends string> {
   status: { all: readonly Status[]; of(row: Row, now: Date): Status };
   /** who decided (by), when (at), what they wrote (text) */
   columns: { by: keyof Row; at: keyof Row; text: keyof Row };
+  /**
+   * quorum: decided by approve/reject, so a request may need several reviewers' approvals
+   * (required_approvals > 1; db/queries/request-store.ts decideRequest). A kind without it
+   * is decided by its first answer.
+   */
+  quorum: boolean;
   /** noun: in messages; label: breadcrumb and headings; verb: what a reviewer does; text: the label of what they write */
   words: { noun: string; label: string; verb: string; text: string };
 }
@@ -70,18 +76,21 @@ export const KINDS = defineKinds({
     paths: { segment: "approvals", decision: "decision" },
     status: { all: APPROVAL_STATUSES, of: approvalStatus },
     columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
+    quorum: true,
     words: { noun: "approval", label: "Approval", verb: "decide", text: "Comment" },
   },
   question: {
     paths: { segment: "questions", decision: "response" },
     status: { all: QUESTION_STATUSES, of: questionStatus },
     columns: { by: "respondedBy", at: "responseAt", text: "response" },
+    quorum: false,
     words: { noun: "question", label: "Question", verb: "answer", text: "Answer" },
   },
   tool_call: {
     paths: { segment: "tool-calls", decision: "decision" },
     status: { all: TOOL_CALL_STATUSES, of: toolCallStatus },
     columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
+    quorum: true,
     words: { noun: "tool call", label: "Tool call", verb: "decide", text: "Comment" },
   },
 });
@@ -92,7 +101,18 @@ export const REQUEST_KINDS = Object.keys(KINDS) as RequestKind[];
 export type KindStatus<K extends RequestKind> = (typeof KINDS)[K]["status"]["all"][number];
 
 /** A kind's row as the store reads it: with the submitting key's name (null: none). */
-export type RequestRow<K extends RequestKind> = KindRows[K] & { submittedKeyName: string | null };
+export type RequestRow<K extends RequestKind> = KindRows[K] & {
+  submittedKeyName: string | null;
+  /** a quorum's approvals so far, oldest first (read with one request; absent in lists) */
+  approvers?: Approver[] | null;
+};
+
+/** One reviewer's approval of a request that needs several. */
+export interface Approver {
+  reviewer: string;
+  /** ISO UTC */
+  at: string;
+}
 
 /** Status of any kind's row (for generic code that holds a kind as a value). */
 export function statusOf<K extends RequestKind>(kind: K, row: KindRows[K], now: Date): string {

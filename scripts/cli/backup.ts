@@ -41,7 +41,7 @@ export const backupGroup: CommandGroup = {
       await askServerForBackup(via.pid, kind);
       return;
     }
-    const r = await takeBackup({ database, kind });
+    const r = await takeBackup({ database, kind, actor: "cli" });
     console.log(
       `backup written: ${r.file} (${(r.bytes / 1024).toFixed(1)} KiB, ${r.durationMs} ms)` +
         (r.pruned.length

@@ -45,7 +45,7 @@ async function list() {
 
 async function revoke(args: ParsedArgs) {
   const name = requireFlag(args, "name");
-  if (!(await revokeApiKey(name))) throw new UsageError(`no active API key named "${name}"`);
+  if (!(await revokeApiKey(name, "cli"))) throw new UsageError(`no active API key named "${name}"`);
   console.log(`revoked API key "${name}"`);
 }
 

@@ -110,7 +110,7 @@ async function create(args: ParsedArgs) {
   const role = valid(roleSchema, requireFlag(args, "role", ROLES), "--role");
   const name = optionalFlag(args, "name");
   const password = await readPassword(args);
-  const user = await createUser({ email, password, role, name });
+  const user = await createUser({ email, password, role, name }, "cli");
   console.log(`created user ${user.email} (${user.role})`);
 }
 
@@ -135,7 +135,7 @@ async function setRole(args: ParsedArgs) {
   const role = valid(roleSchema, requireFlag(args, "role", ROLES), "--role");
   const user = await findUserByEmail(email);
   if (!user) throw new UsageError(`no user with the email ${email}`);
-  await updateUserRole(user.id, role);
+  await updateUserRole(user.id, role, "cli");
   console.log(`${email} is now ${role}`);
 }
 
@@ -159,7 +159,7 @@ async function setDisabled(args: ParsedArgs, disabled: boolean) {
   const user = await findUserByEmail(email);
   if (!user) throw new UsageError(`no user with the email ${email}`);
   try {
-    await setUserDisabled(user.id, disabled);
+    await setUserDisabled(user.id, disabled, undefined, "cli");
   } catch (err) {
     if (err instanceof CannotDisable) throw new UsageError(err.message);
     throw err;

@@ -83,7 +83,7 @@ const idArg = (args: ParsedArgs) => {
 
 async function remove(args: ParsedArgs) {
   const id = idArg(args);
-  if (!(await removeWebhook(id))) throw new UsageError(`no webhook ${id}`);
+  if (!(await removeWebhook(id, "cli"))) throw new UsageError(`no webhook ${id}`);
   console.log(`removed webhook ${id}`);
 }
 
@@ -150,7 +150,7 @@ async function escalationShow() {
 
 async function escalationClear(args: ParsedArgs) {
   const agent = optionalFlag(args, "agent") ?? null;
-  if (!(await clearEscalation(agent)))
+  if (!(await clearEscalation(agent, "cli")))
     throw new UsageError(`no escalation setting for ${agent ? `agent "${agent}"` : "all agents"}`);
   console.log(`escalation setting removed for ${agent ? `agent "${agent}"` : "all agents"}`);
 }

@@ -11,6 +11,22 @@ import type { Approval, Question, ToolCall } from "@/lib/api/schemas";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** A quorum's approvals (only when the request needs several). */
+function approvalsJson(row: {
+  requiredApprovals: number;
+  approvalCount: number;
+  approvers?: { reviewer: string; at: string }[] | null;
+}) {
+  if (row.requiredApprovals <= 1) return {};
+  return {
+    approvals: {
+      required: row.requiredApprovals,
+      received: row.approvalCount,
+      ...(row.approvers !== undefined ? { reviewers: row.approvers ?? [] } : {}),
+    },
+  };
+}
+
 /** `key:<name>`, as decided_by names a key (null: no key recorded). */
 export const submittedBy = (row: { submittedKeyName: string | null }) =>
   row.submittedKeyName === null ? null : `key:${row.submittedKeyName}`;
@@ -35,6 +51,7 @@ export function approvalJson(
     revision: row.revision ?? 1,
     supersedes: row.supersedes ?? null,
     superseded_by: row.supersededBy ?? null,
+    ...approvalsJson(row),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),
@@ -93,6 +110,7 @@ export function toolCallJson(
     comments: row.inlineComments ?? null,
     decided_by: row.decidedBy,
     updated_input: (row.updatedInput ?? null) as ToolCall["updated_input"],
+    ...approvalsJson(row),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),

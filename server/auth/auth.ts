@@ -5,6 +5,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { getDb, type Db } from "@/db/client";
+import { audit } from "@/db/queries/audit";
 import { claimSignInAttempt, clearSignInFailures } from "@/db/queries/login-failures";
 import { getOrCreateSecret } from "@/db/queries/secrets";
 import { isUserDisabled } from "@/db/queries/users";
@@ -53,6 +54,13 @@ const throttleHooks = {
     const claim = await claimSignInAttempt(key.email, key.address);
     if (claim.allowed) return;
     log().warn({ email: key.email, address: key.address }, "sign-in throttled");
+    await audit({
+      event: "sign_in.failed",
+      actor: key.email,
+      subjectType: "user",
+      subjectId: key.email,
+      details: { address: key.address, throttled: true },
+    });
     const s = claim.retryAfterSeconds;
     throw new APIError(
       "TOO_MANY_REQUESTS",
@@ -66,8 +74,16 @@ const throttleHooks = {
   after: createAuthMiddleware(async (ctx) => {
     const key = signInKey(ctx);
     if (!key) return;
-    if (ctx.context.returned instanceof Error) log().info({ email: key.email }, "failed sign-in");
-    else await clearSignInFailures(key.email, key.address);
+    if (ctx.context.returned instanceof Error) {
+      log().info({ email: key.email }, "failed sign-in");
+      await audit({
+        event: "sign_in.failed",
+        actor: key.email,
+        subjectType: "user",
+        subjectId: key.email,
+        details: { address: key.address },
+      });
+    } else await clearSignInFailures(key.email, key.address);
   }),
 };
 

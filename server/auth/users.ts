@@ -54,10 +54,16 @@ async function prepare(input: Omit<NewUserInput, "role">) {
   };
 }
 
-/** Create a user with a role. Throws ZodError on bad input, EmailTaken on a duplicate. */
-export async function createUser(input: NewUserInput): Promise<UserSummary> {
+/**
+ * Create a user with a role (`createdBy`: who, for the audit log). Throws ZodError on bad
+ * input, EmailTaken on a duplicate.
+ */
+export async function createUser(
+  input: NewUserInput,
+  createdBy: string | null = null,
+): Promise<UserSummary> {
   const role: Role = roleSchema.parse(input.role);
-  return insertAccount({ ...(await prepare(input)), role });
+  return insertAccount({ ...(await prepare(input)), role, createdBy });
 }
 
 /** The first admin, only while nobody exists (race-safe). */

@@ -2,7 +2,7 @@ import "server-only";
 import { nextPendingHref } from "@/db/queries/next-pending";
 import type { DecisionFormState } from "@/components/review/form-state";
 import type { Principal } from "@/lib/auth/principal";
-import { decisionOf, statusOf, type RequestKind } from "@/lib/domain/kinds";
+import { decisionOf, pagePath, statusOf, type RequestKind } from "@/lib/domain/kinds";
 import { formFields, formStateOfError } from "@/server/forms";
 import { decide, DecisionConflict } from "./service";
 
@@ -79,7 +79,10 @@ export async function decideFromForm(
   if (refused) return { ok: false, state: { message: refused } };
   try {
     const row = await decide(kind, principal, f.id, spec.body(f, lists));
-    const done = statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered";
+    const status = statusOf(kind, row, new Date());
+    // a quorum approval that was not the last: back to the request, which lists its approvers
+    if (status === "pending") return { ok: true, href: `${pagePath(kind, row.id)}?approved=1` };
+    const done = status as "approved" | "rejected" | "answered";
     return { ok: true, href: await nextPendingHref(done) };
   } catch (err) {
     if (err instanceof DecisionConflict) return { ok: false, state: { conflict: conflictOf(err) } };

@@ -188,11 +188,15 @@ function checkAgent(principal: Principal, agentId: string) {
   }
 }
 
-/** Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id. */
+/**
+ * Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id.
+ * `requiredApprovals` (a rule's require_approvals) raises the quorum the body asks for.
+ */
 export async function submit<K extends RequestKind>(
   kind: K,
   principal: Principal,
   body: unknown,
+  opts: { requiredApprovals?: number } = {},
 ): Promise<{ created: boolean; row: RequestRow<K> }> {
   const schema = REQUEST_SCHEMAS[kind].create as unknown as z.ZodType<CreateInputs[K]>;
   if (!can(principal, "submit"))
@@ -207,6 +211,10 @@ export async function submit<K extends RequestKind>(
     timestamp: input.timestamp ? new Date(input.timestamp) : null,
     expiresInS: input.expires_in_s ?? null,
     submittedKeyId: principal.kind === "key" ? principal.id : null,
+    requiredApprovals: Math.max(
+      (input as { required_approvals?: number }).required_approvals ?? 1,
+      opts.requiredApprovals ?? 1,
+    ),
   }).catch((err: unknown) => {
     throw isRevisionRefused(err) ? revisionError(err, input.agent_id) : err;
   });
@@ -336,10 +344,19 @@ export async function decide<K extends RequestKind>(
     keyId: principal.kind === "key" ? principal.id : null,
   });
   if (result.ok) {
-    countDecision(kind, statusOf(kind, result.row, new Date()), "human");
+    if (result.final) countDecision(kind, statusOf(kind, result.row, new Date()), "human");
     return result.row;
   }
   if (result.reason === "not_found" || !result.row) throw notFound(KINDS[kind].words.label);
+  if (result.reason === "already_approved") {
+    const left = result.row.requiredApprovals - result.row.approvalCount;
+    throw new ApiError(
+      "conflict",
+      `You already approved this ${noun(kind)}; it needs ${left} more ${left === 1 ? "approval" : "approvals"} from other reviewers.`,
+      undefined,
+      requestJson(kind, result.row as unknown as ListedRow<K>, { withDiff: false }),
+    );
+  }
   if (result.reason === "own_request") {
     throw new ApiError(
       "forbidden",

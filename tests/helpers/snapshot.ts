@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { expect } from "vitest";
 import { rows, type Db } from "@/db/client";
 
 /**
@@ -20,4 +21,26 @@ export async function snapshotAll(db: Db): Promise<Record<string, string[]>> {
     out[`${s}.${t}`] = r.map((x) => x.j).sort();
   }
   return out;
+}
+
+/**
+ * A restored database equals the backed-up one but for the audit log: the backup's own
+ * entry (backup.taken) is written after the dump, and the restore adds backup.restored;
+ * earlier backups' entries are in the dump like any row.
+ */
+export function expectRestored(
+  restored: Record<string, string[]>,
+  source: Record<string, string[]>,
+) {
+  const AUDIT = "public.audit_log";
+  const { [AUDIT]: restoredAudit = [], ...restoredRest } = restored;
+  const { [AUDIT]: sourceAudit = [], ...sourceRest } = source;
+  expect(restoredRest).toEqual(sourceRest);
+  const kept = restoredAudit.filter((r) => !r.includes("backup.restored"));
+  // every entry of the backup is the source's; the source has only the backup's own beside
+  expect(kept.filter((r) => !sourceAudit.includes(r))).toEqual([]);
+  expect(
+    sourceAudit.filter((r) => !kept.includes(r)).every((r) => r.includes('"backup.taken"')),
+  ).toBe(true);
+  expect(restoredAudit.filter((r) => r.includes("backup.restored"))).toHaveLength(1);
 }

@@ -305,3 +305,72 @@ describe(`a key never decides what it submitted (${testDbKind})`, () => {
     expect((await dashboardDecide(a, "approve", "")).ok).toBe(true);
   });
 });
+
+describe(`quorum at both doors (${testDbKind})`, () => {
+  test("API then dashboard: pending with 1 of 2 after the first, 409 for the same key again, decided by a person", async () => {
+    const submitted = await submitApproval({ required_approvals: 2 });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.approvals).toEqual({ required: 2, received: 0 });
+    const id = submitted.body.id as string;
+
+    const first = await call(decision.POST, "rev1", { approved: true }, id);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      status: "pending",
+      approved: null,
+      approvals: { required: 2, received: 1, reviewers: [{ reviewer: "key:rev1" }] },
+    });
+    const again = await call(decision.POST, "rev1", { approved: true }, id);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      "You already approved this approval; it needs 1 more approval from other reviewers.",
+    );
+    expect(again.body.error.current).toMatchObject({ status: "pending" });
+
+    // the long poll's answer (no wait) says the approvals so far
+    const polled = await oneApproval.GET(
+      new Request(`http://nexus.test/api/v1/approvals/${id}?wait=0`, {
+        headers: { Authorization: `Bearer ${keys.agent!.key}` },
+      }),
+      { params: Promise.resolve({ id }) },
+    );
+    expect(await polled.json()).toMatchObject({
+      status: "pending",
+      approvals: { received: 1, reviewers: [{ reviewer: "key:rev1" }] },
+    });
+
+    const done = await dashboardDecide(id, "approve", "");
+    expect(done.ok).toBe(true);
+    const [row] = await database.db
+      .select()
+      .from(approvalRequests)
+      .where(eq(approvalRequests.id, id));
+    expect(row).toMatchObject({ approved: true, decidedBy: "ana@example.com", approvalCount: 2 });
+    const metrics = await database.db
+      .select()
+      .from(hitlMetrics)
+      .where(eq(hitlMetrics.requestId, id));
+    expect(metrics).toHaveLength(1);
+  });
+
+  test("dashboard: a first approval goes back to the request with ?approved=1", async () => {
+    const id = (await submitApproval({ required_approvals: 3 })).body.id as string;
+    expect(await dashboardDecide(id, "approve", "")).toEqual({
+      ok: true,
+      href: `/approvals/${id}?approved=1`,
+    });
+    const twice = await dashboardDecide(id, "approve", "");
+    expect(twice).toMatchObject({
+      ok: false,
+      state: { message: expect.stringContaining("You already approved this approval") },
+    });
+  });
+
+  test("required_approvals out of range: 400 naming it", async () => {
+    for (const n of [0, 11, 1.5]) {
+      const res = await submitApproval({ required_approvals: n });
+      expect(res.status).toBe(400);
+      expect(paths(res.body)).toEqual(["required_approvals"]);
+    }
+  });
+});

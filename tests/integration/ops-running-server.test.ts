@@ -160,4 +160,34 @@ describe.skipIf(testDbKind !== "embedded")("a running server on the embedded dat
     console.log(`app request during a 3 s psql query: ${res.status} in ${ms} ms`);
     expect(res.status).toBeLessThan(600);
   });
+
+  it("audit verify through the socket; one row changed with psql makes it fail naming that row", async () => {
+    const nexus = (...args: string[]) => runScript("scripts/cli.ts", args, env, 120_000);
+    const ok = await nexus("audit", "verify");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/audit log verified: \d+ entries checked, chain intact/);
+    const key = await psql(psqlPort, [
+      "-tA",
+      "-c",
+      "SELECT min(entry_id) FROM audit_chain WHERE seq > 1",
+    ]);
+    const id = key.stdout.trim();
+    expect(id).toMatch(/^\d+$/);
+    // the app's own role is refused by the trigger …
+    const refused = await psql(psqlPort, [
+      "-c",
+      `UPDATE audit_log SET actor = 'x' WHERE id = ${id}`,
+    ]);
+    expect(refused.stderr).toContain("audit_log is append-only: UPDATE refused");
+    // … a superuser turning triggers off for one transaction is not, and verify sees it
+    // (SET LOCAL: PGlite's sessions share one backend, a plain SET would outlive psql)
+    const tamper = await psql(psqlPort, [
+      "-c",
+      `BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_log SET actor = 'mallory' WHERE id = ${id}; COMMIT;`,
+    ]);
+    expect(tamper.code, tamper.stderr).toBe(0);
+    const bad = await nexus("audit", "verify");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`audit log BROKEN at entry ${id} (chain position 2)`);
+  });
 });

@@ -75,7 +75,7 @@ const emailForm = formAction<FormState>(
   async (form, principal) => {
     if (principal.kind !== "user") return { message: "Only a signed-in person has an email." };
     const input = parseForm(emailSchema, formFields(form, EMAIL_FIELDS));
-    await setEmailPreference(principal.id, input);
+    await setEmailPreference(principal.id, input, principal.email);
     // the values go back to the form: React resets it to them after the submission
     return {
       ok: true,

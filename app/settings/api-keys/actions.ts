@@ -55,7 +55,8 @@ export async function createApiKeyAction(
 
 const revokeKeyForm = formAction<FormState>("admin", async (form, principal) => {
   const { name } = formFields(form, ["name"]);
-  if (!(await revokeApiKey(name))) return { message: `No active key named "${name}".` };
+  if (!(await revokeApiKey(name, actorName(principal))))
+    return { message: `No active key named "${name}".` };
   log().info({ name, by: actorName(principal) }, "API key revoked");
   revalidatePath("/settings/api-keys");
   return { ok: true, message: `Key "${name}" revoked.` };

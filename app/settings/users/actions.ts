@@ -22,7 +22,7 @@ const createUserForm = formAction<FormState>(
   async (form, principal) => {
     const input = parseForm(newUserSchema, formFields(form, NEW_USER));
     try {
-      const user = await createUser(input);
+      const user = await createUser(input, actorName(principal));
       log().info({ email: user.email, role: user.role, by: actorName(principal) }, "user created");
       revalidatePath("/settings/users");
       return { ok: true, message: `${user.email} can now sign in as ${user.role}.` };
@@ -48,7 +48,7 @@ const changeRoleForm = formAction<FormState>(
     // no field errors here: one select per row, the message says what went wrong
     const input = parseForm(roleChange, formFields(form, ["id", "role"]));
     try {
-      const user = await updateUserRole(input.id, input.role);
+      const user = await updateUserRole(input.id, input.role, actorName(principal));
       if (!user) return { message: "That user no longer exists." };
       log().info({ email: user.email, role: user.role, by: actorName(principal) }, "role changed");
       revalidatePath("/settings/users");
@@ -74,7 +74,7 @@ const disableForm = formAction<FormState>(
     const input = parseForm(disableChange, formFields(form, ["id", "disabled"]));
     const disabled = input.disabled === "true";
     try {
-      const user = await setUserDisabled(input.id, disabled, principal.id);
+      const user = await setUserDisabled(input.id, disabled, principal.id, actorName(principal));
       if (!user) return { message: "That user no longer exists." };
       log().info(
         { email: user.email, by: actorName(principal) },

@@ -47,7 +47,8 @@ const idOf = (form: FormData) => {
 
 const removeForm = formAction<FormState>("admin", async (form, principal) => {
   const id = idOf(form);
-  if (!id || !(await removeWebhook(id))) return { message: "No such webhook." };
+  if (!id || !(await removeWebhook(id, actorName(principal))))
+    return { message: "No such webhook." };
   log().info({ webhook: id, by: actorName(principal) }, "webhook removed");
   revalidatePath(PAGE);
   return { ok: true, message: "Webhook removed." };
@@ -71,7 +72,8 @@ export async function testWebhookAction(previous: FormState, form: FormData) {
 
 const enableForm = formAction<FormState>("admin", async (form, principal) => {
   const id = idOf(form);
-  if (!id || !(await enableWebhook(id))) return { message: "No such webhook." };
+  if (!id || !(await enableWebhook(id, actorName(principal))))
+    return { message: "No such webhook." };
   log().info({ webhook: id, by: actorName(principal) }, "webhook enabled");
   revalidatePath(PAGE);
   return { ok: true, message: "Enabled: new events are delivered again." };
@@ -115,9 +117,9 @@ export async function saveEscalationAction(previous: FormState, form: FormData) 
   return escalationForm(previous, form);
 }
 
-const clearEscalationForm = formAction<FormState>("admin", async (form) => {
+const clearEscalationForm = formAction<FormState>("admin", async (form, principal) => {
   const { agent_id } = formFields(form, ["agent_id"]);
-  await clearEscalation(agent_id || null);
+  await clearEscalation(agent_id || null, actorName(principal));
   revalidatePath(PAGE);
   return { ok: true, message: "Setting removed." };
 });
