@@ -97,6 +97,8 @@ describe(`GET /history/export (${testDbKind})`, () => {
       "multi_select",
       "allow_text",
       "selected",
+      "required_approvals",
+      "approval_count",
       "submitted_by",
     ]);
     expect(row!.context).toEqual({ deep: [1, { x: null }] });
@@ -104,7 +106,7 @@ describe(`GET /history/export (${testDbKind})`, () => {
 
   test("nothing matching gives a header-only CSV and an empty JSON array", async () => {
     expect(await (await get("type=approval&format=csv&agent=nobody")).text()).toBe(
-      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,inline_comments,supersedes,revision,superseded_by,submitted_by\n",
+      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,inline_comments,supersedes,revision,superseded_by,submitted_by\n",
     );
     expect(await (await get("type=question&format=json&agent=nobody")).text()).toBe("[]");
   });
