@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { NexusClient } from "@/lib/client";
 import { DIFF, request } from "../helpers/api";
 import { freePort, startCli } from "../helpers/nexus-agent";
 import {
@@ -107,10 +108,19 @@ describe("request_approval with inline comments and revisions", () => {
       key: db.keys.reviewer,
     });
     expect(chain.body.items.map((i: { id: string }) => i.id)).toEqual([id, next]);
-    await request(server, "POST", `/api/v1/approvals/${next}/decision`, {
-      key: db.keys.reviewer,
-      json: { approved: true },
+    // the TypeScript client: the chain, and a decision with an inline comment
+    const nexus = new NexusClient({ baseUrl: server.url, apiKey: db.keys.reviewer! });
+    expect((await nexus.listRevisions(id)).map((a) => [a.id, a.revision])).toEqual([
+      [id, 1],
+      [next, 2],
+    ]);
+    const approved = await nexus.decideApproval(next, {
+      approved: true,
+      comments: [{ file_path: "src/app.ts", side: "new", line: 2, body: "better" }],
     });
+    expect(approved.comments).toEqual([
+      { file_path: "src/app.ts", side: "new", line: 2, body: "better" },
+    ]);
     expect(((await second) as CallToolResult).structuredContent).toMatchObject({
       status: "approved",
       revision: 2,
