@@ -24,10 +24,15 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function InboxPage({ searchParams }: Props) {
   await connection();
-  await requirePagePrincipal("read");
+  const principal = await requirePagePrincipal("read");
   const filter = parseInboxParams(await searchParams);
   const [{ items, counts, now }, agents] = await Promise.all([
-    inboxSnapshot({ type: filter.type, agentId: filter.agent, order: filter.sort }),
+    inboxSnapshot({
+      type: filter.type,
+      agentId: filter.agent,
+      order: filter.sort,
+      viewer: principal.kind === "user" ? principal.email : null,
+    }),
     listKnownAgents(),
   ]);
   const rows: InboxRow[] = items.map((i) => ({
@@ -39,6 +44,7 @@ export default async function InboxPage({ searchParams }: Props) {
     timestampMs: i.timestamp.getTime(),
     expiresAtMs: i.expiresAt?.getTime() ?? null,
     escalated: i.escalated,
+    routedToYou: i.routedToViewer,
     approvals: i.approvals,
   }));
   const filtered = filter.type || filter.agent;

@@ -4,16 +4,20 @@
  * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
  */
 import { benchAudit } from "./audit";
+import { benchAgentPath } from "./agent-path";
 import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
 import { machine } from "./lib/report";
+import { benchRules } from "./rules";
 import { benchSubmit } from "./submit";
 import { benchWebhooks } from "./webhooks";
 
 const all: [string, () => Promise<{ rss: number }>][] = [
   ["submit", benchSubmit],
+  ["rules", benchRules],
+  ["agent-path", benchAgentPath],
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],

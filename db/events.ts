@@ -132,7 +132,7 @@ export async function notifyEvent(tx: Pick<Executor, "execute">, event: NexusEve
 }
 
 /** What a process may hold in memory and must forget when another changes it. */
-export type CacheTopic = "api_keys";
+export type CacheTopic = "api_keys" | "rules";
 
 /**
  * Tell every process (this one included) to forget what it cached of `topic`; inside

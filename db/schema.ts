@@ -46,6 +46,14 @@ export const approvalRequests = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** approvals recorded so far (request_approvals); the decision is set at the last one */
     approvalCount: integer("approval_count").notNull().default(0),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
     /** the reviewer's inline comments on lines of the diff (null: none) */
     inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
     /** the earlier approval this one is a revision of (null: a first version) */
@@ -97,6 +105,14 @@ export const questionRequests = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** approvals recorded so far (request_approvals); the decision is set at the last one */
     approvalCount: integer("approval_count").notNull().default(0),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
   },
   (t) => [
     index("idx_question_requests_agent_id").on(t.agentId),
@@ -153,6 +169,18 @@ export const toolCallRequests = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** approvals recorded so far (request_approvals); the decision is set at the last one */
     approvalCount: integer("approval_count").notNull().default(0),
+    /** Claude Code's permission_suggestions (PermissionRequest): what "allow for this session" grants */
+    permissionSuggestions: jsonb("permission_suggestions").$type<Record<string, unknown>[]>(),
+    /** the reviewer approved with "allow for this session": answered with updatedPermissions */
+    allowSession: boolean("allow_session"),
+    /** the rule that applied when it was created (lib/rules; null: none) */
+    ruleName: text("rule_name"),
+    /** reviewers a rule routed it to (their inbox marks it "routed to you") */
+    routedTo: jsonb("routed_to").$type<string[]>(),
+    /** what a rule makes of it when it expires undecided: approve (null/deny: expired) */
+    onExpiry: text("on_expiry"),
+    /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
+    escalateAfterS: integer("escalate_after_s"),
     /** the reviewer's inline comments on lines of the diff (null: none) */
     inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
   },
@@ -176,6 +204,8 @@ export const hitlMetrics = pgTable(
     responseTimeMs: integer("response_time_ms"),
     userId: text("user_id"),
     createdAt: timestamp("created_at").defaultNow(),
+    // addition: decided by a rule (user_id "rule:<name>"), not by a person
+    automatic: boolean("automatic").notNull().default(false),
   },
   (t) => [
     unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),
@@ -423,6 +453,21 @@ export const emailPreferences = pgTable("email_preferences", {
 });
 export type EmailPreferenceRow = typeof emailPreferences.$inferSelect;
 
+/**
+ * Rules (lib/rules/rule.ts): evaluated in `position` order on every submission, from an
+ * in-memory copy per process that a `rules.changed` NOTIFY refreshes (server/rules).
+ * `rule` is the one JSON form, as `rule export` prints it.
+ */
+export const rules = pgTable("rules", {
+  name: text("name").primaryKey(),
+  position: integer("position").notNull(),
+  rule: jsonb("rule").notNull(),
+  createdBy: text("created_by"),
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  updatedBy: text("updated_by"),
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+export type RuleRow = typeof rules.$inferSelect;
 /* ---- Quorum and the audit log --------------------------------------------------------- */
 
 /**

@@ -6,6 +6,7 @@ import { usersGroup } from "./cli/users";
 import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
+import { rulesGroup } from "./cli/rules";
 import { auditGroup } from "./cli/audit";
 
 /*
@@ -21,6 +22,7 @@ const groups: CommandGroup[] = [
   exportGroup,
   webhooksGroup,
   escalationGroup,
+  rulesGroup,
   auditGroup,
 ];
 

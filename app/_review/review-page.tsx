@@ -13,7 +13,9 @@ import { QuorumStatus } from "@/components/review/quorum-status";
 import { RequestMeta } from "@/components/review/request-meta";
 import { StatusBadge } from "@/components/review/status-badge";
 import { IdParam } from "@/lib/api/schemas";
-import { can } from "@/lib/auth/principal";
+import { can, type Principal } from "@/lib/auth/principal";
+import { describeSuggestions } from "@/lib/domain/tool-calls";
+import { proposeRule } from "@/lib/rules/propose";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { requirePagePrincipal } from "@/server/auth/session";
 import { decideAction } from "@/server/requests/actions";
@@ -80,6 +82,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                 expiresAt={row.expiresAt}
                 now={now}
               />
+              <RuleNote ruleName={row.ruleName} routedTo={row.routedTo} />
               {view.aside?.(row)}
             </div>
             <div
@@ -100,6 +103,8 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                     id={row.id}
                     action={decideAction.bind(null, kind)}
                     choice={view.choice?.(row) ?? null}
+                    alwaysAllow={alwaysAllowProposal(kind, row, principal)}
+                    sessionAllow={sessionSuggestions(row)}
                   />
                 ) : (
                   <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -131,6 +136,41 @@ export function reviewPage<K extends RequestKind>(kind: K) {
   }
 
   return { generateMetadata, ReviewPage };
+}
+
+/** "Always allow" is offered to admins (who manage rules) on kinds that are approved. */
+function alwaysAllowProposal<K extends RequestKind>(
+  kind: K,
+  row: RequestRow<K>,
+  principal: Principal,
+): string | null {
+  if (!can(principal, "admin")) return null;
+  const rule = proposeRule(kind, row, row.id.slice(0, 6));
+  return rule ? JSON.stringify(rule, null, 2) : null;
+}
+
+/** Claude Code's permission_suggestions of a tool call, in words (null: none). */
+function sessionSuggestions(row: object): string | null {
+  const s = (row as { permissionSuggestions?: Record<string, unknown>[] | null })
+    .permissionSuggestions;
+  return s?.length ? describeSuggestions(s) : null;
+}
+
+/** Which rule matched the request, and who it was routed to. */
+function RuleNote({ ruleName, routedTo }: { ruleName: string | null; routedTo: string[] | null }) {
+  if (!ruleName) return null;
+  return (
+    <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="rule-note">
+      Matched rule{" "}
+      <Link
+        href={`/history?rule=${encodeURIComponent(ruleName)}`}
+        className="font-mono text-zinc-900 underline dark:text-zinc-100"
+      >
+        {ruleName}
+      </Link>
+      {routedTo?.length ? ` · routed to ${routedTo.join(", ")}` : ""}
+    </p>
+  );
 }
 
 /** The not-found page of a kind's review route. */

@@ -28,6 +28,7 @@ export function SettingsNav({ principal }: { principal: Principal }) {
               <NavLink href="/settings/webhooks">Webhooks</NavLink>
             </li>
             <li>
+              <NavLink href="/settings/rules">Rules</NavLink>
               <NavLink href="/settings/audit">Audit</NavLink>
             </li>
           </>

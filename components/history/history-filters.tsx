@@ -12,7 +12,7 @@ export function HistoryFilters({ filter, agents }: { filter: HistoryFilter; agen
     <Form
       action="/history"
       aria-label="Filter history"
-      className="mb-4 grid grid-cols-2 gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-3 lg:grid-cols-7 dark:border-zinc-800 dark:bg-zinc-900"
+      className="mb-4 grid grid-cols-2 gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-3 lg:grid-cols-8 dark:border-zinc-800 dark:bg-zinc-900"
     >
       <div className="col-span-2 flex flex-col gap-1 sm:col-span-3 lg:col-span-2">
         <label htmlFor="history-q" className={label}>
@@ -74,6 +74,18 @@ export function HistoryFilters({ filter, agents }: { filter: HistoryFilter; agen
         </select>
       </div>
       <div className="flex flex-col gap-1">
+        <label htmlFor="history-rule" className={label}>
+          Rule
+        </label>
+        <input
+          id="history-rule"
+          name="rule"
+          defaultValue={filter.rule ?? ""}
+          placeholder="any"
+          className={field}
+        />
+      </div>
+      <div className="flex flex-col gap-1">
         <label htmlFor="history-from" className={label}>
           From (UTC)
         </label>
@@ -97,7 +109,7 @@ export function HistoryFilters({ filter, agents }: { filter: HistoryFilter; agen
           className={field}
         />
       </div>
-      <div className="col-span-2 flex items-center gap-3 sm:col-span-3 lg:col-span-7">
+      <div className="col-span-2 flex items-center gap-3 sm:col-span-3 lg:col-span-8">
         <button
           type="submit"
           className="rounded bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300"

@@ -134,6 +134,14 @@ export function InboxList({
                   Escalated
                 </span>
               ) : null}
+              {row.routedToYou ? (
+                <span
+                  className="mt-1 block w-fit rounded bg-blue-100 px-1.5 py-0.5 text-[0.7rem] text-blue-900 normal-case dark:bg-blue-950 dark:text-blue-200"
+                  title="A rule routed this request to you: it is listed first"
+                >
+                  Routed to you
+                </span>
+              ) : null}
               {row.approvals ? (
                 <span className="mt-1 block w-fit rounded bg-violet-100 px-1.5 py-0.5 text-[0.7rem] text-violet-900 normal-case dark:bg-violet-950 dark:text-violet-200">
                   {approvalsLabel(row.approvals)}

@@ -11,6 +11,8 @@ export interface InboxRow {
   expiresAtMs: number | null;
   /** pending past its escalation threshold */
   escalated?: boolean;
+  /** a rule routed it to the viewer (listed first) */
+  routedToYou?: boolean;
   /** a quorum: approvals needed and received (absent: one approval decides) */
   approvals?: { required: number; received: number } | null;
 }

@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_TEXT } from "@/lib/api/limits";
 import type { RequestKind } from "@/lib/domain/kinds";
 import { useInlineComments } from "./comment-drafts";
+import { AlwaysAllow } from "./always-allow";
 import { ConflictNotice } from "./conflict-notice";
 import { ChoiceOptions } from "./choice-options";
 import { initialDecisionState, type Choice, type DecisionFormState } from "./form-state";
@@ -122,12 +123,18 @@ export function DecisionForm({
   id,
   action,
   choice = null,
+  alwaysAllow = null,
+  sessionAllow = null,
 }: {
   kind: RequestKind;
   id: string;
   action: Action;
   /** a multiple-choice question's options (shown as buttons above the text field) */
   choice?: Choice | null;
+  /** the proposed "always allow" rule's JSON (null: not offered) */
+  alwaysAllow?: string | null;
+  /** Claude Code's suggestions in words: offers "allow for this session" (null: none) */
+  sessionAllow?: string | null;
 }) {
   const spec = FORMS[kind];
   const { drafts } = useInlineComments();
@@ -273,6 +280,18 @@ export function DecisionForm({
               </p>
             ) : null}
           </>
+        ) : null}
+        {sessionAllow ? (
+          <label className="mt-3 flex min-h-11 cursor-pointer items-start gap-2 text-sm">
+            <input type="checkbox" name="allow_session" className="mt-1 size-4" />
+            <span>
+              Allow for this session: Claude Code stops asking for this ({sessionAllow}) until the
+              session ends
+            </span>
+          </label>
+        ) : null}
+        {alwaysAllow ? (
+          <AlwaysAllow proposal={alwaysAllow} error={state.errors?.always_allow_rule} />
         ) : null}
         {state.message ? (
           <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">

@@ -19,6 +19,7 @@ export function RowAction({
   confirm,
   ariaLabel,
   danger,
+  className = "",
 }: {
   action: (previous: FormState, form: FormData) => Promise<FormState>;
   id: string;
@@ -28,6 +29,8 @@ export function RowAction({
   confirm?: string;
   ariaLabel?: string;
   danger?: boolean;
+  /** more classes for the button (e.g. min-w-11 for a one-character label) */
+  className?: string;
 }) {
   const [state, run, pending] = useActionState<FormState, FormData>(action, {});
   return (
@@ -43,7 +46,7 @@ export function RowAction({
         type="submit"
         disabled={pending}
         aria-label={ariaLabel}
-        className={`${secondaryButtonClass} min-h-11 ${danger ? "text-red-700 dark:text-red-400" : ""}`}
+        className={`${secondaryButtonClass} min-h-11 ${className} ${danger ? "text-red-700 dark:text-red-400" : ""}`}
       >
         {pending ? busy : label}
       </button>

@@ -165,6 +165,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
 function whereFor(type: HistoryType, part: Part, f: HistoryFilter, cursor?: Cursor): SQL {
   const parts: SQL[] = [part.where];
   if (f.agent) parts.push(sql`t.agent_id = ${f.agent}`);
+  if (f.rule) parts.push(sql`t.rule_name = ${f.rule}`);
   if (f.from) parts.push(sql`${part.sortAt} >= ${f.from}::date`);
   if (f.to) parts.push(sql`${part.sortAt} < (${f.to}::date + 1)`);
   if (f.q) parts.push(SPECS[type].search(likeContains(f.q)));

@@ -21,6 +21,8 @@ export interface PendingItem {
   waitingMs: number;
   /** it passed its escalation threshold (a request.escalated event exists) */
   escalated: boolean;
+  /** a rule routed it to the viewer (PendingFilter.viewer): listed first, marked */
+  routedToViewer: boolean;
   /** a quorum: approvals needed and received (null: one approval decides) */
   approvals: { required: number; received: number } | null;
 }
@@ -34,6 +36,8 @@ export interface PendingFilter {
   /** oldest first (default), newest first, or by agent then oldest first */
   order?: InboxOrder;
   limit?: number;
+  /** the viewer's email: requests a rule routed to them (route_to) come first */
+  viewer?: string | null;
 }
 
 /** Pending (undecided, unexpired) requests of every kind together. */
@@ -44,7 +48,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   const parts = [];
   const want = (type: RequestType) => !filter.type || filter.type === type;
   if (want("approval")) {
-    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at, required_approvals, approval_count
+    parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM approval_requests
       WHERE approved IS NULL AND superseded_by IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -53,7 +57,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     // a multiple-choice question's second line: its options
     parts.push(sql`SELECT 'question' AS type, id, agent_id, question AS title,
         (SELECT string_agg(o.label, ' · ' ORDER BY o.n) FROM jsonb_array_elements_text(options) WITH ORDINALITY AS o(label, n)) AS description,
-        timestamp, expires_at, required_approvals, approval_count
+        timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM question_requests
       WHERE response IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
@@ -61,11 +65,13 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   if (want("tool_call")) {
     parts.push(sql`SELECT 'tool_call' AS type, id, agent_id, title,
         CASE WHEN description IS NULL THEN tool_name ELSE tool_name || ': ' || description END AS description,
-        timestamp, expires_at, required_approvals, approval_count
+        timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM tool_call_requests
       WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
   }
+  const viewer = filter.viewer ?? null;
+  const routed = sql`COALESCE(${viewer}::text IS NOT NULL AND routed_to @> jsonb_build_array(${viewer}::text), FALSE)`;
   const order =
     filter.order === "newest"
       ? sql`timestamp DESC, type, id`
@@ -73,7 +79,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
         ? sql`agent_id, timestamp ASC, type, id`
         : sql`timestamp ASC, type, id`;
   const escalated = sql`EXISTS (SELECT 1 FROM outbox_events e WHERE e.request_type = p.type AND e.request_id = p.id AND e.type = 'request.escalated') AS escalated`;
-  const query = sql`SELECT *, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms, ${escalated} FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY ${order} LIMIT ${limit}`;
+  const query = sql`SELECT *, ${routed} AS routed_to_viewer, (extract(epoch FROM ((now() AT TIME ZONE 'UTC') - timestamp)) * 1000)::float8 AS waiting_ms, ${escalated} FROM (${sql.join(parts, sql` UNION ALL `)}) p ORDER BY routed_to_viewer DESC, ${order} LIMIT ${limit}`;
   const result = await rows<{
     type: RequestType;
     id: string;
@@ -84,6 +90,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     expires_at: string | Date | null;
     waiting_ms: number;
     escalated: boolean;
+    routed_to_viewer: boolean;
     required_approvals: number;
     approval_count: number;
   }>(db, query);
@@ -97,6 +104,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
     expiresAt: r.expires_at === null ? null : toUtcDate(r.expires_at),
     waitingMs: Number(r.waiting_ms),
     escalated: r.escalated === true,
+    routedToViewer: r.routed_to_viewer === true,
     approvals:
       Number(r.required_approvals) > 1
         ? { required: Number(r.required_approvals), received: Number(r.approval_count) }

@@ -8,9 +8,12 @@ import { getDb, rows } from "../client";
 export { nowUtc } from "./requests";
 export const ts = (d: Date) => sql`${d.toISOString()}::timestamp`;
 
-/** WHERE clause on hitl_metrics aliased `m`. */
-export function metricsWhere(f: MetricsFilter): SQL {
-  const parts: SQL[] = [sql`TRUE`];
+/**
+ * WHERE clause on hitl_metrics aliased `m`: people's decisions (the response-time figures),
+ * or with `automatic` the decisions rules made at creation (counted apart, never timed).
+ */
+export function metricsWhere(f: MetricsFilter, automatic = false): SQL {
+  const parts: SQL[] = [automatic ? sql`m.automatic` : sql`NOT m.automatic`];
   if (f.from) parts.push(sql`m.created_at >= ${ts(f.from)}`);
   if (f.to) parts.push(sql`m.created_at < ${ts(f.to)}`);
   if (f.type) parts.push(sql`m.request_type = ${f.type}`);

@@ -172,6 +172,24 @@ export async function queueStatus(f: MetricsFilter): Promise<QueueStatus> {
   };
 }
 
+/* ---- decisions rules made (not timed: they are not human response times) ----------- */
+
+export interface AutomaticStats {
+  decisions: number;
+  byRule: { rule: string; decisions: number }[];
+}
+
+/** Decisions made by rules in the period, per rule (user_id "rule:<name>"). */
+export async function automaticStats(f: MetricsFilter): Promise<AutomaticStats> {
+  const found = await metricsRows<{ rule: string | null; decisions: number }>(
+    sql`SELECT regexp_replace(m.user_id, '^rule:', '') AS rule, count(*)::int AS decisions
+          FROM hitl_metrics m WHERE ${metricsWhere(f, true)}
+          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100`,
+  );
+  const byRule = found.map((r) => ({ rule: r.rule ?? "", decisions: Number(r.decisions) }));
+  return { decisions: byRule.reduce((n, r) => n + r.decisions, 0), byRule };
+}
+
 /* ---- everything (the API) --------------------------------------------------------- */
 
 export interface MetricsReport {
@@ -191,11 +209,13 @@ export interface MetricsReport {
   bucket: Bucket;
   byAgent: AgentStats[];
   byReviewer: ReviewerStats[];
+  /** decisions rules made (left out of every figure above) */
+  automatic: AutomaticStats;
 }
 
 /** All figures for one filter: six queries, in parallel on a server pool. */
 export async function getMetrics(f: MetricsFilter, now = new Date()): Promise<MetricsReport> {
-  const [stats, queue, slowest, series, agents, byReviewer, bucket] = await Promise.all([
+  const [stats, queue, slowest, series, agents, byReviewer, bucket, automatic] = await Promise.all([
     responseStats(f),
     queueStatus(f),
     slowestResponses(f),
@@ -203,6 +223,7 @@ export async function getMetrics(f: MetricsFilter, now = new Date()): Promise<Me
     statsByAgent(f),
     statsByReviewer(f),
     overTimeBucket(f, now),
+    automaticStats(f),
   ]);
   const { anyMetrics, ...queueRest } = queue;
   return {
@@ -214,6 +235,7 @@ export async function getMetrics(f: MetricsFilter, now = new Date()): Promise<Me
     bucket,
     byAgent: agents.agents,
     byReviewer,
+    automatic,
   };
 }
 

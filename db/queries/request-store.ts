@@ -86,6 +86,8 @@ export interface KindFields {
     hookEvent: string | null;
     toolUseId: string | null;
     onTimeout: "deny" | "ask";
+    /** Claude Code's permission_suggestions (null: none sent) */
+    permissionSuggestions?: Record<string, unknown>[] | null;
   };
 }
 
@@ -95,7 +97,13 @@ export interface KindDecisions {
   approval: { approved: boolean; comment: string | null; comments?: InlineComment[] | null };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
-  tool_call: { approved: boolean; comment: string | null; comments?: InlineComment[] | null };
+  /** allowSession: grant the call's permission_suggestions for the session (Claude Code) */
+  tool_call: {
+    approved: boolean;
+    comment: string | null;
+    allowSession?: boolean | null;
+    comments?: InlineComment[] | null;
+  };
 }
 
 export type NewRequest<K extends RequestKind> = KindFields[K] & {
@@ -106,12 +114,28 @@ export type NewRequest<K extends RequestKind> = KindFields[K] & {
   expiresInS: number | null;
   /** the API key that submits it (null: not through a key) */
   submittedKeyId: string | null;
+  /** what the rule that matched it does (lib/rules; absent/null: no rule matched) */
+  rule?: RuleEffect<K> | null;
   /**
    * quorum: different reviewers whose approval decides it (default 1; only kinds with
    * KINDS[kind].quorum take more). A rule's require_approvals sets it.
    */
   requiredApprovals?: number;
 };
+
+/** A matching rule's effect on a new request (server/rules/apply.ts works it out). */
+export interface RuleEffect<K extends RequestKind> {
+  name: string;
+  /** decide at creation (decided_by "rule:<name>", an automatic hitl_metrics row) */
+  decision: KindDecisions[K] | null;
+  routedTo: string[] | null;
+  /** "approve": the expiry sweep approves it when it expires undecided */
+  onExpiry: "approve" | "deny" | null;
+  escalateAfterS: number | null;
+}
+
+/** decided_by of a request a rule decided. */
+export const ruleActor = (name: string) => `rule:${name}`;
 
 type AnyTable = typeof approvalRequests | typeof questionRequests | typeof toolCallRequests;
 type ColumnKey =
@@ -225,7 +249,12 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       (row.toolUseId ?? null) === f.toolUseId &&
       (row.diffExact ? row.diff : null) === (f.diffExact ? f.diff : null) &&
       (row.onTimeout ?? "deny") === f.onTimeout,
-    set: (d) => ({ approved: d.approved, comment: d.comment, inlineComments: commentsOf(d) }),
+    set: (d) => ({
+      approved: d.approved,
+      comment: d.comment,
+      allowSession: d.approved && d.allowSession ? true : null,
+      inlineComments: commentsOf(d),
+    }),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
   },
 };
@@ -285,6 +314,7 @@ export async function createRequest<K extends RequestKind>(
       createdAt: sql`${nowUtc}`,
       expiresAt: expiresAtIn(input.expiresInS),
       submittedKeyId: input.submittedKeyId,
+      ...ruleValues(kind, input.rule ?? null),
       requiredApprovals: KINDS[kind].quorum ? (input.requiredApprovals ?? 1) : 1,
     } as unknown as typeof t.$inferInsert;
     const [created] = (await tx
@@ -309,6 +339,12 @@ export async function createRequest<K extends RequestKind>(
             : {}),
         },
       });
+      if (input.rule?.decision) {
+        await decided(tx, kind, created, {
+          decidedBy: ruleActor(input.rule.name),
+          automatic: true,
+        });
+      }
       return { kind: "created", row: created };
     }
     const [existing] = (await tx
@@ -461,14 +497,36 @@ export async function decideRequest<K extends RequestKind>(
   });
 }
 
-/** What follows a decision in its transaction; returns the row as read alone. */
+/** The columns a matching rule sets on a new request (and its decision, if it decides). */
+function ruleValues<K extends RequestKind>(kind: K, rule: RuleEffect<K> | null) {
+  if (!rule) return {};
+  return {
+    ruleName: rule.name,
+    routedTo: rule.routedTo,
+    onExpiry: rule.onExpiry,
+    escalateAfterS: rule.escalateAfterS,
+    ...(rule.decision
+      ? {
+          ...specOf(kind).set(rule.decision),
+          [KINDS[kind].columns.at]: sql`${nowUtc}`,
+          [KINDS[kind].columns.by]: ruleActor(rule.name),
+        }
+      : {}),
+  };
+}
+
+/**
+ * What follows a decision in its transaction, by a person or a rule (`automatic`): one
+ * hitl_metrics row, the NOTIFY, the outbox and audit entries. Returns the row.
+ */
 async function decided<K extends RequestKind>(
   tx: Tx,
   kind: K,
   row: RequestRow<K>,
-  input: DecideInput<K>,
+  input: { decidedBy: string; automatic?: boolean },
 ): Promise<RequestRow<K>> {
   const s = specOf(kind);
+
   await tx
     .insert(hitlMetrics)
     .values({
@@ -476,6 +534,7 @@ async function decided<K extends RequestKind>(
       requestId: row.id,
       responseTimeMs: responseTimeMs(kind, row.id),
       userId: input.decidedBy,
+      automatic: input.automatic ?? false,
     })
     .onConflictDoNothing();
   await notifyEvent(tx, {
@@ -652,6 +711,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     const open = undecided(kind);
     written += await db.transaction(async (tx) => {
       let n = 0;
+      if (KINDS[kind].quorum) n += await approveOnExpiry(tx, kind, limit);
       const expired = (await tx
         .select(withKey(t))
         .from(t)
@@ -668,26 +728,27 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         const at = row.expiresAt && row.expiresAt > new Date() ? row.expiresAt : new Date();
         if (await recordOutbox(tx, "request.expired", kind, row, s.createdEvent(row), at)) n++;
       }
-      const minutes = escalationMinutes(t);
+      // a rule's escalate_after_s first, else the agent's or the global minutes
+      const seconds = sql<number>`COALESCE(${t.escalateAfterS}, ${escalationMinutes(t)} * 60)`;
       const escalating = (await tx
-        .select({ row: withKey(t), minutes: minutes.as("escalation_minutes") })
+        .select({ row: withKey(t), seconds: seconds.as("escalation_seconds") })
         .from(t)
         .where(
           and(
             open,
             stillOpen(t),
-            sql`${minutes} > 0`,
-            sql`${t.createdAt} <= ${nowUtc} - make_interval(mins => ${minutes})`,
+            sql`${seconds} > 0`,
+            sql`${t.createdAt} <= ${nowUtc} - make_interval(secs => ${seconds})`,
             sql`NOT ${hasEvent(kind, t, "request.escalated")}`,
           ),
         )
         .limit(limit)
         .for("update", { of: t, skipLocked: true })) as unknown as {
         row: RequestRow<typeof kind>;
-        minutes: number;
+        seconds: number;
       }[];
-      for (const { row, minutes: m } of escalating) {
-        const extra = { escalatedAfterMinutes: Number(m) };
+      for (const { row, seconds: secs } of escalating) {
+        const extra = { escalatedAfterMinutes: Number(secs) / 60 };
         if (
           await recordOutbox(
             tx,
@@ -705,4 +766,72 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
     });
   }
   return written;
+}
+
+/** What the agent reads when a rule approved its request at expiry. */
+export const ON_EXPIRY_COMMENT = "No reviewer answered in time: approved by the rule's on_expiry.";
+
+/**
+ * Requests a rule approves when they expire undecided (on_expiry "approve"): decided by
+ * rule:<name> at their expiry time, with an automatic metrics row, in the sweep's
+ * transaction. Rows being decided (locked) are skipped, and a decision wins.
+ */
+async function approveOnExpiry<K extends RequestKind>(
+  tx: Tx,
+  kind: K,
+  limit: number,
+): Promise<number> {
+  const s = specOf(kind);
+  const t = tableOf(kind);
+  const due = await tx
+    .select({ id: t.id, ruleName: t.ruleName })
+    .from(t)
+    .where(
+      and(
+        isNull(column(kind, s.decided)),
+        eq(t.onExpiry, "approve"),
+        lte(t.expiresAt, sql`${nowUtc}`),
+      ),
+    )
+    .limit(limit)
+    .for("update", { of: t, skipLocked: true });
+  let n = 0;
+  for (const { id, ruleName } of due) {
+    const by = ruleActor(ruleName ?? "on_expiry");
+    const decision = { approved: true, comment: ON_EXPIRY_COMMENT } as unknown as KindDecisions[K];
+    const [row] = (await tx
+      .update(t)
+      .set({
+        ...s.set(decision),
+        [KINDS[kind].columns.at]: sql`${t.expiresAt}`,
+        [KINDS[kind].columns.by]: by,
+      } as Partial<typeof t.$inferInsert>)
+      .where(and(eq(t.id, id), isNull(column(kind, s.decided))))
+      .returning(withKey(t))) as unknown as RequestRow<K>[];
+    if (row) {
+      await decided(tx, kind, row, { decidedBy: by, automatic: true });
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * A kind's requests created since `since`, newest first, whole rows (a rule's dry run
+ * matches them as they were submitted). At most `limit`.
+ */
+export async function recentRequests<K extends RequestKind>(
+  kind: K,
+  since: Date,
+  limit: number,
+): Promise<RequestRow<K>[]> {
+  const t = tableOf(kind);
+  const db = await getDb();
+  const found = await db
+    .select(withKey(t))
+    .from(t)
+    .where(sql`${t.createdAt} >= ${since.toISOString()}::timestamp`)
+    .orderBy(desc(t.createdAt), desc(t.id))
+    .limit(limit);
+  return found as unknown as RequestRow<K>[];
 }

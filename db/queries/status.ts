@@ -145,6 +145,7 @@ async function aggregate(
           FROM hitl_metrics
          WHERE id > ${fromId} ${toId === null ? sql`` : sql`AND id <= ${toId}`}
            AND response_time_ms IS NOT NULL
+           AND NOT automatic
            AND request_type IN (${sql.join(
              types.map((t) => sql`${t}`),
              sql`, `,
@@ -176,7 +177,8 @@ function add(into: Map<string, Histogram>, more: Map<string, Histogram>, width: 
 }
 
 /**
- * Human response times from hitl_metrics as a cumulative histogram per request type:
+ * Human response times from hitl_metrics (rules' automatic decisions left out) as a
+ * cumulative histogram per request type:
  * rows at or under each bound (ms), their sum and count; equal to the table at the
  * moment of the call. A full scan of a million rows takes seconds on PGlite, so this
  * process keeps the totals up to id (max - 1000) and reads only the rows after that at

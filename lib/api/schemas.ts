@@ -192,6 +192,13 @@ export const CreateToolCallInput = z.strictObject({
     .enum(ON_TIMEOUT, { message: "on_timeout must be deny or ask" })
     .optional()
     .describe("What the agent is told when nobody decides in time (default deny)"),
+  permission_suggestions: z
+    .array(jsonObject("permission_suggestions entry"))
+    .max(20, { message: "permission_suggestions takes at most 20 entries" })
+    .nullish()
+    .describe(
+      'Claude Code\'s PermissionRequest suggestions, offered to the reviewer as "allow for this session"',
+    ),
   required_approvals: requiredApprovals,
 });
 export type CreateToolCallInput = z.output<typeof CreateToolCallInput>;
@@ -295,30 +302,48 @@ export const InlineComment = z.strictObject({
 });
 export type InlineComment = z.output<typeof InlineComment>;
 
-export const DecisionInput = z
+const decisionFields = {
+  approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
+  comment: capped(trimmedText(), "comment")
+    .nullish()
+    .describe(
+      "Trimmed. Optional when approving; to reject, a comment or at least one inline comment is required: the agent needs to know why",
+    ),
+  comments: z
+    .array(InlineComment)
+    .max(MAX_INLINE_COMMENTS, {
+      message: `comments must hold at most ${MAX_INLINE_COMMENTS} inline comments`,
+    })
+    .optional()
+    .describe(
+      "Inline comments on lines of the diff (approvals, and tool calls with a diff). Each must point at lines the diff's hunks show (400 naming it otherwise). A rejection with inline comments needs no overall comment (request changes)",
+    ),
+};
+const needsComment = (
+  v: { approved: boolean; comment?: string | null; comments?: unknown[] },
+  ctx: z.RefinementCtx,
+) => {
+  if (v.approved === false && !v.comment && !v.comments?.length) {
+    ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
+  }
+};
+
+export const DecisionInput = z.strictObject(decisionFields).superRefine(needsComment);
+export type DecisionInput = z.output<typeof DecisionInput>;
+
+/** A tool call's decision: an approval's, plus Claude Code's "allow for this session". */
+export const ToolCallDecisionInput = z
   .strictObject({
-    approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
-    comment: capped(trimmedText(), "comment")
-      .nullish()
-      .describe(
-        "Trimmed. Optional when approving; to reject, a comment or at least one inline comment is required: the agent needs to know why",
-      ),
-    comments: z
-      .array(InlineComment)
-      .max(MAX_INLINE_COMMENTS, {
-        message: `comments must hold at most ${MAX_INLINE_COMMENTS} inline comments`,
-      })
+    ...decisionFields,
+    allow_session: z
+      .boolean()
       .optional()
       .describe(
-        "Inline comments on lines of the diff (approvals, and tool calls with a diff). Each must point at lines the diff's hunks show (400 naming it otherwise). A rejection with inline comments needs no overall comment (request changes)",
+        "With approved: true, on a Claude Code PermissionRequest that sent permission_suggestions: also grant them for the rest of the session (updatedPermissions)",
       ),
   })
-  .superRefine((v, ctx) => {
-    if (v.approved === false && !v.comment && !v.comments?.length) {
-      ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
-    }
-  });
-export type DecisionInput = z.output<typeof DecisionInput>;
+  .superRefine(needsComment);
+export type ToolCallDecisionInput = z.output<typeof ToolCallDecisionInput>;
 
 export const ANSWER_NEEDED = "Choose an option or type an answer.";
 
@@ -508,6 +533,11 @@ export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
   comments,
   decided_by: z.string().nullable(),
   updated_input: z.record(z.string(), JsonValue).nullable(),
+  permission_suggestions: z.array(z.record(z.string(), JsonValue)).nullable(),
+  allow_session: z
+    .boolean()
+    .nullable()
+    .describe("approved with allow for this session (answered with updatedPermissions)"),
   approvals: approvalsOutput,
 });
 export type ToolCall = z.output<typeof ToolCall>;
@@ -538,10 +568,10 @@ export const REQUEST_SCHEMAS = {
   },
   tool_call: {
     create: CreateToolCallInput,
-    decide: DecisionInput,
+    decide: ToolCallDecisionInput,
     list: ToolCallListQuery,
     output: ToolCall,
-    names: { create: "ToolCallCreate", decide: "Decision", output: "ToolCall" },
+    names: { create: "ToolCallCreate", decide: "ToolCallDecision", output: "ToolCall" },
   },
 } as const satisfies Record<RequestKind, unknown>;
 

@@ -170,9 +170,42 @@ export function mcpToolOf(toolName: string): { server: string; tool: string } | 
 
 /** How a tool call ended, as an agent integration answers it. */
 export type ToolCallVerdict =
-  | { behavior: "allow"; reason: string; updatedInput: ToolInput | null }
+  | {
+      behavior: "allow";
+      reason: string;
+      updatedInput: ToolInput | null;
+      /** Claude Code permission updates granted for the session ("allow for this session") */
+      updatedPermissions?: Record<string, unknown>[];
+    }
   | { behavior: "deny"; reason: string; cause: "rejected" | "expired" }
   | { behavior: "ask"; reason: string };
+
+/**
+ * "Allow for this session": Claude Code's own permission_suggestions, each kept to the
+ * session (`destination: "session"`) whatever it suggested (never written to its settings
+ * files from here).
+ */
+export function sessionPermissions(
+  suggestions: Record<string, unknown>[] | null | undefined,
+): Record<string, unknown>[] {
+  return (suggestions ?? []).map((s) => ({ ...s, destination: "session" }));
+}
+
+/** What "allow for this session" grants, in words for the review page. */
+export function describeSuggestions(suggestions: Record<string, unknown>[]): string {
+  return suggestions
+    .map((s) => {
+      if (s.type === "setMode" && typeof s.mode === "string") return `switch to ${s.mode} mode`;
+      if (Array.isArray(s.rules)) {
+        const rules = (s.rules as Record<string, unknown>[]).map((r) =>
+          r.ruleContent ? `${String(r.toolName)}(${String(r.ruleContent)})` : String(r.toolName),
+        );
+        return `${String(s.behavior ?? "allow")} ${rules.join(", ")}`;
+      }
+      return String(s.type ?? "a permission");
+    })
+    .join("; ");
+}
 
 export const timeoutMessage = (seconds: number) => `No reviewer answered within ${seconds} s.`;
 
@@ -184,19 +217,33 @@ export function verdictOf(
     decidedBy: string | null;
     updatedInput: unknown;
     onTimeout: string | null;
+    /** a rule's outcome when nobody decides in time ("approve"; else denied/asked) */
+    onExpiry?: string | null;
+    permissionSuggestions?: Record<string, unknown>[] | null;
+    allowSession?: boolean | null;
     /** the reviewer's inline comments on lines of the edit's diff */
     inlineComments?: InlineComment[] | null;
   },
   timeoutS: number,
 ): ToolCallVerdict {
+  const rule = row.decidedBy?.startsWith("rule:") ? row.decidedBy.slice(5) : null;
   // the overall comment and the inline ones ("src/a.ts:12 (new): …"), as one text
   const feedback = feedbackText(row.comment, row.inlineComments);
   if (row.approved === true) {
     const by = row.decidedBy ? ` by ${row.decidedBy}` : "";
+    const session = row.allowSession ? sessionPermissions(row.permissionSuggestions) : [];
     return {
       behavior: "allow",
       reason: feedback ? `Approved in Nexus${by}: ${feedback}` : `Approved in Nexus${by}.`,
       updatedInput: (row.updatedInput as ToolInput | null) ?? null,
+      ...(session.length ? { updatedPermissions: session } : {}),
+    };
+  }
+  if (row.approved === false && rule !== null) {
+    return {
+      behavior: "deny",
+      reason: `Denied by the Nexus rule "${rule}": ${row.comment ?? "no reason given"}`,
+      cause: "rejected",
     };
   }
   if (row.approved === false) {
@@ -207,6 +254,13 @@ export function verdictOf(
     };
   }
   const message = timeoutMessage(timeoutS);
+  if (row.onExpiry === "approve") {
+    return {
+      behavior: "allow",
+      reason: `${message} Approved by the rule's on_expiry.`,
+      updatedInput: null,
+    };
+  }
   return row.onTimeout === "ask"
     ? { behavior: "ask", reason: `${message} Asking in the terminal instead.` }
     : { behavior: "deny", reason: message, cause: "expired" };

@@ -24,6 +24,8 @@ export interface HistoryFilter {
   type?: HistoryType;
   outcome?: Outcome;
   agent?: string;
+  /** the rule that matched the request (decided it, or shaped it): rules' names */
+  rule?: string;
   /** inclusive UTC dates, YYYY-MM-DD, on the decision (or expiry) time */
   from?: string;
   to?: string;
@@ -137,6 +139,11 @@ export function parseHistoryParams(params: Params): {
     if (agent.length <= MAX_AGENT_LENGTH) query.agent = agent;
     else problems.push("Agent name too long: ignored.");
   }
+  const rule = get(params, "rule");
+  if (rule) {
+    if (rule.length <= 80) query.rule = rule;
+    else problems.push("Rule name too long: ignored.");
+  }
   for (const key of ["from", "to"] as const) {
     const v = get(params, key);
     if (!v) continue;
@@ -174,6 +181,7 @@ export function historySearch(filter: HistoryFilter & { per?: number }, cursor?:
   if (filter.type) p.set("type", filter.type);
   if (filter.outcome) p.set("outcome", filter.outcome);
   if (filter.agent) p.set("agent", filter.agent);
+  if (filter.rule) p.set("rule", filter.rule);
   if (filter.from) p.set("from", filter.from);
   if (filter.to) p.set("to", filter.to);
   if (filter.q) p.set("q", filter.q);

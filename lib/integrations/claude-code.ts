@@ -62,6 +62,8 @@ export const HookBody = z.looseObject({
   tool_name: z.unknown(),
   tool_input: z.unknown(),
   tool_use_id: z.string().nullish(),
+  /** PermissionRequest: what Claude Code would offer as "always allow" (kept to the session) */
+  permission_suggestions: z.array(z.record(z.string(), z.unknown())).max(20).nullish().catch(null),
   /** from `nexus-agent claude-hook`: the exact diff computed beside the files */
   nexus: z
     .strictObject({
@@ -98,6 +100,9 @@ export function hookAnswer(event: HookEvent, verdict: ToolCallVerdict): Record<s
           ? {
               behavior: "allow",
               ...(verdict.updatedInput ? { updatedInput: verdict.updatedInput } : {}),
+              ...(verdict.updatedPermissions?.length
+                ? { updatedPermissions: verdict.updatedPermissions }
+                : {}),
             }
           : { behavior: "deny", message: verdict.reason },
     },

@@ -83,5 +83,9 @@ export function metricsJson(filter: MetricsFilter, m: MetricsReport, baseUrl: st
       median_ms: r.medianMs,
       avg_ms: r.avgMs,
     })),
+    automatic: {
+      decisions: m.automatic.decisions,
+      by_rule: m.automatic.byRule.map((r) => ({ rule: r.rule, decisions: r.decisions })),
+    },
   };
 }

@@ -20,7 +20,11 @@ import {
 import { isStopping } from "@/server/events/hub";
 import { waitUntilSettled } from "@/server/events/wait";
 import { isPending, read, submit, toolCallId } from "@/server/requests/service";
-import { submitToolCall, waitForDecision } from "@/server/requests/tool-calls";
+import {
+  submitToolCall,
+  waitForDecision,
+  type ToolCallSubmission,
+} from "@/server/requests/tool-calls";
 import { readJsonBody } from "./body";
 import { ApiError } from "./errors";
 import { authorize, NO_STORE, parseWith, queryOf } from "./route";
@@ -72,6 +76,10 @@ export async function claudeCodeHook(request: Request): Promise<Response> {
     agent_id: agentId,
     expires_in_s: timeoutS,
     on_timeout: onTimeout,
+    permission_suggestions:
+      event === "PermissionRequest"
+        ? ((body.permission_suggestions ?? null) as ToolCallSubmission["permission_suggestions"])
+        : null,
   });
   const outcome = await waitForDecision(row.id, { timeoutS, signal: request.signal });
   // the hook went away (Claude Code was interrupted): nobody reads this answer

@@ -110,6 +110,9 @@ export function toolCallJson(
     comments: row.inlineComments ?? null,
     decided_by: row.decidedBy,
     updated_input: (row.updatedInput ?? null) as ToolCall["updated_input"],
+    permission_suggestions: (row.permissionSuggestions ??
+      null) as ToolCall["permission_suggestions"],
+    allow_session: row.allowSession ?? null,
     ...approvalsJson(row),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),

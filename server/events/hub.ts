@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getDatabase } from "@/db/client";
 import { EVENTS_CHANNEL, pingEvents, type CacheTopic, type NexusEvent } from "@/db/events";
 import { forgetCachedApiKeys } from "@/db/queries/api-keys";
+import { forgetCachedRules } from "@/db/queries/rules";
 import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 import { log } from "@/lib/log";
 import { onShutdown } from "@/server/start";
@@ -24,7 +25,10 @@ import { onShutdown } from "@/server/start";
 export const HEARTBEAT_MS = 5000;
 
 /** What each cache topic's notice clears in this process (db/events.ts notifyInvalidate). */
-const CACHES: Record<CacheTopic, () => void> = { api_keys: forgetCachedApiKeys };
+const CACHES: Record<CacheTopic, () => void> = {
+  api_keys: forgetCachedApiKeys,
+  rules: forgetCachedRules,
+};
 const forgetAll = () => Object.values(CACHES).forEach((forget) => forget());
 
 export type Signal =

@@ -1,8 +1,10 @@
 import "server-only";
 import { nextPendingHref } from "@/db/queries/next-pending";
 import type { DecisionFormState } from "@/components/review/form-state";
-import type { Principal } from "@/lib/auth/principal";
-import { decisionOf, pagePath, statusOf, type RequestKind } from "@/lib/domain/kinds";
+import { actorName, can, type Principal } from "@/lib/auth/principal";
+import { decisionOf, KINDS, pagePath, statusOf, type RequestKind } from "@/lib/domain/kinds";
+import { parseRuleJson } from "@/lib/rules/rule";
+import { changeRule } from "@/server/rules/service";
 import { formFields, formStateOfError } from "@/server/forms";
 import { decide, DecisionConflict } from "./service";
 
@@ -57,7 +59,15 @@ const FORM: {
       return f.response?.trim() ? { response: f.response, selected } : { selected };
     },
   },
-  tool_call: APPROVE_OR_REJECT,
+  tool_call: {
+    ...APPROVE_OR_REJECT,
+    fields: [...APPROVE_OR_REJECT.fields, "allow_session"],
+    // "allow for this session" (Claude Code) goes with an approve only
+    body: (f) => ({
+      ...(APPROVE_OR_REJECT.body(f) as object),
+      ...(f.decision === "approve" && f.allow_session === "on" ? { allow_session: true } : {}),
+    }),
+  },
 };
 
 export type FormDecision = { ok: true; href: string } | { ok: false; state: DecisionFormState };
@@ -77,6 +87,8 @@ export async function decideFromForm(
   );
   const refused = spec.refuse?.(f);
   if (refused) return { ok: false, state: { message: refused } };
+  const always = await alwaysAllow(kind, principal, form, f);
+  if (always) return { ok: false, state: always };
   try {
     const row = await decide(kind, principal, f.id, spec.body(f, lists));
     const status = statusOf(kind, row, new Date());
@@ -88,6 +100,28 @@ export async function decideFromForm(
     if (err instanceof DecisionConflict) return { ok: false, state: { conflict: conflictOf(err) } };
     return { ok: false, state: formStateOfError(err, spec.fields) };
   }
+}
+
+/**
+ * "Always allow this" ticked on an approve: save the reviewer's rule first (an invalid one
+ * stops the decision, shown at the rule's field); returns the form state of a failure.
+ */
+async function alwaysAllow(
+  kind: RequestKind,
+  principal: Principal,
+  form: FormData,
+  f: Record<string, string>,
+): Promise<DecisionFormState | null> {
+  if (form.get("always_allow") !== "on" || f.decision !== "approve" || !KINDS[kind].quorum)
+    return null;
+  if (!can(principal, "admin"))
+    return { message: "Only admins can add rules; approve without “always allow”." };
+  const text = String(form.get("always_allow_rule") ?? "");
+  const parsed = parseRuleJson(text);
+  const r = parsed.ok ? await changeRule(parsed.rule, { by: actorName(principal) }) : parsed;
+  if (r.ok) return null;
+  const message = r.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("\n");
+  return { errors: { always_allow_rule: message } };
 }
 
 function conflictOf(err: DecisionConflict): NonNullable<DecisionFormState["conflict"]> {

@@ -22,6 +22,7 @@ import {
   IdParam,
   REQUEST_SCHEMAS,
   ResponseInput,
+  ToolCallDecisionInput,
 } from "@/lib/api/schemas";
 import { actorName, can, type Principal } from "@/lib/auth/principal";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
@@ -29,6 +30,7 @@ import { deriveToolCall } from "@/lib/domain/tool-calls";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
 import { countCreated, countDecision } from "@/server/metrics";
+import { applyRules } from "@/server/rules/apply";
 
 /*
  * The requests of every kind, as both doors use them: the agent API (server/api/
@@ -47,7 +49,7 @@ type CreateInputs = {
 type DecideInputs = {
   approval: z.output<typeof DecisionInput>;
   question: z.output<typeof ResponseInput>;
-  tool_call: z.output<typeof DecisionInput>;
+  tool_call: z.output<typeof ToolCallDecisionInput>;
 };
 
 /** API input (validated) → the store's fields and decision, per kind. */
@@ -103,9 +105,17 @@ const INPUT: {
         hookEvent: i.hook_event ?? null,
         toolUseId: i.tool_use_id ?? null,
         onTimeout: i.on_timeout ?? "deny",
+        permissionSuggestions: i.permission_suggestions?.length
+          ? (i.permission_suggestions as Record<string, unknown>[])
+          : null,
       };
     },
-    decision: (i) => ({ approved: i.approved, comment: i.comment || null, comments: i.comments }),
+    decision: (i) => ({
+      approved: i.approved,
+      comment: i.comment || null,
+      allowSession: i.allow_session ?? null,
+      comments: i.comments,
+    }),
     check: (row, i) => checkInlineComments(row.diff, row.filePath ?? undefined, i),
     id: (i) =>
       i.session_id && i.tool_use_id ? toolCallId(i.agent_id, i.session_id, i.tool_use_id) : null,
@@ -188,9 +198,14 @@ function checkAgent(principal: Principal, agentId: string) {
   }
 }
 
+/** The shorter of two expiry windows (null: none). */
+const earlier = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+
 /**
  * Submit a request (idempotent by id): created, an identical retry, or 409 for a reused id.
- * `requiredApprovals` (a rule's require_approvals) raises the quorum the body asks for.
+ * `requiredApprovals` (a rule's require_approvals) raises the quorum the body asks for,
+ * and so does the matching rule's.
  */
 export async function submit<K extends RequestKind>(
   kind: K,
@@ -204,16 +219,25 @@ export async function submit<K extends RequestKind>(
   const input = parse(schema, body, `The ${noun(kind)} is invalid.`);
   checkAgent(principal, input.agent_id);
   const io = INPUT[kind] as (typeof INPUT)[K];
+  const fields = io.fields(input);
+  const applied = await applyRules(kind, fields, {
+    agentId: input.agent_id,
+    keyName: principal.kind === "key" ? principal.name : null,
+    decision: (approved, comment) =>
+      io.decision({ approved, comment } as unknown as DecideInputs[K]),
+  });
   const outcome = await createRequest(kind, {
-    ...io.fields(input),
+    ...fields,
     id: input.id ?? io.id?.(input) ?? randomUUID(),
     agentId: input.agent_id,
     timestamp: input.timestamp ? new Date(input.timestamp) : null,
-    expiresInS: input.expires_in_s ?? null,
+    expiresInS: earlier(input.expires_in_s ?? null, applied?.expireAfterS ?? null),
     submittedKeyId: principal.kind === "key" ? principal.id : null,
+    rule: applied?.effect ?? null,
     requiredApprovals: Math.max(
       (input as { required_approvals?: number }).required_approvals ?? 1,
       opts.requiredApprovals ?? 1,
+      applied?.requiredApprovals ?? 1,
     ),
   }).catch((err: unknown) => {
     throw isRevisionRefused(err) ? revisionError(err, input.agent_id) : err;
@@ -225,7 +249,11 @@ export async function submit<K extends RequestKind>(
       [{ path: "id", message: `Already used for a different ${noun(kind)}` }],
     );
   }
-  if (outcome.kind === "created") countCreated(kind);
+  if (outcome.kind === "created") {
+    countCreated(kind);
+    if (applied?.effect.decision)
+      countDecision(kind, statusOf(kind, outcome.row, new Date()), "rule");
+  }
   return { created: outcome.kind === "created", row: outcome.row };
 }
 

@@ -144,7 +144,7 @@ describe.runIf(testDbKind === "embedded")("export CLI", () => {
     expect(ok.stderr).toContain("export written");
     expect(ok.code).toBe(0);
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe(
-      "id,question,context,agent_id,timestamp,response,response_at,created_at,responded_by,expires_at,submitted_key_id,options,multi_select,allow_text,selected,required_approvals,approval_count",
+      "id,question,context,agent_id,timestamp,response,response_at,created_at,responded_by,expires_at,submitted_key_id,options,multi_select,allow_text,selected,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s",
     );
     // Every request and answer: readable by the owner only, whatever the umask.
     expect((fs.statSync(out).mode & 0o777).toString(8)).toBe("600");

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { countEscalations, globalEscalationMinutes } from "@/db/queries/escalation";
-import { queueStatus } from "@/db/queries/metrics";
+import { automaticStats, queueStatus } from "@/db/queries/metrics";
 import { formatCount, formatPercent, formatUtc, requestHref } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { loadAgentStats, loadResponseStats } from "../data";
@@ -28,13 +28,18 @@ function Card({
 
 /** Headline numbers for the period, plus the queue as it is now. */
 export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
-  const [{ overall }, queue, { verdicts }, escalations, target] = await Promise.all([
+  const [{ overall }, queue, { verdicts }, escalations, target, automatic] = await Promise.all([
     loadResponseStats(filter),
     queueStatus(filter),
     loadAgentStats(filter),
     countEscalations(filter.from, filter.to, filter.type),
     globalEscalationMinutes(),
+    automaticStats(filter),
   ]);
+  const topRules = automatic.byRule
+    .slice(0, 3)
+    .map((r) => `${r.rule} ${formatCount(r.decisions)}`)
+    .join(", ");
   const oldest = queue.oldestPending;
   return (
     <section aria-labelledby="headline-title">
@@ -51,7 +56,9 @@ export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
         </div>
       )}
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        <Card label="Decisions">{formatCount(overall.total)}</Card>
+        <Card label="Decisions" note="by people (timed below)">
+          {formatCount(overall.total)}
+        </Card>
         <Card label="Average" note="response time">
           <Duration ms={overall.avgMs} />
         </Card>
@@ -109,6 +116,12 @@ export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
           }
         >
           {formatCount(escalations)}
+        </Card>
+        <Card
+          label="Decided by rules"
+          note={automatic.decisions ? topRules : "automatic, not in the response times"}
+        >
+          {formatCount(automatic.decisions)}
         </Card>
       </dl>
     </section>
