@@ -99,6 +99,10 @@ describe(`GET /history/export (${testDbKind})`, () => {
       "selected",
       "required_approvals",
       "approval_count",
+      "rule_name",
+      "routed_to",
+      "on_expiry",
+      "escalate_after_s",
       "submitted_by",
     ]);
     expect(row!.context).toEqual({ deep: [1, { x: null }] });
