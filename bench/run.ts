@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in turn against a production build and the local
  * PostgreSQL server, each printing its table next to its goal and writing
- * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset.
+ * bench/results/<name>.json. `npm run bench -- submit decision` runs a subset
+ * (`-- pages status` with BENCH_REUSE_DATA=1 keeps the benchmark data set of an earlier run).
  */
 import { benchAudit } from "./audit";
 import { benchAgentPath } from "./agent-path";
@@ -9,6 +10,7 @@ import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
+import { benchStatus } from "./status";
 import { machine } from "./lib/report";
 import { benchRules } from "./rules";
 import { benchSubmit } from "./submit";
@@ -21,6 +23,7 @@ const all: [string, () => Promise<{ rss: number }>][] = [
   ["decision", benchDecision],
   ["live", benchLive],
   ["pages", benchPages],
+  ["status", benchStatus],
   ["big-diff", benchBigDiff],
   ["webhooks", benchWebhooks],
   ["audit", benchAudit],

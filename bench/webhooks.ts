@@ -4,7 +4,10 @@
  * PostgreSQL server. The outbox row is written in the submit's transaction; delivery
  * runs beside it in the same process. Goal: webhooks slow submission by ≤ 10%.
  * Rounds alternate (none, webhooks, none, webhooks…) so a shared, loaded machine's
- * drift hits both sides alike; the medians of the rounds are compared.
+ * drift hits both sides alike; the medians of the rounds are compared. After each round
+ * with webhooks the backlog (undispatched events, pending deliveries) must drain within
+ * DRAIN_LIMIT_MS, progress printed; every submit of those rounds must reach each of the
+ * three receivers exactly once.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +20,9 @@ const DB = "nexus_bench_webhooks";
 const PORT = Number(process.env.BENCH_PORT || 3451);
 const SECONDS = Number(process.env.BENCH_SECONDS || 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
-const CONCURRENCY = 8;
+const CONCURRENCY = 32;
+/** the backlog must be empty this long after a round at the latest */
+const DRAIN_LIMIT_MS = Number(process.env.BENCH_DRAIN_LIMIT_S || 60) * 1000;
 const POOL = 10;
 
 function receiver(): Promise<{ url: string; count: () => number; close: () => void }> {
@@ -77,7 +82,39 @@ export async function benchWebhooks() {
   const rows: Record<string, string | number>[] = [];
   const runs: { webhooks: boolean; rps: number; p50: number; p99: number; errors: number }[] = [];
   try {
+    const backlog = async () => {
+      const [row] = (await db.execute(
+        sql`SELECT (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL)::int AS events,
+                   (SELECT count(*) FROM outbox_deliveries WHERE status = 'pending')::int AS deliveries`,
+      )) as unknown as { events: number; deliveries: number }[];
+      return { events: Number(row?.events ?? 0), deliveries: Number(row?.deliveries ?? 0) };
+    };
+    const delivered = () => receivers.reduce((s, r) => s + r.count(), 0);
+    /** wait for an empty backlog, printing progress every 2 s; the time it took (ms) */
+    const drain = async (label: string) => {
+      const t0 = Date.now();
+      let shown = t0;
+      for (;;) {
+        const b = await backlog();
+        if (b.events + b.deliveries === 0) return Date.now() - t0;
+        if (Date.now() - t0 > DRAIN_LIMIT_MS)
+          throw new Error(
+            `${label}: backlog not empty ${DRAIN_LIMIT_MS / 1000} s after the round: ${b.events} events, ${b.deliveries} deliveries`,
+          );
+        if (Date.now() - shown >= 2000) {
+          shown = Date.now();
+          console.log(
+            `  ${label}: draining ${((shown - t0) / 1000).toFixed(0)} s: ${b.events} events to dispatch, ${b.deliveries} deliveries pending, ${delivered()} delivered`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await setHooks(false); // the warm-up's events go nowhere
     await closedLoop(async (w, i) => post(server.url, key, diffs[(w + i) % 50]!), 4, 1500);
+    await drain("warm-up");
+    let submittedWithHooks = 0;
+    const drains: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const on of [false, true]) {
         await setHooks(on);
@@ -93,6 +130,13 @@ export async function benchWebhooks() {
           p99: r.latency.p99,
           errors: r.errors,
         });
+        // drained after every round: an event still undispatched when the webhooks are
+        // switched would be delivered (or not) by the other side's state
+        const drained = await drain(`round ${round + 1}${on ? "" : " (none)"}`);
+        if (on) {
+          submittedWithHooks += r.latency.n;
+          drains.push(drained);
+        }
         rows.push({
           round: round + 1,
           webhooks: on ? "3 active" : "none",
@@ -100,25 +144,15 @@ export async function benchWebhooks() {
           "p50 ms": ms(r.latency.p50),
           "p99 ms": ms(r.latency.p99),
           errors: r.errors,
+          "drained in s": on ? (drains.at(-1)! / 1000).toFixed(1) : "",
         });
         if (r.firstError) console.error(`first error: ${r.firstError}`);
       }
     }
-    // the worker drains the backlog: every delivery arrives, none twice
-    const drainStart = Date.now();
-    const backlog = async () => {
-      const [row] = (await db.execute(
-        sql`SELECT (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL)::int
-                 + (SELECT count(*) FROM outbox_deliveries WHERE status = 'pending')::int AS n`,
-      )) as unknown as { n: number }[];
-      return Number(row?.n ?? 0);
-    };
-    while ((await backlog()) > 0 && Date.now() - drainStart < 120_000)
-      await new Promise((r) => setTimeout(r, 200));
     const [expected] = (await db.execute(
       sql`SELECT count(*)::int AS n FROM outbox_deliveries WHERE status = 'delivered'`,
     )) as unknown as { n: number }[];
-    const delivered = receivers.reduce((s, r) => s + r.count(), 0);
+    const arrived = delivered();
     const none = median(runs.filter((r) => !r.webhooks).map((r) => r.rps));
     const hooks = median(runs.filter((r) => r.webhooks).map((r) => r.rps));
     const slowdown = 1 - hooks / none;
@@ -128,15 +162,17 @@ export async function benchWebhooks() {
       "submit req/s": `${(slowdown * 100).toFixed(1)}% slower`,
       "p50 ms": "",
       "p99 ms": "",
-      errors: `goal ≤ 10%`,
+      errors: `goal ≤ 10%: ${slowdown <= 0.1 ? "yes" : "NO"}`,
+      "drained in s": `max ${(Math.max(...drains) / 1000).toFixed(1)}`,
     });
     const rss = server.rssMiB();
     printTable(
       `Submit throughput with 3 webhooks vs none (c=${CONCURRENCY}, ${SECONDS} s × ${ROUNDS} rounds each)`,
       rows,
     );
+    const want = submittedWithHooks * receivers.length;
     console.log(
-      `deliveries: ${delivered} of ${expected?.n ?? 0} arrived (drained ${((Date.now() - drainStart) / 1000).toFixed(1)} s after the last round)`,
+      `every event delivered: ${arrived === want && Number(expected?.n) === want ? "yes" : "NO"} — ${arrived} arrived at the receivers, ${expected?.n ?? 0} recorded delivered, ${want} expected (${submittedWithHooks} submits × ${receivers.length} webhooks); backlog empty after each round within ${(Math.max(...drains) / 1000).toFixed(1)} s (limit ${DRAIN_LIMIT_MS / 1000} s)`,
     );
     writeResult("webhooks", {
       seconds_per_round: SECONDS,
@@ -145,7 +181,8 @@ export async function benchWebhooks() {
       runs,
       median_rps: { none, webhooks: hooks },
       slowdown,
-      deliveries: { expected: expected?.n ?? 0, delivered },
+      deliveries: { expected: want, recorded: expected?.n ?? 0, arrived },
+      drain_ms: drains,
       server_rss_mib: rss,
     });
     return { rows, rss };

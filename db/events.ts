@@ -15,7 +15,8 @@ export type RequestType = RequestKind;
  * PREVIEW_CHARS), so an open dashboard can show it without reading it back.
  */
 export interface NexusEvent {
-  type: "request.created" | "request.decided";
+  /** request.approval: one more approval of a request that needs several, still pending */
+  type: "request.created" | "request.approval" | "request.decided";
   request_type: RequestType;
   id: string;
   agent_id: string;

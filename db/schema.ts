@@ -9,6 +9,7 @@ import {
   pgTable,
   primaryKey,
   serial,
+  smallint,
   text,
   timestamp,
   unique,
@@ -16,6 +17,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import type { HunkRecord } from "../lib/diff/review";
 
 /*
  * The three tables of the original database document (docs/architecture.md, Databases),
@@ -54,6 +56,12 @@ export const approvalRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** every hunk as decided: file, index, header, accepted, note, edited (null: undecided or not a diff) */
+    hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
+    /** what was accepted, when it differs from `diff` (hunks rejected or edited; null: all of it) */
+    appliedDiff: text("applied_diff"),
+    /** the reviewer edited the new side of a hunk before approving */
+    edited: boolean("edited"),
     /** the reviewer's inline comments on lines of the diff (null: none) */
     inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
     /** the earlier approval this one is a revision of (null: a first version) */
@@ -181,6 +189,10 @@ export const toolCallRequests = pgTable(
     onExpiry: text("on_expiry"),
     /** a rule's escalation threshold in seconds (null: the agent's or global setting) */
     escalateAfterS: integer("escalate_after_s"),
+    /** as approval_requests: the hunks of `diff` as decided, what was applied, edited */
+    hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
+    appliedDiff: text("applied_diff"),
+    edited: boolean("edited"),
     /** the reviewer's inline comments on lines of the diff (null: none) */
     inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
   },
@@ -206,6 +218,9 @@ export const hitlMetrics = pgTable(
     createdAt: timestamp("created_at").defaultNow(),
     // addition: decided by a rule (user_id "rule:<name>"), not by a person
     automatic: boolean("automatic").notNull().default(false),
+    // additions: a decision on a diff's hunks (null: not one)
+    hunksAccepted: integer("hunks_accepted"),
+    hunksTotal: integer("hunks_total"),
   },
   (t) => [
     unique("hitl_metrics_request_unique").on(t.requestType, t.requestId),
@@ -213,6 +228,45 @@ export const hitlMetrics = pgTable(
   ],
 );
 export type MetricRow = typeof hitlMetrics.$inferSelect;
+
+/**
+ * hitl_metrics rolled up (issue 16): per UTC day and over all time ('-infinity'), per
+ * request type (and all types together, request_type '*'), and within each type per
+ * agent or per reviewer, each a log-bucket histogram
+ * of response times (lib/metrics/sketch.ts: bucket -1 = 0 ms, -2 = no response time).
+ * Kept by a trigger on hitl_metrics inserts (migration metrics_rollup_trigger), in the
+ * inserting transaction; `shard` spreads concurrent decisions over rows (the inserting
+ * connection's pid), so they do not queue on one row. Rebuilt by `nexus metrics rebuild`.
+ */
+export const hitlMetricsRollup = pgTable(
+  "hitl_metrics_rollup",
+  {
+    /** type | agent | reviewer */
+    dim: text("dim").notNull(),
+    /** start of the UTC day of created_at; '-infinity' for the all-time rows */
+    day: timestamp("day").notNull(),
+    requestType: varchar("request_type", { length: 50 }).notNull(),
+    /** '' (dim type), the request's agent_id (null: request gone), hitl_metrics.user_id */
+    key: text("key"),
+    bucket: smallint("bucket").notNull(),
+    shard: smallint("shard").notNull(),
+    /** hitl_metrics rows */
+    n: bigint("n", { mode: "number" }).notNull(),
+    /** sum of their response_time_ms */
+    sumMs: bigint("sum_ms", { mode: "number" }).notNull(),
+    minMs: integer("min_ms"),
+    maxMs: integer("max_ms"),
+    /** of those: decided approvals, approved ones, answered questions (request still there) */
+    approvals: bigint("approvals", { mode: "number" }).notNull(),
+    approved: bigint("approved", { mode: "number" }).notNull(),
+    questions: bigint("questions", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    unique("hitl_metrics_rollup_key")
+      .on(t.dim, t.requestType, t.day, t.bucket, t.key, t.shard)
+      .nullsNotDistinct(),
+  ],
+);
 
 /* ---- Accounts (better-auth's tables, mapped in server/auth) ---------------------------- */
 

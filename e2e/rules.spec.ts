@@ -1,5 +1,5 @@
 import type { APIRequestContext, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { E2E_USERS, expect, test } from "./fixtures";
 import { createApiKeyInUi } from "./helpers/api-keys";
 
 /*
@@ -135,5 +135,52 @@ test.describe("an admin", () => {
     await page.goto(`/tool-calls/${next.id}`);
     await expect(page.getByTestId("rule-note")).toContainText(proposal.name);
     await removeRule(page, proposal.name);
+  });
+
+  test("route_to: a routed question comes first in the reviewer's inbox, marked, and names its rule", async ({
+    page,
+    request,
+  }) => {
+    const name = `${agentId}-route`;
+    await page.goto("/settings/rules");
+    await editor(page).fill(
+      JSON.stringify({
+        name,
+        match: { kind: "question", agent_id: agentId },
+        action: { route_to: [E2E_USERS.admin] },
+      }),
+    );
+    await page.getByRole("button", { name: "Add rule" }).click();
+    await expect(page.getByText(`Rule "${name}" created.`)).toBeVisible();
+    const { key } = await createApiKeyInUi(page, "agent");
+    const res = await request.post("/api/v1/questions", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: { question: "Which region should the deploy go to?", agent_id: agentId },
+    });
+    expect(res.status()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await page.goto("/");
+    const first = page.locator("li[data-request-id]").first();
+    await expect(first).toHaveAttribute("data-request-id", id);
+    await expect(first).toContainText("Routed to you");
+    await first.getByRole("link").first().click();
+    await expect(page.getByTestId("rule-note")).toContainText(`routed to ${E2E_USERS.admin}`);
+    // answer it: the shared server's later specs see no request left pending by this one
+    await page.getByLabel("Answer").fill("eu-west");
+    await page.getByRole("button", { name: "Send answer" }).click();
+    await expect(page).not.toHaveURL(new RegExp(id));
+    await removeRule(page, name);
+  });
+});
+
+test.describe("a reviewer", () => {
+  test.use({ role: "reviewer" });
+
+  test("gets 403 on /settings/rules and sees no link to it", async ({ page }) => {
+    expect((await page.goto("/settings/rules"))?.status()).toBe(403);
+    await page.goto("/settings/account");
+    await expect(
+      page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Rules" }),
+    ).toHaveCount(0);
   });
 });

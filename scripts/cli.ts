@@ -5,6 +5,7 @@ import { keysGroup } from "./cli/keys";
 import { usersGroup } from "./cli/users";
 import { backupGroup, restoreGroup } from "./cli/backup";
 import { exportGroup } from "./cli/export";
+import { metricsGroup } from "./cli/metrics";
 import { escalationGroup, webhooksGroup } from "./cli/webhooks";
 import { rulesGroup } from "./cli/rules";
 import { auditGroup } from "./cli/audit";
@@ -22,6 +23,7 @@ const groups: CommandGroup[] = [
   exportGroup,
   webhooksGroup,
   escalationGroup,
+  metricsGroup,
   rulesGroup,
   auditGroup,
 ];

@@ -1,7 +1,7 @@
 import "server-only";
 import client from "prom-client";
 import { getDatabase } from "@/db/client";
-import { pendingSummary } from "@/db/queries/request-store";
+import { pendingOverview } from "@/db/queries/request-store";
 import { responseHistogram, serverConnections } from "@/db/queries/status";
 import { openApiDocument } from "@/lib/api/openapi";
 import { routePattern } from "@/lib/api/route-pattern";
@@ -80,8 +80,7 @@ function build(): Metrics {
     labelNames: ["kind"] as const,
     registers: [registry],
     async collect() {
-      for (const kind of REQUEST_KINDS)
-        this.set({ kind }, (await pendingSummary(kind as RequestKind)).count);
+      for (const p of await pendingOverview()) this.set({ kind: p.kind }, p.count);
     },
   });
   new client.Gauge({

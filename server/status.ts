@@ -3,11 +3,10 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { getDatabase } from "@/db/client";
-import { pendingSummary } from "@/db/queries/request-store";
+import { pendingOverview } from "@/db/queries/request-store";
 import { databaseFigures, serverConnections } from "@/db/queries/status";
 import type { Status } from "@/lib/ops/status";
 import { env } from "@/lib/env";
-import { REQUEST_KINDS } from "@/lib/domain/kinds";
 import { lastBackup, nextBackups } from "./backup-status";
 import { slotsOpen as openSlots } from "./events/limits";
 import { pgliteSocket } from "./pglite-socket";
@@ -61,7 +60,7 @@ export async function readStatus(): Promise<Status> {
   const [figures, byState, pendings, last] = await Promise.all([
     databaseFigures(),
     config.kind === "server" ? serverConnections() : Promise.resolve({} as Record<string, number>),
-    Promise.all(REQUEST_KINDS.map(async (kind) => ({ kind, ...(await pendingSummary(kind)) }))),
+    pendingOverview(),
     lastBackup(),
   ]);
   let oldest: Status["oldestPending"] = null;

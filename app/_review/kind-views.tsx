@@ -1,5 +1,4 @@
 import { Suspense } from "react";
-import { ReviewDiff } from "@/components/diff/review-diff";
 import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
 import { RevisionsPanel } from "@/components/review/revisions-panel";
@@ -10,8 +9,11 @@ import {
   ToolCallLead,
   ToolCallWhere,
 } from "@/components/review/tool-call-view";
+import { ReviewedDiff } from "@/components/review/reviewed-diff";
 import type { InlineComment } from "@/lib/diff/comments";
+import type { HunkRecord } from "@/lib/diff/review";
 import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
+import { hunksEditable } from "@/lib/domain/tool-calls";
 
 /*
  * What the review page shows of each kind, beside what every kind shows (breadcrumb,
@@ -28,8 +30,12 @@ export interface KindView<K extends RequestKind> {
   lead?(row: RequestRow<K>): React.ReactNode;
   /** under the agent and times */
   aside?(row: RequestRow<K>): React.ReactNode;
-  /** full width, under both columns */
-  below?(row: RequestRow<K>): React.ReactNode;
+  /** full width, under both columns (`decide`: the reader may decide it now) */
+  below?(row: RequestRow<K>, decide: boolean): React.ReactNode;
+  /** the decision form sends per-hunk decisions on the request's diff */
+  hunks?(row: RequestRow<K>): boolean;
+  /** what a decided request's record says of its hunks (null: not decided by hunks) */
+  decidedHunks?(row: RequestRow<K>): { accepted: number; total: number; edited: boolean } | null;
   /** the options the decision form offers (a multiple-choice question) */
   choice?(row: RequestRow<K>): Choice | null;
   /** what a decided request's record lists as chosen */
@@ -42,6 +48,17 @@ export interface KindView<K extends RequestKind> {
 
 const shorten = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 3)}…` : text;
+
+/** The hunk counts of a decided approval or tool call. */
+function decidedHunks(row: { hunkDecisions: HunkRecord[] | null; edited: boolean | null }) {
+  const hunks = row.hunkDecisions;
+  if (!hunks?.length) return null;
+  return {
+    accepted: hunks.filter((h) => h.accepted).length,
+    total: hunks.length,
+    edited: row.edited === true,
+  };
+}
 
 export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   approval: {
@@ -62,7 +79,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
       ) : (
         <p className="text-zinc-500 italic">No description.</p>
       ),
-    below: (row) => (
+    below: (row, decide) => (
       <>
         {/* streamed: the diff below does not wait for the revision lookups */}
         <Suspense fallback={null}>
@@ -72,10 +89,20 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
           <h2 id="changes-title" className="sr-only">
             Changes
           </h2>
-          <ReviewDiff diff={row.diff} fallbackPath={row.filePath} />
+          <ReviewedDiff
+            diff={row.diff}
+            fallbackPath={row.filePath}
+            decideId={decide ? row.id : null}
+            approved={row.approved}
+            hunks={row.hunkDecisions}
+            appliedDiff={row.appliedDiff}
+            edited={row.edited}
+          />
         </section>
       </>
     ),
+    hunks: () => true,
+    decidedHunks,
   },
   question: {
     metaTitle: (row) => `Question: ${shorten(row.question, 60)}`,
@@ -111,6 +138,8 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
     lead: (row) => <ToolCallLead row={row} />,
     comments: (row) => ({ saved: row.inlineComments ?? null, diff: row.diff !== null }),
     aside: (row) => <ToolCallWhere row={row} />,
-    below: (row) => <ToolCallBelow row={row} />,
+    below: (row, decide) => <ToolCallBelow row={row} decide={decide && hunksEditable(row)} />,
+    hunks: (row) => hunksEditable(row),
+    decidedHunks,
   },
 };

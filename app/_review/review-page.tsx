@@ -56,10 +56,10 @@ export function reviewPage<K extends RequestKind>(kind: K) {
     const { words } = KINDS[kind];
     const query = await searchParams;
     const comments = view.comments?.(row);
-    const canDecide = status === "pending" && can(principal, "decide");
+    const decidable = status === "pending" && can(principal, "decide");
 
     return (
-      <CommentsProvider saved={comments?.saved ?? null} editable={canDecide && !!comments?.diff}>
+      <CommentsProvider saved={comments?.saved ?? null} editable={decidable && !!comments?.diff}>
         <article aria-labelledby="request-title">
           <DoneBanner done={query.done} />
           <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
@@ -103,6 +103,7 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                     id={row.id}
                     action={decideAction.bind(null, kind)}
                     choice={view.choice?.(row) ?? null}
+                    hunks={view.hunks?.(row) ?? false}
                     alwaysAllow={alwaysAllowProposal(kind, row, principal)}
                     sessionAllow={sessionSuggestions(row)}
                   />
@@ -120,12 +121,13 @@ export function reviewPage<K extends RequestKind>(kind: K) {
                   textLabel={words.text}
                   chosen={view.chosen?.(row) ?? null}
                   successorHref={view.successor?.(row) ?? null}
+                  hunks={view.decidedHunks?.(row) ?? null}
                   now={now}
                 />
               )}
             </div>
           </div>
-          {view.below?.(row)}
+          {view.below?.(row, decidable)}
           {status === "pending" && can(principal, "decide") ? (
             // the box comes before the diff on a phone; this brings it back from below
             <DecideBar target="decision" label={`${view.decideLabel} ↑`} />

@@ -9,7 +9,8 @@ import { OverTimeSection } from "@/components/metrics/sections/over-time";
 import { SlowestSection } from "@/components/metrics/sections/slowest";
 import { PanelSkeleton, chartColours } from "@/components/metrics/ui";
 import { requirePagePrincipal } from "@/server/auth/session";
-import { describePeriod, filterQuery, parseMetricsFilter } from "@/lib/metrics/period";
+import { describePeriod, filterQuery, fromRollup, parseMetricsFilter } from "@/lib/metrics/period";
+import { RELATIVE_ERROR } from "@/lib/metrics/sketch";
 
 export const metadata = { title: "Metrics" };
 
@@ -37,6 +38,14 @@ export default async function MetricsPage({
           How fast humans respond, {describePeriod(filter)}
           {filter.type ? `, ${filter.type}s only` : ""}. Hover a time for its exact value.
         </p>
+        {fromRollup(filter) && (
+          <p className="w-full text-xs text-zinc-600 dark:text-zinc-400" id="metrics-approximate">
+            Percentiles marked ≈ (median, p50, p90, p99) are estimated from the metrics rollup (kept
+            per day as decisions are recorded), within {RELATIVE_ERROR * 100}% of the exact value;
+            counts, averages, minimum and maximum are exact. Periods of two days or less are exact
+            throughout.
+          </p>
+        )}
       </header>
       <PeriodFilter filter={filter} issues={issues} />
       <Suspense key={`h${key}`} fallback={<PanelSkeleton title="Headline numbers" />}>

@@ -29,12 +29,13 @@ export function summarize(samples: number[]): Summary {
 
 /**
  * Closed-loop load: `concurrency` workers each run `op` back to back for `durationMs`.
- * Returns throughput, latency summary and error count.
+ * Returns throughput, latency summary and error count. `stop` ends it early.
  */
 export async function closedLoop(
   op: (worker: number, i: number) => Promise<void>,
   concurrency: number,
   durationMs: number,
+  stop?: AbortSignal,
 ) {
   const latencies: number[] = [];
   let errors = 0;
@@ -43,7 +44,7 @@ export async function closedLoop(
   const deadline = started + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
-      for (let i = 0; performance.now() < deadline; i++) {
+      for (let i = 0; performance.now() < deadline && !stop?.aborted; i++) {
         const t0 = performance.now();
         try {
           await op(w, i);

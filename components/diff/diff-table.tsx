@@ -182,15 +182,28 @@ function SplitCell({
 const tableCls =
   "w-full table-fixed border-collapse font-mono text-[12.5px] leading-5 max-md:w-max max-md:min-w-full max-md:table-auto";
 
+/** What a hunk's header row holds beside the header (the review page's per-hunk controls). */
+export type HunkExtra = (hunk: number, header: string) => React.ReactNode;
+
 /** The header row of a hunk (`@@ -20,7 +24,10 @@ …`); `data-hunk` is its index in the file. */
-function HunkRow({ header, hunk, span }: { header: string; hunk: number; span: number }) {
+function HunkRow({
+  header,
+  hunk,
+  span,
+  extra,
+}: {
+  header: string;
+  hunk: number;
+  span: number;
+  extra?: HunkExtra;
+}) {
   return (
     <tr
       data-hunk={hunk}
       className="bg-[#eef4ff] text-slate-600 dark:bg-[#1e2a44] dark:text-slate-400"
     >
       <td colSpan={span} className="px-3 whitespace-pre-wrap">
-        {header}
+        {extra ? extra(hunk, header) : header}
       </td>
     </tr>
   );
@@ -217,11 +230,14 @@ export function DiffTable({
   view,
   segments,
   comments,
+  hunkExtra,
 }: {
   file: DiffFile;
   /** how many diff lines to show (from the top) */
   limit: number;
   view: ViewMode;
+  /** renders each hunk's header row content instead of the bare header */
+  hunkExtra?: HunkExtra;
   /** per hunk, per line (lib/diff/highlight.ts); missing lines show as plain text */
   segments?: Segment[][][] | null;
   comments?: TableComments;
@@ -243,7 +259,13 @@ export function DiffTable({
         <tbody>
           {splitRows(file, limit, segments).map((r, i) =>
             r.kind === "hunk" ? (
-              <HunkRow key={`h${r.hunk}`} header={r.header} hunk={r.hunk} span={6} />
+              <HunkRow
+                key={`h${r.hunk}`}
+                header={r.header}
+                hunk={r.hunk}
+                span={6}
+                extra={hunkExtra}
+              />
             ) : (
               [
                 <tr key={i}>
@@ -262,7 +284,7 @@ export function DiffTable({
   let shown = 0;
   file.hunks.forEach((hunk, h) => {
     if (shown >= limit) return;
-    rows.push(<HunkRow key={`h${h}`} header={hunk.header} hunk={h} span={4} />);
+    rows.push(<HunkRow key={`h${h}`} header={hunk.header} hunk={h} span={4} extra={hunkExtra} />);
     hunk.lines.slice(0, limit - shown).forEach((line, i) => {
       rows.push(
         <tr key={`${h}:${i}`}>

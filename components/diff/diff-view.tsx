@@ -1,10 +1,19 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import {
+  decideFile,
+  focusedHunk,
+  moveFocus,
+  setHunks,
+  updateHunk,
+} from "@/components/review/hunk-store";
+import { useShortcuts } from "@/components/review/shortcuts";
 import type { FileHighlight } from "@/lib/diff/highlight";
 import { opensAsText, startsCollapsed } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
 import { CommentsProvider } from "@/components/review/comment-drafts";
+import { hunkNames } from "@/lib/diff/review";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
 import { setViewMode, useViewMode, type ViewMode } from "./use-view-mode";
@@ -75,10 +84,59 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
   );
 }
 
+/** The hunk keys of the page (with per-hunk decisions): move, accept, reject, edit. */
+function useHunkKeys(enabled: boolean) {
+  const onFocused = (run: (h: { file: string; index: number }) => void) => () => {
+    const h = focusedHunk();
+    if (h) run(h);
+    else moveFocus(1);
+  };
+  useShortcuts(
+    enabled
+      ? [
+          { key: "j", description: "Next hunk", run: () => moveFocus(1) },
+          { key: "k", description: "Previous hunk", run: () => moveFocus(-1) },
+          {
+            key: "y",
+            description: "Accept the hunk",
+            run: onFocused((h) => updateHunk(h.file, h.index, { accepted: true })),
+          },
+          {
+            key: "n",
+            description: "Reject the hunk",
+            run: onFocused((h) => updateHunk(h.file, h.index, { accepted: false })),
+          },
+          {
+            key: "e",
+            description: "Edit the hunk",
+            run: onFocused((h) => {
+              const button = document.querySelector<HTMLButtonElement>(
+                `div[data-hunk="${CSS.escape(`${h.file}#${h.index}`)}"] button[aria-keyshortcuts="e"]`,
+              );
+              if (button && button.getAttribute("aria-expanded") !== "true") button.click();
+            }),
+          },
+          {
+            key: "Y",
+            description: "Accept the whole file",
+            run: onFocused((h) => decideFile(h.file, true)),
+          },
+          {
+            key: "N",
+            description: "Reject the whole file",
+            run: onFocused((h) => decideFile(h.file, false)),
+          },
+        ]
+      : [],
+  );
+}
+
 /**
- * The whole diff of a request: summary, file list, one table per file; plain text when it
- * is not a diff. Rendered by components/diff/review-diff.tsx, which gives the server's
- * highlighting of the first lines and the layout it rendered.
+ * The whole diff of a request: summary, file list, one table per file; plain text when
+ * it is not a diff. `decideId`: the pending request whose hunks the reviewer decides here
+ * (per-hunk controls and keys; the decision form sends them). Rendered by
+ * components/diff/review-diff.tsx, which gives the server's highlighting of the first lines
+ * and the layout it rendered.
  */
 export function DiffView({
   comments = true,
@@ -106,10 +164,24 @@ interface DiffProps {
   initialView?: ViewMode;
   /** before each file's anchor ("file-1"): a second diff on a page keeps its ids apart */
   anchorPrefix?: string;
+  /** the pending request whose hunks the reviewer decides here */
+  decideId?: string;
 }
 
-function Diff({ diff, fallbackPath, highlights, initialView, anchorPrefix = "" }: DiffProps) {
+function Diff({
+  diff,
+  fallbackPath,
+  highlights,
+  initialView,
+  anchorPrefix = "",
+  decideId,
+}: DiffProps) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
+  const decide = !!decideId && parsed.ok;
+  useEffect(() => {
+    if (decideId && parsed.ok) setHunks(decideId, hunkNames(parsed.files));
+  }, [decideId, parsed]);
+  useHunkKeys(decide);
   const view = useViewMode(initialView);
   const [asDiff, setAsDiff] = useState(false);
   const [collapseAll, setCollapseAll] = useState<{ generation: number; collapsed: boolean | null }>(
@@ -210,6 +282,7 @@ function Diff({ diff, fallbackPath, highlights, initialView, anchorPrefix = "" }
             view={view}
             highlight={highlights?.[i] ?? null}
             eager={i === 0}
+            decide={decide}
             collapsedByDefault={
               collapseAll.collapsed ?? (enormous || startsCollapsed(i, file.lineCount))
             }

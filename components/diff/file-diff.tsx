@@ -4,7 +4,9 @@ import { useEffect, useRef, useState } from "react";
 import type { FileHighlight } from "@/lib/diff/highlight";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
+import { useFocusedIndexIn } from "@/components/review/hunk-store";
 import { DiffTable, type TableComments } from "./diff-table";
+import { FileHunkBar, HunkControl } from "./hunk-controls";
 import { CommentThread, FileCommentBar, useAnchors } from "./inline-comments";
 import { useInlineComments } from "@/components/review/comment-drafts";
 import { useHighlight } from "./use-highlight";
@@ -45,6 +47,25 @@ function emptyBodyText(file: DiffFile): string {
   return "No content changes.";
 }
 
+/** Diff lines from the file's start through hunk `index`. */
+function linesThrough(file: DiffFile, index: number): number {
+  let n = 0;
+  for (let i = 0; i <= index && i < file.hunks.length; i++) n += file.hunks[i]!.lines.length;
+  return n;
+}
+
+/** How many hunks start within the first `limit` diff lines. */
+function hunksWithin(file: DiffFile, limit: number): number {
+  let n = 0;
+  let count = 0;
+  for (const h of file.hunks) {
+    if (n >= limit) break;
+    count++;
+    n += h.lines.length;
+  }
+  return count;
+}
+
 export function FileDiff({
   file,
   anchor,
@@ -52,6 +73,7 @@ export function FileDiff({
   highlight,
   collapsedByDefault,
   eager,
+  decide = false,
 }: {
   file: DiffFile;
   anchor: string;
@@ -61,6 +83,8 @@ export function FileDiff({
   collapsedByDefault: boolean;
   /** render at once, on the server too, instead of waiting to come near the viewport (the first file) */
   eager: boolean;
+  /** per-hunk decisions: a row of controls per hunk above the diff */
+  decide?: boolean;
 }) {
   const [collapsed, setCollapsed] = useState(collapsedByDefault);
   const [near, setNear] = useState(false);
@@ -95,6 +119,23 @@ export function FileDiff({
     observer.observe(node);
     return () => observer.disconnect();
   }, [near, collapsed, eager]);
+
+  // a key that moves to a hunk of this file opens it, and shows the lines down to it
+  const focusedIndex = useFocusedIndexIn(file.path);
+  const focusedHere = decide && focusedIndex >= 0;
+  const [wasFocused, setWasFocused] = useState(-1);
+  if (decide && focusedIndex !== wasFocused) {
+    // adjusting state while rendering (react.dev "you might not need an effect")
+    setWasFocused(focusedIndex);
+    if (focusedIndex >= 0) {
+      setCollapsed(false);
+      setNear(true);
+      const upTo = linesThrough(file, focusedIndex);
+      if (upTo > limit) setLimit(upTo);
+    }
+  }
+  // hunk rows for the hunks the table shows (more come with "Show more")
+  const shownHunks = decide ? hunksWithin(file, limit) : 0;
 
   // a jump link to this file opens it
   useEffect(() => {
@@ -171,6 +212,9 @@ export function FileDiff({
       </header>
       <div id={bodyId} hidden={collapsed}>
         {collapsed ? null : <FileCommentBar file={file} />}
+        {decide && !collapsed && (show || focusedHere) ? (
+          <FileHunkBar file={file} shown={shownHunks} />
+        ) : null}
         {collapsed ? null : !hasLines ? (
           <p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">
             {emptyBodyText(file)}
@@ -185,6 +229,18 @@ export function FileDiff({
                 view={view}
                 segments={segments}
                 comments={comments}
+                hunkExtra={
+                  decide
+                    ? (h) => (
+                        <HunkControl
+                          file={file.path}
+                          hunk={file.hunks[h]!}
+                          index={h}
+                          count={file.hunks.length}
+                        />
+                      )
+                    : undefined
+                }
               />
             </div>
             {remaining > 0 ? (

@@ -22,7 +22,22 @@ async function initialView(): Promise<ViewMode> {
   return mobile ? "unified" : "split";
 }
 
-export async function ReviewDiff({ diff, fallbackPath }: { diff: string; fallbackPath?: string }) {
+export async function ReviewDiff({
+  diff,
+  fallbackPath,
+  decideId,
+  comments,
+  anchorPrefix,
+}: {
+  diff: string;
+  fallbackPath?: string;
+  /** the pending request whose hunks the reader decides (diff-view.tsx) */
+  decideId?: string;
+  /** false: not the request's own diff, so no inline comments on it (diff-view.tsx) */
+  comments?: boolean;
+  /** before each file's anchor: a second diff on the page keeps its ids apart */
+  anchorPrefix?: string;
+}) {
   const parsed = parseDiff(diff, { fallbackPath });
   const highlights =
     parsed.ok && !opensAsText(parsed.lineCount, diff.length)
@@ -34,6 +49,9 @@ export async function ReviewDiff({ diff, fallbackPath }: { diff: string; fallbac
       fallbackPath={fallbackPath}
       highlights={highlights}
       initialView={await initialView()}
+      decideId={decideId}
+      comments={comments}
+      anchorPrefix={anchorPrefix}
     />
   );
 }

@@ -74,8 +74,13 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
                 <span
                   className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_STYLE[item.outcome]}`}
                 >
-                  {item.outcome}
+                  {item.partial ? "approved in part" : item.outcome}
                 </span>
+                {item.edited ? (
+                  <span className="ml-1 rounded-full border border-blue-300 px-2 py-0.5 text-xs text-blue-800 dark:border-blue-700 dark:text-blue-300">
+                    edited
+                  </span>
+                ) : null}
               </td>
               <td className="px-3 py-2">
                 <span className="whitespace-nowrap">{item.agentId}</span>

@@ -17,6 +17,10 @@ const SHORTCUTS: { keys: string[]; what: string; where: string }[] = [
   { keys: ["Enter"], what: "Open the selected request", where: "Inbox" },
   { keys: ["a"], what: "Approve", where: "Approval review" },
   { keys: ["r"], what: "Reject (focuses the comment)", where: "Approval review" },
+  { keys: ["j / k"], what: "Next / previous hunk", where: "Diff review" },
+  { keys: ["y / n"], what: "Keep (accept) / drop (reject) the hunk", where: "Diff review" },
+  { keys: ["e"], what: "Edit the hunk's new side (Esc leaves the editor)", where: "Diff review" },
+  { keys: ["Y / N"], what: "Keep / drop the hunk's whole file", where: "Diff review" },
   {
     keys: ["1–9"],
     what: "Choose option 1–9 (one choice: sends it; several: ticks it)",

@@ -9,7 +9,7 @@ import { confirmDelay } from "./confirm";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 
-export const LIVE_EVENTS = ["request.created", "request.decided"] as const;
+export const LIVE_EVENTS = ["request.created", "request.approval", "request.decided"] as const;
 
 /** docs/api.md "Live events" payload: the server's own type (a type-only import, erased). */
 export type LiveEvent = NexusEvent;
@@ -30,12 +30,12 @@ function parseLiveEvent(data: unknown): LiveEvent | null {
   try {
     const v = JSON.parse(data) as Partial<LiveEvent>;
     if (
-      (v.type === "request.created" || v.type === "request.decided") &&
+      LIVE_EVENTS.includes(v.type as (typeof LIVE_EVENTS)[number]) &&
       REQUEST_KINDS.includes(v.request_type as RequestKind) &&
       typeof v.id === "string"
     ) {
       return {
-        type: v.type,
+        type: v.type!,
         request_type: v.request_type as RequestKind,
         id: v.id,
         agent_id: String(v.agent_id),

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { exactMs, formatMs } from "@/lib/metrics/format";
+import { fromRollup, type MetricsFilter } from "@/lib/metrics/period";
 
 /* Building blocks of the /metrics page (server components, no browser code). */
 
@@ -109,5 +110,15 @@ export function TableDetails({
       </summary>
       <div className="mt-2 overflow-x-auto">{children}</div>
     </details>
+  );
+}
+
+/** "≈ " before a percentile's label when the period's percentiles are estimates (the rollup). */
+export function Approx({ filter }: { filter: MetricsFilter }) {
+  if (!fromRollup(filter)) return null;
+  return (
+    <abbr title="estimated from the rollup, within 1%" className="no-underline">
+      ≈{" "}
+    </abbr>
   );
 }

@@ -8,6 +8,7 @@ import { AlwaysAllow } from "./always-allow";
 import { ConflictNotice } from "./conflict-notice";
 import { ChoiceOptions } from "./choice-options";
 import { initialDecisionState, type Choice, type DecisionFormState } from "./form-state";
+import { useHunkSummary } from "./hunk-store";
 import { ShortcutsDialog, useShortcuts, type Shortcut } from "./shortcuts";
 
 type Action = (state: DecisionFormState, formData: FormData) => Promise<DecisionFormState>;
@@ -123,6 +124,7 @@ export function DecisionForm({
   id,
   action,
   choice = null,
+  hunks = false,
   alwaysAllow = null,
   sessionAllow = null,
 }: {
@@ -131,6 +133,8 @@ export function DecisionForm({
   action: Action;
   /** a multiple-choice question's options (shown as buttons above the text field) */
   choice?: Choice | null;
+  /** the diff's hunks are decided on the page (hunk-store): send them, say what they are */
+  hunks?: boolean;
   /** the proposed "always allow" rule's JSON (null: not offered) */
   alwaysAllow?: string | null;
   /** Claude Code's suggestions in words: offers "allow for this session" (null: none) */
@@ -138,6 +142,8 @@ export function DecisionForm({
 }) {
   const spec = FORMS[kind];
   const { drafts } = useInlineComments();
+  const hunkSummary = useHunkSummary();
+  const inPart = hunks && hunkSummary.rejected > 0;
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
   const [text, setText] = useState("");
   const [rejecting, setRejecting] = useState(false);
@@ -219,6 +225,19 @@ export function DecisionForm({
           </h2>
         ) : null}
         <input type="hidden" name="id" value={id} />
+        {hunks ? <input type="hidden" name="hunks" value={hunkSummary.payload} /> : null}
+        {hunks && hunkSummary.total > 0 ? (
+          <p
+            aria-live="polite"
+            data-testid="hunk-summary"
+            className="mb-2 text-sm text-zinc-700 dark:text-zinc-300"
+          >
+            {hunkSummary.total - hunkSummary.rejected} of {hunkSummary.total}{" "}
+            {hunkSummary.total === 1 ? "hunk" : "hunks"} kept
+            {hunkSummary.edited ? `, ${hunkSummary.edited} edited` : ""}.
+            {inPart ? " Approving approves them in part." : ""}
+          </p>
+        ) : null}
         {drafts?.length ? (
           <>
             <input type="hidden" name="comments" value={JSON.stringify(drafts)} />
@@ -281,6 +300,11 @@ export function DecisionForm({
             ) : null}
           </>
         ) : null}
+        {state.errors?.hunks ? (
+          <p role="alert" className="mt-2 text-sm font-medium text-red-700 dark:text-red-400">
+            {state.errors.hunks}
+          </p>
+        ) : null}
         {sessionAllow ? (
           <label className="mt-3 flex min-h-11 cursor-pointer items-start gap-2 text-sm">
             <input type="checkbox" name="allow_session" className="mt-1 size-4" />
@@ -312,7 +336,7 @@ export function DecisionForm({
               aria-keyshortcuts={s.key}
               className={`${button} ${choice ? "min-h-11" : ""} ${s.className}`}
             >
-              {s.label}
+              {inPart && s.value === "approve" ? "Approve in part" : s.label}
             </button>
           ))}
           <span aria-live="polite" className="text-sm text-zinc-600 dark:text-zinc-400">

@@ -10,6 +10,7 @@ export function DecisionRecord({
   textLabel,
   chosen = null,
   successorHref = null,
+  hunks = null,
   now,
 }: {
   outcome: "approved" | "rejected" | "answered" | "expired" | "superseded";
@@ -21,8 +22,11 @@ export function DecisionRecord({
   chosen?: string[] | null;
   /** superseded: the page of the revision that replaced it */
   successorHref?: string | null;
+  /** a decision on a diff's hunks: how many were accepted, whether any was edited */
+  hunks?: { accepted: number; total: number; edited: boolean } | null;
   now: Date;
 }) {
+  const inPart = outcome === "approved" && !!hunks && hunks.accepted < hunks.total;
   // chosen labels alone are stored as the answer too: show them once
   const typed = chosen?.length && text === chosen.join(", ") ? null : text;
   const tone =
@@ -38,8 +42,15 @@ export function DecisionRecord({
           ? "Expired: no decision was made"
           : outcome === "superseded"
             ? "Superseded: the agent sent a revision before anyone decided"
-            : `${outcome[0]!.toUpperCase() + outcome.slice(1)} by ${by ?? "an unknown reviewer"}`}
+            : `${outcome[0]!.toUpperCase() + outcome.slice(1)}${inPart ? " in part" : ""} by ${by ?? "an unknown reviewer"}`}
       </h2>
+      {inPart || (outcome === "approved" && hunks?.edited) ? (
+        <p className="mt-0.5 text-zinc-700 dark:text-zinc-300">
+          {inPart ? `${hunks!.accepted} of ${hunks!.total} hunks accepted` : "Every hunk accepted"}
+          {hunks!.edited ? ", edited by the reviewer before approving" : ""}. The agent received the
+          diff as applied.
+        </p>
+      ) : null}
       {at ? (
         <p className="mt-0.5 text-zinc-700 dark:text-zinc-300">
           <TimeAgo date={at} now={now} />

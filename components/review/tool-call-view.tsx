@@ -1,4 +1,4 @@
-import { DiffView } from "@/components/diff/diff-view";
+import { ReviewedDiff } from "@/components/review/reviewed-diff";
 import { JsonView } from "@/components/review/json-view";
 import type { RequestRow } from "@/lib/domain/kinds";
 import { commandOf, diffNote, mcpToolOf } from "@/lib/domain/tool-calls";
@@ -90,7 +90,7 @@ export function ToolCallWhere({ row }: { row: Row }) {
   );
 }
 
-export function ToolCallBelow({ row }: { row: Row }) {
+export function ToolCallBelow({ row, decide = false }: { row: Row; decide?: boolean }) {
   const note = row.diff ? diffNote(row) : null;
   return (
     <div className="space-y-6">
@@ -111,7 +111,15 @@ export function ToolCallBelow({ row }: { row: Row }) {
               Exact diff, computed beside the files by the agent&apos;s hook.
             </p>
           )}
-          <DiffView diff={row.diff} fallbackPath={row.filePath ?? undefined} />
+          <ReviewedDiff
+            diff={row.diff}
+            fallbackPath={row.filePath ?? undefined}
+            decideId={decide ? row.id : null}
+            approved={row.approved}
+            hunks={row.hunkDecisions}
+            appliedDiff={row.appliedDiff}
+            edited={row.edited}
+          />
         </section>
       ) : null}
       <section aria-labelledby="input-title">

@@ -45,6 +45,10 @@ interface TableSpec {
   detail: SQL;
   /** the chosen options as JSON text (a multiple-choice question), else NULL */
   chosen: SQL;
+  /** approved with some hunks rejected (boolean) */
+  partial: SQL;
+  /** the reviewer edited hunks before approving (boolean) */
+  edited: SQL;
   search: (pattern: string) => SQL;
   parts: (outcome: Outcome | undefined) => Part[];
 }
@@ -106,6 +110,9 @@ function approveRejectParts(outcome: Outcome | undefined, revisions: boolean): P
 /** The name of the API key that submitted row `t` (null: none recorded). */
 const SUBMITTED_BY = sql`(SELECT k.name FROM api_keys k WHERE k.id = t.submitted_key_id)`;
 
+/** Approved while some hunk of its diff was rejected ("approved in part"). */
+const PARTIAL = sql`(t.approved IS TRUE AND COALESCE(jsonb_path_exists(t.hunk_decisions, '$[*] ? (@.accepted == false)'), false))`;
+
 const SPECS: Record<HistoryType, TableSpec> = {
   approval: {
     table: approvalRequests,
@@ -115,6 +122,8 @@ const SPECS: Record<HistoryType, TableSpec> = {
     decidedBy: sql`t.decided_by`,
     detail: sql`t.comment`,
     chosen: sql`NULL::text`,
+    partial: PARTIAL,
+    edited: sql`COALESCE(t.edited, false)`,
     search: (p) => sql`(t.file_path ILIKE ${p} OR t.description ILIKE ${p})`,
     parts: (outcome) => approveRejectParts(outcome, true),
   },
@@ -126,6 +135,8 @@ const SPECS: Record<HistoryType, TableSpec> = {
     decidedBy: sql`t.responded_by`,
     detail: sql`t.response`,
     chosen: sql`t.selected::text`,
+    partial: sql`false`,
+    edited: sql`false`,
     search: (p) => sql`t.question ILIKE ${p}`,
     parts(outcome) {
       const parts: Part[] = [];
@@ -155,6 +166,8 @@ const SPECS: Record<HistoryType, TableSpec> = {
     decidedBy: sql`t.decided_by`,
     detail: sql`t.comment`,
     chosen: sql`NULL::text`,
+    partial: PARTIAL,
+    edited: sql`COALESCE(t.edited, false)`,
     search: (p) => sql`(t.title ILIKE ${p} OR t.tool_name ILIKE ${p} OR t.description ILIKE ${p})`,
     // decided like an approval, in columns of the same names (no revisions: never superseded)
     parts: (outcome) => approveRejectParts(outcome, false),
@@ -193,6 +206,10 @@ export interface HistoryItem {
   detail: string | null;
   /** the options chosen in answer to a multiple-choice question (null: none) */
   chosen: string[] | null;
+  /** approved with some hunks of its diff rejected */
+  partial: boolean;
+  /** the reviewer edited hunks before approving */
+  edited: boolean;
   /** name of the API key that submitted it (null: not recorded) */
   submittedBy: string | null;
   /** decision − request time (never negative); null when it expired */
@@ -224,6 +241,7 @@ export async function listHistory(
         ${s.description} AS description, ${part.outcome} AS outcome, t.timestamp,
         ${part.sortAt} AS sort_at, ${part.sortAt}::text AS sort_at_text,
         ${s.decidedBy} AS decided_by, ${s.detail} AS detail, ${s.chosen} AS chosen,
+        ${s.partial} AS partial, ${s.edited} AS edited,
         ${SUBMITTED_BY} AS submitted_by
       FROM ${s.name} t WHERE ${whereFor(type, part, query, query.cursor)}
       ORDER BY ${part.sortAt} ${order}, t.id ${order} LIMIT ${limit + 1})`,
@@ -243,6 +261,8 @@ export async function listHistory(
     decided_by: string | null;
     detail: string | null;
     chosen: string | null;
+    partial: boolean;
+    edited: boolean;
     submitted_by: string | null;
   }>(
     db,
@@ -267,6 +287,8 @@ export async function listHistory(
       decidedBy: r.decided_by,
       detail: r.detail,
       chosen: r.chosen === null ? null : (JSON.parse(r.chosen) as string[]),
+      partial: r.partial === true,
+      edited: r.edited === true,
       submittedBy: r.submitted_by,
       responseTimeMs:
         r.outcome === "expired" || r.outcome === "superseded"

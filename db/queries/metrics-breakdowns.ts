@@ -1,7 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { bucketForAll, type Bucket, type MetricsFilter } from "@/lib/metrics/period";
+import { bucketForAll, fromRollup, type Bucket, type MetricsFilter } from "@/lib/metrics/period";
+import { sketchPercentile } from "@/lib/metrics/sketch";
 import { toUtcDate } from "./inbox";
+import { overTimeCells, sketchesBy } from "./metrics-rollup";
 import { floatArray, metricsRows, metricsWhere, num, requestJoins, ts } from "./metrics-sql";
 
 /*
@@ -97,6 +99,32 @@ export async function overTime(f: MetricsFilter, now = new Date()): Promise<Time
     : sql`(SELECT min(m.created_at) FROM hitl_metrics m WHERE ${metricsWhere(f)})`;
   // the last bucket holds the instant just before `to` (exclusive) or now
   const last = f.to ? sql`(${ts(f.to)} - interval '1 microsecond')` : ts(now);
+  const series = sql`SELECT generate_series(date_trunc(${unit}, ${first}), date_trunc(${unit}, ${last}), ${step}) AS start`;
+  if (fromRollup(f)) {
+    const cells = overTimeCells(f, (day) =>
+      bucket === "day" ? day : sql`date_trunc(${unit}, ${day})`,
+    );
+    const found = await metricsRows<Record<string, unknown> & { start: string | Date }>(
+      sql`WITH agg AS (${cells}), series AS (${series})
+          SELECT s.start, coalesce(agg.decisions, 0) AS decisions, agg.avg_ms, agg.timed,
+                 agg.min_ms, agg.max_ms, agg.lo, agg.hi
+            FROM series s LEFT JOIN agg ON agg.start = s.start
+           ORDER BY s.start`,
+    );
+    return found.map((r) => ({
+      start: toUtcDate(r.start),
+      decisions: Number(r.decisions),
+      avgMs: num(r.avg_ms),
+      p90Ms: sketchPercentile(
+        0.9,
+        Number(r.timed ?? 0),
+        num(r.lo),
+        num(r.hi),
+        num(r.min_ms),
+        num(r.max_ms),
+      ),
+    }));
+  }
   const result = await metricsRows<{
     start: string | Date;
     decisions: number;
@@ -108,9 +136,7 @@ export async function overTime(f: MetricsFilter, now = new Date()): Promise<Time
             avg(m.response_time_ms)::float8 AS avg_ms,
             percentile_cont(0.9) WITHIN GROUP (ORDER BY m.response_time_ms) AS p90_ms
           FROM hitl_metrics m WHERE ${metricsWhere(f)} GROUP BY 1
-        ), series AS (
-          SELECT generate_series(date_trunc(${unit}, ${first}), date_trunc(${unit}, ${last}), ${step}) AS start
-        )
+        ), series AS (${series})
         SELECT s.start, coalesce(agg.decisions, 0) AS decisions, agg.avg_ms, agg.p90_ms
         FROM series s LEFT JOIN agg ON agg.start = s.start
         ORDER BY s.start`,
@@ -151,6 +177,7 @@ export interface AgentBreakdown {
  * The totals over all agents come from a window over the grouped rows.
  */
 export async function statsByAgent(f: MetricsFilter): Promise<AgentBreakdown> {
+  if (fromRollup(f)) return rollupByAgent(f);
   const result = await metricsRows<Record<string, unknown>>(
     sql`SELECT coalesce(a.agent_id, q.agent_id, tc.agent_id) COLLATE "C" AS agent_id, count(*)::int AS decisions,
           count(a.approved)::int AS approvals,
@@ -181,17 +208,21 @@ export async function statsByAgent(f: MetricsFilter): Promise<AgentBreakdown> {
       p90Ms: p90,
     };
   });
-  const approvalsDecided = Number(result[0]?.all_approvals ?? 0);
-  const approved = Number(result[0]?.all_approved ?? 0);
-  return {
+  return breakdown(
     agents,
-    verdicts: {
-      approvalsDecided,
-      approved,
-      approvalRate: approvalsDecided > 0 ? approved / approvalsDecided : null,
-    },
-  };
+    Number(result[0]?.all_approvals ?? 0),
+    Number(result[0]?.all_approved ?? 0),
+  );
 }
+
+const breakdown = (agents: AgentStats[], approvalsDecided: number, approved: number) => ({
+  agents,
+  verdicts: {
+    approvalsDecided,
+    approved,
+    approvalRate: approvalsDecided > 0 ? approved / approvalsDecided : null,
+  },
+});
 
 export interface ReviewerStats {
   /** hitl_metrics.user_id; null when it was not recorded */
@@ -202,6 +233,7 @@ export interface ReviewerStats {
 }
 
 export async function statsByReviewer(f: MetricsFilter): Promise<ReviewerStats[]> {
+  if (fromRollup(f)) return rollupByReviewer(f);
   const result = await metricsRows<Record<string, unknown>>(
     sql`SELECT m.user_id COLLATE "C" AS user_id, count(*)::int AS decisions,
           percentile_cont(0.5) WITHIN GROUP (ORDER BY m.response_time_ms) AS median_ms,
@@ -216,4 +248,63 @@ export async function statsByReviewer(f: MetricsFilter): Promise<ReviewerStats[]
     medianMs: num(r.median_ms),
     avgMs: num(r.avg_ms),
   }));
+}
+
+/* ---- the same from the rollup (long periods; percentiles within 1%) ------------------ */
+
+/** Slowest first (null last), then by name in code-point order (COLLATE "C"), null last. */
+function bySlowest<T>(value: (x: T) => number | null, name: (x: T) => string | null) {
+  return (a: T, b: T) => {
+    const va = value(a);
+    const vb = value(b);
+    if (va !== vb) return va === null ? 1 : vb === null ? -1 : vb - va;
+    const na = name(a);
+    const nb = name(b);
+    if (na === nb) return 0;
+    return na === null ? 1 : nb === null ? -1 : na < nb ? -1 : 1;
+  };
+}
+
+async function rollupByAgent(f: MetricsFilter): Promise<AgentBreakdown> {
+  const found = await sketchesBy(f, "agent", [sql`src.key`], [0.5, 0.9]);
+  const agents: AgentStats[] = found
+    .map((x) => ({
+      agentId: (x.g as string | null) ?? null,
+      decisions: x.total,
+      approvals: x.approvals,
+      approved: x.approved,
+      approvalRate: x.approvals > 0 ? x.approved / x.approvals : null,
+      questions: x.questions,
+      avgMs: x.avgMs,
+      p50Ms: x.pct[0] ?? null,
+      p90Ms: x.pct[1] ?? null,
+    }))
+    .sort(
+      bySlowest(
+        (a) => a.avgMs,
+        (a) => a.agentId,
+      ),
+    );
+  return breakdown(
+    agents,
+    agents.reduce((n, a) => n + a.approvals, 0),
+    agents.reduce((n, a) => n + a.approved, 0),
+  );
+}
+
+async function rollupByReviewer(f: MetricsFilter): Promise<ReviewerStats[]> {
+  const found = await sketchesBy(f, "reviewer", [sql`src.key`], [0.5]);
+  return found
+    .map((x) => ({
+      userId: (x.g as string | null) ?? null,
+      decisions: x.total,
+      medianMs: x.pct[0] ?? null,
+      avgMs: x.avgMs,
+    }))
+    .sort(
+      bySlowest(
+        (r) => r.medianMs,
+        (r) => r.userId,
+      ),
+    );
 }

@@ -1,7 +1,12 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
-import type { Bucket, MetricsFilter, MetricsRequestType } from "@/lib/metrics/period";
+import {
+  fromRollup,
+  type Bucket,
+  type MetricsFilter,
+  type MetricsRequestType,
+} from "@/lib/metrics/period";
 import { getDb, rows } from "../client";
 import { toUtcDate } from "./inbox";
 import {
@@ -15,12 +20,15 @@ import {
   type SlowResponse,
   type TimePoint,
 } from "./metrics-breakdowns";
+import { sketchesBy } from "./metrics-rollup";
 import { floatArray, metricsRows, metricsWhere, num, nowUtc } from "./metrics-sql";
 
 /*
  * Metrics for /metrics and GET /api/v1/metrics. Every number is computed in SQL
  * (percentiles with percentile_cont, i.e. linear interpolation between ranks); no
- * function here loads metrics rows into JavaScript.
+ * function here loads metrics rows into JavaScript. Periods longer than two days are
+ * read from the rollup (metrics-rollup.ts, lib/metrics/period.ts fromRollup): the same
+ * figures, percentiles within 1%.
  *
  * The period filters hitl_metrics.created_at (when the decision was recorded),
  * half-open [from, to). "Pending now" and the oldest pending request ignore the period:
@@ -82,6 +90,7 @@ const toStats = (r: Record<string, unknown>, prefix: string): ResponseStats => {
 export async function responseStats(
   f: MetricsFilter,
 ): Promise<{ overall: ResponseStats; byType: TypeStats[] }> {
+  if (fromRollup(f)) return rollupResponseStats(f);
   const columns = [
     statsColumns("all_", sql`TRUE`),
     ...TYPES.map((t) => statsColumns(`${t}_`, sql`m.request_type = ${t}`)),
@@ -92,6 +101,34 @@ export async function responseStats(
   return {
     overall: toStats(r!, "all_"),
     byType: TYPES.map((t) => ({ requestType: t as string, ...toStats(r!, `${t}_`) })).filter(
+      (t) => t.total > 0,
+    ),
+  };
+}
+
+const QUANTILES = [0.5, 0.9, 0.99] as const;
+
+/** responseStats from the rollup (long periods; percentiles within 1%). */
+async function rollupResponseStats(
+  f: MetricsFilter,
+): Promise<{ overall: ResponseStats; byType: TypeStats[] }> {
+  // each type's rows and the all-types rows ('*'): the headline needs no merging of types
+  const found = await sketchesBy(f, "type", [sql`src.request_type::text`], QUANTILES, "both");
+  const stats = (g: string): ResponseStats => {
+    const x = found.find((r) => r.g === g);
+    return {
+      total: x?.total ?? 0,
+      avgMs: x?.avgMs ?? null,
+      p50Ms: x?.pct[0] ?? null,
+      p90Ms: x?.pct[1] ?? null,
+      p99Ms: x?.pct[2] ?? null,
+      minMs: x?.minMs ?? null,
+      maxMs: x?.maxMs ?? null,
+    };
+  };
+  return {
+    overall: stats(f.type ?? "*"),
+    byType: TYPES.map((t) => ({ requestType: t as string, ...stats(t) })).filter(
       (t) => t.total > 0,
     ),
   };

@@ -62,42 +62,52 @@ export async function databaseFigures(): Promise<{
   migrations: { applied: number; last: string | null };
 }> {
   const { db, config } = await getDatabase();
-  const sized = await currentSizes(config.label);
-  const tables = await rows<{ name: string; est: number; pages: number }>(
-    db,
-    sql`SELECT c.relname AS name, c.reltuples::float8 AS est, c.relpages::int AS pages
-          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`,
-  );
-  const out: TableFigure[] = [];
-  for (const t of tables) {
-    let count: number | null = t.est >= 0 ? Math.round(t.est) : null;
-    let exact = false;
-    if (count === null && t.pages < 2000) {
-      // never analyzed (PGlite has no autovacuum): small enough to count
-      const [r] = await rows<{ n: number }>(
-        db,
-        sql`SELECT count(*)::int AS n FROM public.${sql.identifier(t.name)}`,
-      );
-      count = r?.n ?? null;
-      exact = true;
-    }
-    out.push({ name: t.name, bytes: sized.tables.get(t.name) ?? 0, rows: count, rowsExact: exact });
-  }
-  out.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
-  let migrations = { applied: 0, last: null as string | null };
-  try {
-    const [m] = await rows<{ n: number; last: string | null }>(
+  // three independent reads, concurrent on a server pool (one session serializes them on
+  // the embedded database)
+  const [sized, tables, migrations] = await Promise.all([
+    currentSizes(config.label),
+    rows<{ name: string; est: number; pages: number }>(
+      db,
+      sql`SELECT c.relname AS name, c.reltuples::float8 AS est, c.relpages::int AS pages
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`,
+    ),
+    rows<{ n: number; last: string | null }>(
       db,
       sql`SELECT count(*)::int AS n, max(created_at)::text AS last FROM drizzle.__drizzle_migrations`,
-    );
-    migrations = {
-      applied: m?.n ?? 0,
-      last: m?.last ? new Date(Number(m.last)).toISOString() : null,
+    ).then(
+      ([m]) => ({
+        applied: m?.n ?? 0,
+        last: m?.last ? new Date(Number(m.last)).toISOString() : null,
+      }),
+      () => ({ applied: 0, last: null as string | null }), // no migrations table: nothing applied
+    ),
+  ]);
+  // never analyzed (PGlite has no autovacuum): small enough to count, in one statement
+  const small = tables.filter((t) => t.est < 0 && t.pages < 2000);
+  const counted = new Map<string, number>();
+  if (small.length > 0)
+    for (const r of await rows<{ name: string; n: number }>(
+      db,
+      sql.join(
+        small.map(
+          (t) =>
+            sql`SELECT ${t.name}::text AS name, count(*)::int AS n FROM public.${sql.identifier(t.name)}`,
+        ),
+        sql` UNION ALL `,
+      ),
+    ))
+      counted.set(r.name, Number(r.n));
+  const out: TableFigure[] = tables.map((t) => {
+    const exact = counted.get(t.name);
+    return {
+      name: t.name,
+      bytes: sized.tables.get(t.name) ?? 0,
+      rows: exact ?? (t.est >= 0 ? Math.round(t.est) : null),
+      rowsExact: exact !== undefined,
     };
-  } catch {
-    /* no migrations table: nothing applied */
-  }
+  });
+  out.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
   return {
     sizeBytes: sized.db,
     sizesAt: new Date(sized.at).toISOString(),

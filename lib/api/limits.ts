@@ -24,3 +24,8 @@ export const MAX_WAIT_S = 60;
 export const MIN_OPTIONS = 2;
 export const MAX_OPTIONS = 20;
 export const MAX_OPTION_LABEL = 200;
+
+/** Per-hunk decisions or edits in one decision (a 20,000-line diff has far fewer hunks). */
+export const MAX_HUNKS = 10_000;
+/** One edited hunk's new side, in characters. */
+export const MAX_HUNK_TEXT = 1_000_000;

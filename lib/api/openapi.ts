@@ -356,7 +356,7 @@ export function openApiDocument(serverUrl?: string) {
           ],
           responses: {
             200: {
-              description: `The figures; over_time has at most ${MAX_BUCKETS} buckets, their width (period.bucket) grows with the range: ${BUCKETS.join(", ")}`,
+              description: `The figures; over_time has at most ${MAX_BUCKETS} buckets, their width (period.bucket) grows with the range: ${BUCKETS.join(", ")}. Periods longer than two days are read from the rollup: \`approximate\` {source: rollup | hitl_metrics, fields: the percentile fields that are estimates, relative_error: 0.01} — counts, averages, min and max stay exact`,
               content: json({ type: "object" }),
             },
             ...pick(400, 401, 403, 503),

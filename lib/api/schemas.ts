@@ -23,6 +23,8 @@ import {
   MAX_CONTEXT_DEPTH,
   MAX_EXPIRES_IN_S,
   MAX_FILE_PATH,
+  MAX_HUNKS,
+  MAX_HUNK_TEXT,
   MAX_LIST_LIMIT,
   MAX_OPTION_LABEL,
   MAX_OPTIONS,
@@ -302,6 +304,35 @@ export const InlineComment = z.strictObject({
 });
 export type InlineComment = z.output<typeof InlineComment>;
 
+/** A hunk of the request's diff: its file (as the review page names it) and index in that file. */
+const hunkRef = {
+  file: text()
+    .min(1, { message: "file must not be empty" })
+    .max(MAX_FILE_PATH, { message: `file must be at most ${MAX_FILE_PATH} characters` })
+    .describe("The file's path as the diff names it (the new path; the old one for a deletion)"),
+  index: z
+    .int({ message: "index must be an integer" })
+    .min(0, { message: "index must be 0 or more" })
+    .describe("0-based, in the file's order of hunks"),
+};
+
+export const HunkDecisionInput = z.strictObject({
+  ...hunkRef,
+  accepted: z.boolean({ message: "accepted must be true or false" }),
+  note: capped(trimmedText(), "note").nullish().describe("The reviewer's note on this hunk"),
+});
+
+export const HunkEditInput = z.strictObject({
+  ...hunkRef,
+  new_text: text()
+    .max(MAX_HUNK_TEXT, {
+      message: `new_text must be at most ${MAX_HUNK_TEXT.toLocaleString("en")} characters`,
+    })
+    .describe(
+      'The hunk\'s new side (its context and added lines) as the reviewer wants it: lines separated by "\\n", a final "\\n" optional; "" = no lines',
+    ),
+});
+
 const decisionFields = {
   approved: z.boolean({ message: "approved must be true (approve) or false (reject)" }),
   comment: capped(trimmedText(), "comment")
@@ -318,13 +349,34 @@ const decisionFields = {
     .describe(
       "Inline comments on lines of the diff (approvals, and tool calls with a diff). Each must point at lines the diff's hunks show (400 naming it otherwise). A rejection with inline comments needs no overall comment (request changes)",
     ),
+  hunks: z
+    .array(HunkDecisionInput)
+    .max(MAX_HUNKS, { message: `hunks must hold at most ${MAX_HUNKS} items` })
+    .optional()
+    .describe(
+      "Per-hunk decisions on the diff: hunks not named are accepted. Approving with some rejected is approval in part (`partial: true`); a hunk the diff does not have is a 400 naming it. On a rejection only the notes count",
+    ),
+  edits: z
+    .array(HunkEditInput)
+    .max(MAX_HUNKS, { message: `edits must hold at most ${MAX_HUNKS} items` })
+    .optional()
+    .describe(
+      "Edit before approve: the new side of accepted hunks replaced by the reviewer's text (`applied_diff` holds the result; `edited: true`). Only with approved: true",
+    ),
 };
 const needsComment = (
-  v: { approved: boolean; comment?: string | null; comments?: unknown[] },
+  v: { approved: boolean; comment?: string | null; comments?: unknown[]; edits?: unknown[] },
   ctx: z.RefinementCtx,
 ) => {
   if (v.approved === false && !v.comment && !v.comments?.length) {
     ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
+  }
+  if (v.approved === false && v.edits?.length) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["edits"],
+      message: "Edits are applied only when approving (approved: true)",
+    });
   }
 };
 
@@ -447,6 +499,38 @@ const comments = z
   .nullable()
   .describe("The reviewer's inline comments on lines of the diff (null: none)");
 
+export const HunkOutput = z.object({
+  file: z.string(),
+  index: z.int().describe("0-based, in the file's order of hunks"),
+  header: z.string().describe('The hunk\'s header as submitted ("@@ -20,7 +24,10 @@ …")'),
+  accepted: z.boolean(),
+  note: z.string().nullable(),
+  edited: z.boolean().describe("The reviewer changed its new side"),
+});
+
+/** What a decision on a diff's hunks adds to an approval or a tool call. */
+const hunksOutput = (segment: string) => ({
+  hunks: z
+    .array(HunkOutput)
+    .nullable()
+    .describe(
+      "Every hunk of the diff as decided (null: pending, decided before hunks were recorded, or no diff)",
+    ),
+  partial: z
+    .boolean()
+    .describe(
+      "Approved in part: approved with some hunks rejected (status stays approved; apply applied_diff, not diff)",
+    ),
+  edited: z.boolean().describe("The reviewer edited a hunk before approving"),
+  applied_diff: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      `Exactly what was approved, for git apply against the diff's base: the diff itself when approved whole, the accepted (and edited) hunks when in part or edited, "" when nothing applies, null unless approved. Only in GET /api/v1/${segment}/{id}, not in lists`,
+    ),
+});
+
 export const Approval = requestOutput(APPROVAL_STATUSES, {
   approved: z.boolean().nullable(),
   file_path: z.string(),
@@ -470,6 +554,7 @@ export const Approval = requestOutput(APPROVAL_STATUSES, {
       "Set when status is superseded: the revision that replaced it while it was pending (wait on that one instead)",
     ),
   approvals: approvalsOutput,
+  ...hunksOutput("approvals"),
 });
 export type Approval = z.output<typeof Approval>;
 
@@ -532,13 +617,19 @@ export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
   comment: z.string().nullable(),
   comments,
   decided_by: z.string().nullable(),
-  updated_input: z.record(z.string(), JsonValue).nullable(),
+  updated_input: z
+    .record(z.string(), JsonValue)
+    .nullable()
+    .describe(
+      "The input as the reviewer approved it (an edited or partly accepted Edit, MultiEdit or Write); null: as sent",
+    ),
   permission_suggestions: z.array(z.record(z.string(), JsonValue)).nullable(),
   allow_session: z
     .boolean()
     .nullable()
     .describe("approved with allow for this session (answered with updatedPermissions)"),
   approvals: approvalsOutput,
+  ...hunksOutput("tool-calls"),
 });
 export type ToolCall = z.output<typeof ToolCall>;
 
@@ -602,7 +693,11 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.output<typeof ErrorBody>;
 
 export const EventPayload = z.object({
-  type: z.enum(["request.created", "request.decided"]),
+  type: z
+    .enum(["request.created", "request.approval", "request.decided"])
+    .describe(
+      "request.approval: one more approval of a request that needs several (still pending)",
+    ),
   request_type: z.enum(REQUEST_KINDS as [RequestKind, ...RequestKind[]]),
   id: z.uuid(),
   agent_id: z.string(),

@@ -9,7 +9,12 @@
  * Submissions carry an agent-chosen UUID, so a retry after a lost response never
  * creates a second request. Network errors and 503s are retried with backoff.
  */
-import type { Approval, ErrorBody, InlineComment, Question } from "../api/schemas";
+import type { Approval, ErrorBody, Question } from "../api/schemas";
+import type { z } from "zod";
+import type { DecisionInput as DecisionSchema } from "../api/schemas";
+
+/** A decision body: approved, comment, inline `comments`, and per-hunk `hunks` and `edits`. */
+export type DecisionInput = z.input<typeof DecisionSchema>;
 
 export type { Approval, InlineComment, Question } from "../api/schemas";
 
@@ -41,13 +46,6 @@ export interface ApprovalRequest {
 }
 
 /** A reviewer's decision (reviewer keys): to reject, a comment or inline comments. */
-export interface ApprovalDecision {
-  approved: boolean;
-  comment?: string;
-  /** inline comments on lines of the diff; each must point at lines its hunks show */
-  comments?: InlineComment[];
-}
-
 export interface QuestionRequest {
   question: string;
   context?: Record<string, unknown>;
@@ -209,8 +207,12 @@ export class NexusClient {
     ).body;
   }
 
-  /** Reviewer keys only. A lost race throws NexusApiError 409 with `current`. */
-  async decideApproval(id: string, decision: ApprovalDecision) {
+  /**
+   * Reviewer keys only. A lost race throws NexusApiError 409 with `current`. `comments`:
+   * inline comments on lines of the diff; `hunks`: per-hunk decisions (unnamed hunks are
+   * accepted); `edits`: new sides of accepted hunks.
+   */
+  async decideApproval(id: string, decision: DecisionInput) {
     return (await this.call<Approval>("POST", `/api/v1/approvals/${id}/decision`, decision)).body;
   }
 

@@ -13,7 +13,11 @@ import { approvalStatus, questionStatus, toolCallStatus } from "./status";
  *   server/api/serialize.ts JSON_OF          row -> API JSON
  *   server/requests/forms.ts FORM            the form's fields -> the decision body
  *   components/review/decision-form.tsx      its text field and buttons
- *   app/_review/kind-views.tsx               heading and body of its review page
+ *   app/_review/kind-views.tsx               heading and body of its review page (and
+ *                                            whether its diff is decided hunk by hunk)
+ * A kind with a diff decided hunk by hunk (approval, tool_call) also has the columns
+ * hunk_decisions / applied_diff / edited (STORE's set + metrics, INPUT's decision through
+ * server/requests/hunks.ts, JSON_OF through hunksJson).
  * plus its route files (three-line re-exports of server/api/requests.ts, and the page).
  */
 

@@ -1,5 +1,6 @@
-import { structuredPatch } from "diff";
+import { applyPatch, structuredPatch } from "diff";
 import { feedbackText, type InlineComment } from "@/lib/diff/comments";
+import { reviewDiff, type HunkChoice, type HunkEdit } from "@/lib/diff/review";
 export { ON_TIMEOUT, type OnTimeout } from "./kinds";
 
 /*
@@ -164,6 +165,96 @@ export function commandOf(row: { toolName: string; toolInput: unknown }): string
 export function mcpToolOf(toolName: string): { server: string; tool: string } | null {
   const m = /^mcp__(.+?)__(.+)$/.exec(toolName);
   return m ? { server: m[1]!, tool: m[2]! } : null;
+}
+
+/* ---- Edit before approve ------------------------------------------------------------- */
+
+/**
+ * Whether a reviewer may accept part of a tool call's diff or edit it: an Edit, MultiEdit
+ * or Write whose diff Nexus derived from the input, so the input can be rebuilt from the
+ * decided hunks. (An exact diff is against the real file, which Nexus does not have.)
+ */
+export function hunksEditable(row: {
+  toolName: string;
+  diffExact: boolean | null;
+  diff: string | null;
+}): boolean {
+  return (
+    !row.diffExact && row.diff !== null && ["Edit", "MultiEdit", "Write"].includes(row.toolName)
+  );
+}
+
+/** `text` (made with a final newline for the diff) back to the snippet's own ending. */
+const endingLike = (text: string, like: string) =>
+  !like.endsWith("\n") && text.endsWith("\n") ? text.slice(0, -1) : text;
+
+/** One snippet's hunks as decided: the accepted (and edited) ones applied to `oldText`. */
+function decidedText(
+  oldText: string,
+  diffBody: string[],
+  choices: HunkChoice[],
+  edits: HunkEdit[],
+): string {
+  const diff = fileDiff("f", diffBody, { added: oldText === "" }) ?? "";
+  const outcome = reviewDiff(diff, choices, edits);
+  if (!outcome.ok) throw new Error(outcome.problems.map((p) => p.message).join("; "));
+  if (outcome.review.appliedDiff === "") return oldText;
+  const result = applyPatch(withNewline(oldText), outcome.review.appliedDiff);
+  if (result === false) throw new Error("the decided hunks do not apply to the snippet");
+  return result;
+}
+
+/**
+ * The input a reviewer approved of an Edit, MultiEdit or Write (see hunksEditable), given
+ * the decisions on its diff's hunks (by index in that diff's one file); null when it is
+ * the input as sent. Each edit's hunks are applied to its own old_string (a Write's to "").
+ */
+export function decidedToolInput(
+  toolName: string,
+  input: ToolInput,
+  choices: readonly HunkChoice[],
+  edits: readonly HunkEdit[],
+): ToolInput | null {
+  if (choices.every((c) => c.accepted) && edits.length === 0) return null;
+  const part = (offset: number, count: number) => ({
+    choices: choices
+      .filter((c) => c.index >= offset && c.index < offset + count)
+      .map((c) => ({ ...c, file: "f", index: c.index - offset })),
+    edits: edits
+      .filter((e) => e.index >= offset && e.index < offset + count)
+      .map((e) => ({ ...e, file: "f", index: e.index - offset })),
+  });
+  if (toolName === "Write") {
+    const content = str(input.content) ?? "";
+    const p = part(0, 1);
+    const next = endingLike(decidedText("", addedLines(content), p.choices, p.edits), content);
+    return next === content ? null : { ...input, content: next };
+  }
+  const list: unknown[] =
+    toolName === "Edit" ? [input] : Array.isArray(input.edits) ? input.edits : [];
+  let offset = 0;
+  let changed = false;
+  const decided = list.map((e) => {
+    if (!isEdit(e)) return e;
+    const body = hunks(e.old_string, e.new_string);
+    const count = body.filter((l) => l.startsWith("@@")).length;
+    const p = part(offset, count);
+    offset += count;
+    if (p.choices.every((c) => c.accepted) && p.edits.length === 0) return e;
+    const rejected = new Set(p.choices.filter((c) => !c.accepted).map((c) => c.index));
+    if (count > 0 && rejected.size === count) {
+      changed = true;
+      return null; // none of it applies
+    }
+    const next = endingLike(decidedText(e.old_string, body, p.choices, p.edits), e.new_string);
+    if (next === e.new_string) return e;
+    changed = true;
+    return { ...e, new_string: next };
+  });
+  if (!changed) return null;
+  if (toolName === "Edit") return decided[0] as ToolInput;
+  // an edit whose every hunk was rejected changes nothing: leave it out
+  return { ...input, edits: decided.filter((e) => e !== null) };
 }
 
 /* ---- Decisions back to the agent ------------------------------------------------------ */

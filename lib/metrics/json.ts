@@ -1,12 +1,39 @@
 import type { MetricsReport } from "@/db/queries/metrics";
 import { requestHref } from "./format";
-import type { MetricsFilter } from "./period";
+import { fromRollup, type MetricsFilter } from "./period";
+import { RELATIVE_ERROR } from "./sketch";
 
 /*
  * The JSON of GET /api/v1/metrics: the page's numbers, snake_case as in docs/api.md, times
  * in ms (numbers) and ISO-8601 UTC strings. Percentiles are percentile_cont values
- * (may be fractional); null when the period has no decisions.
+ * (may be fractional); null when the period has no decisions. Periods longer than two
+ * days come from the rollup: `approximate` names the figures that are then estimates
+ * (every p50/p90/p99/median, within `relative_error`); everything else stays exact.
  */
+
+/** The percentile fields, as they are named in the JSON. */
+const PERCENTILE_FIELDS = [
+  "summary.p50_ms",
+  "summary.p90_ms",
+  "summary.p99_ms",
+  "by_type[].p50_ms",
+  "by_type[].p90_ms",
+  "by_type[].p99_ms",
+  "over_time[].p90_ms",
+  "by_agent[].p50_ms",
+  "by_agent[].p90_ms",
+  "by_reviewer[].median_ms",
+];
+
+/** Which figures of a filter's report are estimates (none for short periods). */
+export function approximation(filter: MetricsFilter) {
+  const rollup = fromRollup(filter);
+  return {
+    source: rollup ? ("rollup" as const) : ("hitl_metrics" as const),
+    fields: rollup ? PERCENTILE_FIELDS : [],
+    relative_error: rollup ? RELATIVE_ERROR : 0,
+  };
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -22,6 +49,7 @@ export function metricsJson(filter: MetricsFilter, m: MetricsReport, baseUrl: st
       filters: "hitl_metrics.created_at, from inclusive, to exclusive",
     },
     type: filter.type,
+    approximate: approximation(filter),
     summary: {
       decisions: s.total,
       avg_ms: s.avgMs,

@@ -231,3 +231,12 @@ export function describePeriod(f: MetricsFilter): string {
   const to = f.to ? day(new Date(f.to.getTime() - 1)) : "now";
   return `${from} – ${to} (UTC)`;
 }
+
+/**
+ * Whether a period's figures come from the rollup (hitl_metrics_rollup): every period
+ * longer than two days (charted by the day or coarser). Counts, averages, minimum and
+ * maximum stay exact; percentiles are from the rollup's sketch, within 1%
+ * (lib/metrics/sketch.ts). Periods charted by the hour (up to two days) are read from
+ * hitl_metrics itself: exact, and cheap at that length.
+ */
+export const fromRollup = (f: Pick<MetricsFilter, "bucket">) => f.bucket !== "hour";

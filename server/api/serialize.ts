@@ -6,6 +6,7 @@ import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds"
 import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
 import type { Approval, Question, ToolCall } from "@/lib/api/schemas";
+import type { HunkRecord } from "@/lib/diff/review";
 
 /* Database rows → docs/api.md shapes (snake_case, ISO UTC times, absolute `url`). */
 
@@ -31,8 +32,30 @@ function approvalsJson(row: {
 export const submittedBy = (row: { submittedKeyName: string | null }) =>
   row.submittedKeyName === null ? null : `key:${row.submittedKeyName}`;
 
+/** What a decision on hunks adds to a row's JSON (approvals and tool calls alike). */
+function hunksJson(
+  row: {
+    approved: boolean | null;
+    hunkDecisions: HunkRecord[] | null;
+    edited: boolean | null;
+    appliedDiff?: string | null;
+    diff?: string | null;
+  },
+  withDiff: boolean,
+) {
+  const hunks = row.hunkDecisions ?? null;
+  return {
+    hunks,
+    partial: row.approved === true && !!hunks?.some((h) => !h.accepted),
+    edited: row.edited === true,
+    ...(withDiff && row.diff !== undefined
+      ? { applied_diff: row.approved === true ? (row.appliedDiff ?? row.diff ?? null) : null }
+      : {}),
+  };
+}
+
 export function approvalJson(
-  row: ListedRow<"approval"> & { diff?: string },
+  row: ListedRow<"approval"> & { diff?: string; appliedDiff?: string | null },
   { withDiff = true, now = new Date() } = {},
 ): Approval {
   return {
@@ -52,6 +75,7 @@ export function approvalJson(
     supersedes: row.supersedes ?? null,
     superseded_by: row.supersededBy ?? null,
     ...approvalsJson(row),
+    ...hunksJson(row, withDiff),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),
@@ -82,7 +106,11 @@ export function questionJson(row: RequestRow<"question">, { now = new Date() } =
 }
 
 export function toolCallJson(
-  row: ListedRow<"tool_call"> & { diff?: string | null; toolInput?: unknown },
+  row: ListedRow<"tool_call"> & {
+    diff?: string | null;
+    toolInput?: unknown;
+    appliedDiff?: string | null;
+  },
   { withDiff = true, now = new Date() } = {},
 ): ToolCall {
   return {
@@ -114,6 +142,7 @@ export function toolCallJson(
       null) as ToolCall["permission_suggestions"],
     allow_session: row.allowSession ?? null,
     ...approvalsJson(row),
+    ...hunksJson(row, withDiff),
     submitted_by: submittedBy(row),
     expires_at: iso(row.expiresAt),
     created_at: iso(row.createdAt),

@@ -71,7 +71,9 @@ function isEvent(value: unknown): value is NexusEvent {
   const v = value as Partial<NexusEvent> | null;
   return (
     !!v &&
-    (v.type === "request.created" || v.type === "request.decided") &&
+    (v.type === "request.created" ||
+      v.type === "request.approval" ||
+      v.type === "request.decided") &&
     REQUEST_KINDS.includes(v.request_type as RequestKind) &&
     typeof v.id === "string" &&
     typeof v.agent_id === "string"

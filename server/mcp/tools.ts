@@ -2,7 +2,12 @@ import "server-only";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { CreateApprovalInput, CreateQuestionInput, InlineComment } from "@/lib/api/schemas";
+import {
+  CreateApprovalInput,
+  CreateQuestionInput,
+  InlineComment,
+  type Approval,
+} from "@/lib/api/schemas";
 import { feedbackText } from "@/lib/diff/comments";
 import type { Principal } from "@/lib/auth/principal";
 import { statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
@@ -151,10 +156,45 @@ const ApprovalOutput = z.object({
   superseded_by: z.string().nullable().describe("status superseded: the revision that replaced it"),
   decided_by: z.string().nullable(),
   url: z.string(),
+  partial: z.boolean().describe("approved in part: some hunks rejected (apply applied_diff)"),
+  edited: z.boolean().describe("the reviewer edited hunks before approving (apply applied_diff)"),
+  applied_diff: z
+    .string()
+    .nullable()
+    .describe("exactly what was approved, for git apply on the diff's base (null unless approved)"),
+  hunks: z
+    .array(
+      z.object({
+        file: z.string(),
+        index: z.number(),
+        header: z.string(),
+        accepted: z.boolean(),
+        note: z.string().nullable(),
+        edited: z.boolean(),
+      }),
+    )
+    .nullable(),
 });
 
+/** What the model reads of a decision in part or edited: which hunks, the notes, the diff. */
+function hunksText(json: Approval): string {
+  if (!json.partial && !json.edited) return "";
+  const hunks = json.hunks ?? [];
+  const lines = hunks
+    .filter((h) => !h.accepted || h.edited || h.note)
+    .map(
+      (h) =>
+        `- ${h.file} hunk ${h.index} (${h.header}): ${h.accepted ? (h.edited ? "accepted, edited by the reviewer" : "accepted") : "rejected"}${h.note ? ` — ${h.note}` : ""}`,
+    );
+  const accepted = hunks.filter((h) => h.accepted).length;
+  return (
+    `\n${json.partial ? `Approved in part: ${accepted} of ${hunks.length} hunks accepted.` : "Approved with edits."}` +
+    ` Apply applied_diff below, not your original diff.\n${lines.join("\n")}\n\napplied_diff:\n${json.applied_diff ?? ""}`
+  );
+}
+
 function approvalResult(row: RequestRow<"approval">, timeout: number): CallToolResult {
-  const json = requestJson("approval", row, { withDiff: false });
+  const json = requestJson("approval", row) as Approval;
   const status = statusOf("approval", row, new Date()) as z.output<typeof ApprovalOutput>["status"];
   const out: z.output<typeof ApprovalOutput> = {
     id: row.id,
@@ -166,12 +206,16 @@ function approvalResult(row: RequestRow<"approval">, timeout: number): CallToolR
     superseded_by: row.supersededBy ?? null,
     decided_by: row.decidedBy,
     url: json.url,
+    partial: json.partial,
+    edited: json.edited,
+    applied_diff: json.applied_diff ?? null,
+    hunks: json.hunks,
   };
   const feedback = feedbackText(row.comment, row.inlineComments);
   const said = feedback ? `\n\n${feedback}` : "";
   const text =
     status === "approved"
-      ? `Approved by ${row.decidedBy}.${said}`
+      ? `Approved by ${row.decidedBy}.${said}${hunksText(json)}`
       : status === "rejected"
         ? `Rejected by ${row.decidedBy}. Do not apply this change.${said}\n\nTo send a revised change, call request_approval again with supersedes: "${row.id}".`
         : status === "expired"

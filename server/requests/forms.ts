@@ -25,16 +25,34 @@ function commentsField(raw: string | undefined): unknown {
   }
 }
 
+/** The hidden `hunks` field: the per-hunk decisions and edits as JSON (`{hunks, edits}`). */
+function hunksField(value: string | undefined): { hunks?: unknown; edits?: unknown } | null {
+  if (!value) return {};
+  try {
+    const v = JSON.parse(value) as unknown;
+    if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+    const { hunks, edits } = v as { hunks?: unknown; edits?: unknown };
+    return { ...(hunks !== undefined ? { hunks } : {}), ...(edits !== undefined ? { edits } : {}) };
+  } catch {
+    return null;
+  }
+}
+
 const APPROVE_OR_REJECT = {
-  fields: ["decision", "comment", "comments"],
+  fields: ["decision", "comment", "comments", "hunks"],
   body: (f: Record<string, string>) => ({
     approved: f.decision === "approve",
     comment: f.comment,
     comments: commentsField(f.comments),
+    ...hunksField(f.hunks),
   }),
   // the two buttons send decision=approve|reject; anything else is not a decision
   refuse: (f: Record<string, string>) =>
-    f.decision === "approve" || f.decision === "reject" ? null : "Choose Approve or Reject.",
+    f.decision !== "approve" && f.decision !== "reject"
+      ? "Choose Approve or Reject."
+      : hunksField(f.hunks) === null
+        ? "The hunk decisions could not be read: reload the page and try again."
+        : null,
 };
 
 /** How each kind's form encodes the API's decision body. */

@@ -26,11 +26,12 @@ import {
 } from "@/lib/api/schemas";
 import { actorName, can, type Principal } from "@/lib/auth/principal";
 import { decisionOf, KINDS, statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
-import { deriveToolCall } from "@/lib/domain/tool-calls";
+import { decidedToolInput, deriveToolCall, hunksEditable } from "@/lib/domain/tool-calls";
 import { ApiError, invalid, notFound } from "@/server/api/errors";
 import { decodeCursor, requestJson } from "@/server/api/serialize";
 import { countCreated, countDecision } from "@/server/metrics";
 import { applyRules } from "@/server/rules/apply";
+import { hunksDecision } from "./hunks";
 
 /*
  * The requests of every kind, as both doors use them: the agent API (server/api/
@@ -56,7 +57,8 @@ type DecideInputs = {
 const INPUT: {
   [K in RequestKind]: {
     fields(input: CreateInputs[K]): KindFields[K];
-    decision(input: DecideInputs[K]): KindDecisions[K];
+    /** the store's decision, from the input and the request as it is (throws an ApiError) */
+    decision(input: DecideInputs[K], row?: RequestRow<K>): KindDecisions[K];
     /** an id derived from the input when it has none (null: a random one) */
     id?(input: CreateInputs[K]): string | null;
     /** rules of a decision that depend on the request itself (throws an ApiError) */
@@ -70,7 +72,13 @@ const INPUT: {
       description: i.description ?? null,
       supersedes: i.supersedes ?? null,
     }),
-    decision: (i) => ({ approved: i.approved, comment: i.comment || null, comments: i.comments }),
+    decision: (i, row) => ({
+      approved: i.approved,
+      comment: i.comment || null,
+      comments: i.comments,
+      // a rule's decision at submission has no row yet: no hunks to decide
+      hunks: row ? hunksDecision(row.diff, i) : null,
+    }),
     check: (row, i) => checkInlineComments(row.diff, row.filePath, i),
   },
   question: {
@@ -110,12 +118,30 @@ const INPUT: {
           : null,
       };
     },
-    decision: (i) => ({
-      approved: i.approved,
-      comment: i.comment || null,
-      allowSession: i.allow_session ?? null,
-      comments: i.comments,
-    }),
+    decision: (i, row) => {
+      const splittable = !!row && hunksEditable(row);
+      const hunks = hunksDecision(row?.diff ?? null, i, {
+        splittable,
+        why: "Hunks can be decided and edited only on an Edit, MultiEdit or Write whose diff Nexus derived (not an exact diff, not another tool)",
+      });
+      const updatedInput =
+        i.approved && splittable && hunks && row
+          ? decidedToolInput(
+              row.toolName,
+              row.toolInput as Record<string, unknown>,
+              i.hunks ?? [],
+              i.edits ?? [],
+            )
+          : null;
+      return {
+        approved: i.approved,
+        comment: i.comment || null,
+        hunks,
+        updatedInput,
+        allowSession: i.allow_session ?? null,
+        comments: i.comments,
+      };
+    },
     check: (row, i) => checkInlineComments(row.diff, row.filePath ?? undefined, i),
     id: (i) =>
       i.session_id && i.tool_use_id ? toolCallId(i.agent_id, i.session_id, i.tool_use_id) : null,
@@ -359,15 +385,14 @@ export async function decide<K extends RequestKind>(
   const schema = REQUEST_SCHEMAS[kind].decide as unknown as z.ZodType<DecideInputs[K]>;
   const input = parse(schema, body, `The ${KINDS[kind].paths.decision} is invalid.`);
   const io = INPUT[kind] as (typeof INPUT)[K];
-  if (io.check) {
-    // what the request allows never changes after it is made: read it before deciding
-    const row = await getRequest(kind, id);
-    if (!row) throw notFound(KINDS[kind].words.label);
-    io.check(row, input);
-  }
+  // what the request allows (its options, its diff) never changes after it is made: read
+  // it before deciding
+  const current = await getRequest(kind, id);
+  if (!current) throw notFound(KINDS[kind].words.label);
+  io.check?.(current, input);
   const result = await decideRequest(kind, {
     id,
-    decision: io.decision(input),
+    decision: io.decision(input, current),
     decidedBy: actorName(principal),
     keyId: principal.kind === "key" ? principal.id : null,
   });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -275,9 +276,20 @@ describe(`npm run nexus -- audit (${testDbKind})`, () => {
       ]);
       expect(lines[1].prev_hash).toBe(lines[0].hash);
 
-      database = await getDatabase();
-      await tamper(sql`UPDATE audit_log SET actor = 'someone-else' WHERE id = ${lines[1].id}`);
-      await closeDatabase();
+      const change = `BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_log SET actor = 'someone-else' WHERE id = ${lines[1].id}; COMMIT;`;
+      if (cliConfig.kind === "server") {
+        // psql itself, as an operator (or an intruder) with superuser rights would
+        const r = spawnSync("psql", [cliConfig.url, "-X", "-v", "ON_ERROR_STOP=1", "-c", change], {
+          encoding: "utf8",
+        });
+        expect(r.status, r.stderr).toBe(0);
+      } else {
+        // the embedded folder, opened by this process (psql needs a running server's
+        // socket: tests/integration/ops-running-server.test.ts does that)
+        database = await getDatabase();
+        await tamper(sql`UPDATE audit_log SET actor = 'someone-else' WHERE id = ${lines[1].id}`);
+        await closeDatabase();
+      }
       const bad = await nexus("audit", "verify");
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain(`audit log BROKEN at entry ${lines[1].id} (chain position 2)`);

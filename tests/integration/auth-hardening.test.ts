@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { setupAction } from "@/app/setup/actions";
 import type { Database } from "@/db/client";
+import { listAudit } from "@/db/queries/audit";
 import { hasUsers, listUsers } from "@/db/queries/users";
 import { resetEnvCache } from "@/lib/env";
 import { getAuth } from "@/server/auth/auth";
@@ -105,6 +106,18 @@ describe("sign-in brute force", () => {
     // The right password from that address now waits: the form attempts were counted.
     expect((await signInJson("form@example.com", "form-password", peer)).status).toBe(429);
     expect((await signInForm("form@example.com", "form-password", peer)).status).toBe(429);
+    // every failure is in the audit log: five wrong passwords, then two throttled attempts
+    const { rows: failures } = await listAudit({
+      event: "sign_in.failed",
+      subjectId: "form@example.com",
+      limit: 20,
+    });
+    expect(failures.map((f) => f.details)).toEqual([
+      { address: "198.51.100.20", throttled: true },
+      { address: "198.51.100.20", throttled: true },
+      ...Array.from({ length: 5 }, () => ({ address: "198.51.100.20" })),
+    ]);
+    expect(failures.every((f) => f.actor === "form@example.com")).toBe(true);
   });
 
   it("ignores a client-sent X-Forwarded-For unless NEXUS_TRUST_PROXY says so", async () => {

@@ -94,7 +94,13 @@ interface Scenario {
   query?: string;
   args?: string[];
   /** what the reviewer does with the pending request (none: nobody answers) */
-  decide?: { approved: boolean; comment?: string };
+  decide?: {
+    approved: boolean;
+    comment?: string;
+    allow_session?: boolean;
+    hunks?: { file: string; index: number; accepted: boolean; note?: string }[];
+    edits?: { file: string; index: number; new_text: string }[];
+  };
   /** checks on the pending request before deciding */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   inspect?: (item: any, full: any) => void;
@@ -185,6 +191,33 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
     }
   });
 
+  test("edit before approve: the reviewer's edit of a Write is what Claude Code writes", async () => {
+    const r = await scenario({
+      toolUse: write("edited.txt", "one\ntwo\nthree\n"),
+      decide: {
+        approved: true,
+        edits: [{ file: "edited.txt", index: 0, new_text: "one\nTWO (reviewed)\nthree\nfour\n" }],
+      },
+      inspect: (_item, full) => expect(full.diff).toContain("+++ b/edited.txt"),
+    });
+    try {
+      expect(r.result.code, r.result.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(r.project, "edited.txt"), "utf8")).toBe(
+        "one\nTWO (reviewed)\nthree\nfour\n",
+      );
+      expect(r.result.result.permission_denials).toEqual([]);
+      const decided = await request(server, "GET", `/api/v1/tool-calls/${r.decidedId}`, {
+        key: reviewerKey,
+      });
+      expect(decided.body).toMatchObject({
+        edited: true,
+        updated_input: { content: "one\nTWO (reviewed)\nthree\nfour\n" },
+      });
+    } finally {
+      r.result.cleanup();
+    }
+  });
+
   test("PreToolUse: reject with a comment → no file; the model reads the comment", async () => {
     const r = await scenario({
       toolUse: write("hello.txt", "hello\n"),
@@ -228,6 +261,33 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through Nexus`, () => {
       ]);
     } finally {
       rejected.result.cleanup();
+    }
+  });
+
+  test("PermissionRequest: allow for this session → Claude Code takes the updatedPermissions and writes", async () => {
+    let suggestions: unknown = null;
+    const r = await scenario({
+      events: ["PermissionRequest"],
+      toolUse: write("session.txt", "s\n"),
+      decide: { approved: true, allow_session: true },
+      inspect: (_item, full) => (suggestions = full.permission_suggestions),
+    });
+    try {
+      // Claude Code sent its own suggestions, kept on the tool call for the reviewer
+      expect(
+        Array.isArray(suggestions) && suggestions.length > 0,
+        JSON.stringify(suggestions),
+      ).toBe(true);
+      const row = await request(server, "GET", `/api/v1/tool-calls/${r.decidedId}`, {
+        key: reviewerKey,
+      });
+      expect(row.body.allow_session).toBe(true);
+      // an answer Claude Code refused would have blocked the call (onFailure: block)
+      expect(r.result.code, r.result.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(r.project, "session.txt"), "utf8")).toBe("s\n");
+      expect(r.result.result.permission_denials).toEqual([]);
+    } finally {
+      r.result.cleanup();
     }
   });
 

@@ -147,6 +147,50 @@ describe("tools", () => {
     expect(text(result)).toContain("use port 9090");
   });
 
+  test("request_approval approved in part returns the hunks and the applied diff", async () => {
+    const twoHunks = [
+      "--- a/src/two.ts",
+      "+++ b/src/two.ts",
+      "@@ -1,2 +1,2 @@",
+      "-a",
+      "+A",
+      " b",
+      "@@ -10,2 +10,2 @@",
+      " j",
+      "-k",
+      "+K",
+      "",
+    ].join("\n");
+    const client = await connect(agent);
+    const call = client.callTool({
+      name: "request_approval",
+      arguments: { file_path: "src/two.ts", diff: twoHunks, agent_id: "mcp-p" },
+    });
+    const id = await pendingId("approvals", "mcp-p");
+    await request(server, "POST", `/api/v1/approvals/${id}/decision`, {
+      key: reviewer,
+      json: {
+        approved: true,
+        hunks: [{ file: "src/two.ts", index: 1, accepted: false, note: "keep k" }],
+      },
+    });
+    const result = (await call) as CallToolResult;
+    const applied = "--- a/src/two.ts\n+++ b/src/two.ts\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n";
+    expect(result.structuredContent).toMatchObject({
+      status: "approved",
+      partial: true,
+      edited: false,
+      applied_diff: applied,
+      hunks: [
+        { file: "src/two.ts", index: 0, accepted: true, note: null },
+        { file: "src/two.ts", index: 1, accepted: false, note: "keep k" },
+      ],
+    });
+    expect(text(result)).toContain("Approved in part: 1 of 2 hunks accepted");
+    expect(text(result)).toContain("src/two.ts hunk 1 (@@ -10,2 +10,2 @@): rejected — keep k");
+    expect(text(result)).toContain(applied);
+  });
+
   test("ask_question returns the answer", async () => {
     const client = await connect(agent);
     const call = client.callTool({

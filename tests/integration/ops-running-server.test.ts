@@ -106,6 +106,13 @@ describe.skipIf(testDbKind !== "embedded")("a running server on the embedded dat
     expect(list.stdout).toContain("ops@example.com");
   }, 300_000);
 
+  it("the CLI rebuilds the metrics rollup through the server's socket", async () => {
+    const r = await runScript("scripts/cli.ts", ["metrics", "rebuild"], env, 90_000);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rebuilt the metrics rollup: \d+ hitl_metrics rows/);
+  }, 120_000);
+
   it("the CLI's backup asks the server (SIGUSR2) and reports the file", async () => {
     const b = await runScript("scripts/cli.ts", ["backup"], env, 150_000);
     expect(b.stderr).toBe("");

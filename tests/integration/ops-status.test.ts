@@ -102,7 +102,14 @@ describe(`status and Prometheus (${testDbKind})`, () => {
   });
 
   it("shows each figure, equal to the database's own answer", async () => {
+    // undecided but expired, and older than every pending request: pending nowhere
+    const expiredId = "00000000-0000-4000-8000-00000000e001";
+    await database.db.execute(
+      sql`INSERT INTO approval_requests (id, file_path, diff, agent_id, timestamp, created_at, expires_at)
+          VALUES (${expiredId}, 'old.ts', 'x', 'expired-agent', '2001-01-01', '2001-01-01', '2001-01-02')`,
+    );
     const s = await readStatus();
+    expect(s.oldestPending?.id).not.toBe(expiredId);
     const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
     expect(s.version).toBe(pkg.version);
     const git = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rows, type Database } from "@/db/client";
+import { EVENTS_CHANNEL } from "@/db/events";
 import { createRequest, decideRequest } from "@/db/queries/request-store";
 import type { Principal } from "@/lib/auth/principal";
 import { ApiError } from "@/server/api/errors";
@@ -183,5 +184,27 @@ describe(`quorum (${testDbKind})`, () => {
       { requiredApprovals: 2 },
     );
     expect(q.row.requiredApprovals).toBe(1);
+  });
+
+  test("each approval but the last NOTIFYs request.approval (open pages refresh; long polls keep waiting)", async () => {
+    const id = await quorumApproval(2);
+    const received: { type: string; id: string }[] = [];
+    const unlisten = await database.listen(EVENTS_CHANNEL, (p) => {
+      const e = JSON.parse(p) as { type: string; id: string };
+      if (e.id === id) received.push(e);
+    });
+    try {
+      await approve(id, "ana@example.com");
+      await approve(id, "bo@example.com");
+      // delivery is asynchronous: wait (bounded) for both, then check their order
+      for (let i = 0; i < 100 && received.length < 2; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(received).toEqual([
+        { type: "request.approval", request_type: "approval", id, agent_id: "agent-q" },
+        { type: "request.decided", request_type: "approval", id, agent_id: "agent-q" },
+      ]);
+    } finally {
+      await unlisten();
+    }
   });
 });

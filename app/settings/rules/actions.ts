@@ -96,7 +96,8 @@ export async function dryRunAction(previous: RuleFormState, form: FormData) {
 
 const removeForm = formAction<FormState>("admin", async (form, principal) => {
   const { name } = formFields(form, ["name"]);
-  if (!(await deleteRule(name, actorName(principal)))) return { message: "No such rule (removed meanwhile?)." };
+  if (!(await deleteRule(name, actorName(principal))))
+    return { message: "No such rule (removed meanwhile?)." };
   log().info({ rule: name, by: actorName(principal) }, "rule removed");
   revalidatePath(PAGE);
   return { ok: true, message: `Rule "${name}" removed.` };
@@ -108,7 +109,8 @@ export async function removeRuleAction(previous: FormState, form: FormData) {
 const moveForm = (by: -1 | 1) =>
   formAction<FormState>("admin", async (form, principal) => {
     const { name } = formFields(form, ["name"]);
-    if (!(await reorderRule(name, by, actorName(principal)))) return { message: "No such rule (removed meanwhile?)." };
+    if (!(await reorderRule(name, by, actorName(principal))))
+      return { message: "No such rule (removed meanwhile?)." };
     revalidatePath(PAGE);
     return {};
   });

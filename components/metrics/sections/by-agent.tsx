@@ -2,7 +2,7 @@ import { formatCount, formatMs, formatPercent } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { RowChart } from "../charts";
 import { loadAgentStats } from "../data";
-import { Duration, NoDecisions, Panel, num, table, td, th } from "../ui";
+import { Approx, Duration, NoDecisions, Panel, num, table, td, th } from "../ui";
 
 const UNKNOWN = "(request deleted)";
 
@@ -51,7 +51,10 @@ export async function ByAgentSection({
                   </th>
                   <th className={`${th} ${num}`}>Rate</th>
                   <th className={`${th} ${num}`}>Average</th>
-                  <th className={`${th} ${num}`}>p90</th>
+                  <th className={`${th} ${num}`}>
+                    <Approx filter={filter} />
+                    p90
+                  </th>
                 </tr>
               </thead>
               <tbody>

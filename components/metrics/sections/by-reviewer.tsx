@@ -2,7 +2,7 @@ import { statsByReviewer } from "@/db/queries/metrics";
 import { formatCount, formatMs } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { RowChart } from "../charts";
-import { Duration, NoDecisions, Panel, num, table, td, th } from "../ui";
+import { Approx, Duration, NoDecisions, Panel, num, table, td, th } from "../ui";
 
 const UNRECORDED = "(not recorded)";
 
@@ -39,7 +39,10 @@ export async function ByReviewerSection({
                 <tr>
                   <th className={th}>Reviewer</th>
                   <th className={`${th} ${num}`}>Decisions</th>
-                  <th className={`${th} ${num}`}>Median</th>
+                  <th className={`${th} ${num}`}>
+                    <Approx filter={filter} />
+                    Median
+                  </th>
                   <th className={`${th} ${num}`}>Average</th>
                 </tr>
               </thead>

@@ -2,7 +2,7 @@ import { formatCount, formatMs } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { ColumnChart } from "../charts";
 import { loadResponseStats } from "../data";
-import { Duration, NoDecisions, Panel, table, td, th, num } from "../ui";
+import { Approx, Duration, NoDecisions, Panel, table, td, th, num } from "../ui";
 
 const TITLE = "Average response time by request type";
 
@@ -49,8 +49,14 @@ export async function ByTypeSection({
                   <th className={th}>Type</th>
                   <th className={`${th} ${num}`}>Decisions</th>
                   <th className={`${th} ${num}`}>Average</th>
-                  <th className={`${th} ${num}`}>Median</th>
-                  <th className={`${th} ${num}`}>p90</th>
+                  <th className={`${th} ${num}`}>
+                    <Approx filter={filter} />
+                    Median
+                  </th>
+                  <th className={`${th} ${num}`}>
+                    <Approx filter={filter} />
+                    p90
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -4,14 +4,14 @@ import { automaticStats, queueStatus } from "@/db/queries/metrics";
 import { formatCount, formatPercent, formatUtc, requestHref } from "@/lib/metrics/format";
 import type { MetricsFilter } from "@/lib/metrics/period";
 import { loadAgentStats, loadResponseStats } from "../data";
-import { Duration } from "../ui";
+import { Approx, Duration } from "../ui";
 
 function Card({
   label,
   children,
   note,
 }: {
-  label: string;
+  label: React.ReactNode;
   children: React.ReactNode;
   note?: React.ReactNode;
 }) {
@@ -62,11 +62,23 @@ export async function HeadlineSection({ filter }: { filter: MetricsFilter }) {
         <Card label="Average" note="response time">
           <Duration ms={overall.avgMs} />
         </Card>
-        <Card label="Median (p50)">
+        <Card
+          label={
+            <>
+              <Approx filter={filter} />
+              Median (p50)
+            </>
+          }
+        >
           <Duration ms={overall.p50Ms} />
         </Card>
         <Card
-          label="p90 / p99"
+          label={
+            <>
+              <Approx filter={filter} />
+              p90 / p99
+            </>
+          }
           note={
             <>
               p99 <Duration ms={overall.p99Ms} />

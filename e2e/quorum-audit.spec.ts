@@ -5,6 +5,8 @@ import { createApiKeyInUi } from "./helpers/api-keys";
  * Quorum and the audit log in the browser: a two-approval request shows "0 of 2" then
  * "1 of 2 approvals" in the inbox, its first approver cannot approve again, a second
  * reviewer decides it; Settings → Audit lists what happened, filtered, admins only.
+ * Named to run after the specs that count the shared server's seeded requests (history,
+ * inbox, metrics): it adds a decided approval.
  */
 
 test.use({ role: "admin" });
@@ -36,6 +38,14 @@ test("a two-approval request: 1 of 2 after the first approval, decided by a seco
   await expect(row).toContainText("0 of 2 approvals");
 
   const path = new URL(created.url).pathname;
+  // a second reviewer has the request open meanwhile: it follows live
+  const reviewer = await browser.newContext({
+    storageState: await signInState(baseURL!, E2E_USERS.reviewer, E2E_PASSWORD),
+  });
+  const second = await reviewer.newPage();
+  await second.goto(path);
+  await expect(second.getByRole("region", { name: "0 of 2 approvals" })).toBeVisible();
+
   await page.goto(path);
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(new RegExp(`${path}\\?approved=1$`));
@@ -52,12 +62,8 @@ test("a two-approval request: 1 of 2 after the first approval, decided by a seco
   await expect(row).toContainText("1 of 2 approvals");
   await page.screenshot({ path: test.info().outputPath("quorum-inbox-1280.png") });
 
-  const reviewer = await browser.newContext({
-    storageState: await signInState(baseURL!, E2E_USERS.reviewer, E2E_PASSWORD),
-  });
   try {
-    const second = await reviewer.newPage();
-    await second.goto(path);
+    // no reload: the request.approval event refreshed the open page
     await expect(second.getByRole("region", { name: "1 of 2 approvals" })).toBeVisible();
     await second.getByRole("button", { name: "Approve" }).click();
     await second.waitForURL((u) => !u.pathname.startsWith(path) || u.search.includes("done"));
