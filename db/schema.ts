@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { InlineComment } from "@/lib/diff/comments";
 import {
   bigint,
   boolean,
@@ -12,6 +13,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -60,9 +62,19 @@ export const approvalRequests = pgTable(
     appliedDiff: text("applied_diff"),
     /** the reviewer edited the new side of a hunk before approving */
     edited: boolean("edited"),
+    /** the reviewer's inline comments on lines of the diff (null: none) */
+    inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
+    /** the earlier approval this one is a revision of (null: a first version) */
+    supersedes: uuid("supersedes"),
+    /** 1 for a first version, n + 1 for a revision of revision n (null: 1) */
+    revision: integer("revision"),
+    /** set when a revision replaced this one while it was pending: its status is superseded */
+    supersededBy: uuid("superseded_by"),
   },
   (t) => [
     index("idx_approval_requests_agent_id").on(t.agentId),
+    // one revision per request: a second one names the latest instead
+    uniqueIndex("idx_approval_requests_supersedes").on(t.supersedes),
     index("idx_approval_requests_timestamp").on(t.timestamp),
     index("idx_approval_requests_pending")
       .on(t.timestamp)
@@ -181,6 +193,8 @@ export const toolCallRequests = pgTable(
     hunkDecisions: jsonb("hunk_decisions").$type<HunkRecord[]>(),
     appliedDiff: text("applied_diff"),
     edited: boolean("edited"),
+    /** the reviewer's inline comments on lines of the diff (null: none) */
+    inlineComments: jsonb("inline_comments").$type<InlineComment[]>(),
   },
   (t) => [
     index("idx_tool_call_requests_agent_id").on(t.agentId),

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { expect, test } from "./fixtures";
 
 const APPROVAL_COLUMNS =
-  "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s,hunk_decisions,applied_diff,edited,submitted_by";
+  "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s,hunk_decisions,applied_diff,edited,inline_comments,supersedes,revision,superseded_by,submitted_by";
 
 test("history lists decided requests newest first, with outcome, reviewer and response time", async ({
   page,

@@ -67,8 +67,11 @@ Submits a code change for review and waits for the decision. The diff is what
 git does not track yet are shown as new files). The git index is not touched.
 All files go into one approval; its file_path is the first file ("a.ts (+2 more)").
 
-Prints the reviewer's comment on stdout. Exit 0 approved, 1 rejected (the comment
-says why), 2 expired or --timeout reached, 3 error.
+Prints the reviewer's comment on stdout, then any inline comments, one per line:
+"src/a.ts:12 (new): rename this" (new: a line of the change; old: a line as it was).
+Exit 0 approved, 1 rejected (the comments say why), 2 expired, superseded or
+--timeout reached, 3 error. After a rejection, send the fixed change with
+--supersedes <the rejected id>: the reviewer sees what changed since.
 
 Options:
   --diff <file|->        take the unified diff from a file or stdin instead of git
@@ -80,6 +83,8 @@ Options:
   --retry-for <time>     give up when Nexus stays unreachable this long (default 5m)
   --id <uuid>            the request id (default: a new one); the same id and content
                          again picks the same request up (after a crash, a restart)
+  --supersedes <uuid>    a revision of this earlier approval (same agent id); if it
+                         is still pending it becomes superseded
   --json                 print the final request as JSON instead of the comment`,
 
   ask: `Usage: nexus-agent ask "question" [options]
@@ -364,7 +369,7 @@ async function submitAndWait(cfg, segment, input, { timeoutS, retryForS }) {
 /** Thrown by the wait when --timeout comes during an outage: exit 2, not an error. */
 const TIMED_OUT = Symbol("timed out");
 
-const STATUSES = new Set(["pending", "approved", "rejected", "answered", "expired"]);
+const STATUSES = new Set(["pending", "approved", "rejected", "answered", "expired", "superseded"]);
 
 /** A request as the API shows it, or a Failure (never guess a decision from a strange body). */
 function checkRow(body) {
@@ -373,11 +378,18 @@ function checkRow(body) {
   return body;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An inline comment as one line: "src/a.ts:12-14 (new): text" (lib/diff/comments.ts). */
+function commentLine(c) {
+  const end = c.end_line && c.end_line !== c.line ? `-${c.end_line}` : "";
+  return `${c.file_path}:${c.line}${end} (${c.side}): ${c.body.replace(/\n/g, "\n    ")}`;
+}
+
 function commonRequestOptions(options) {
   const out = {};
   if (options.id !== undefined) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(options.id))
-      throw new UsageError("--id must be a UUID");
+    if (!UUID.test(options.id)) throw new UsageError("--id must be a UUID");
     out.id = options.id.toLowerCase();
   } else out.id = crypto.randomUUID();
   if (options["expires-in"] !== undefined)
@@ -515,9 +527,12 @@ async function approve(argv) {
     timeout: "string",
     "retry-for": "string",
     id: "string",
+    supersedes: "string",
     json: "boolean",
   });
   if (options.help) return help("approve");
+  if (options.supersedes !== undefined && !UUID.test(options.supersedes))
+    throw new UsageError("--supersedes must be the UUID of an earlier approval");
   const cfg = config();
   const request = commonRequestOptions(options);
   const wait = waitOptions(options);
@@ -551,6 +566,7 @@ async function approve(argv) {
       file_path: filePath,
       diff,
       ...(options.description !== undefined ? { description: options.description } : {}),
+      ...(options.supersedes !== undefined ? { supersedes: options.supersedes.toLowerCase() } : {}),
       agent_id: agentIdFrom(options),
     },
     wait,
@@ -564,10 +580,16 @@ async function approve(argv) {
     note(`expired without a decision at ${row.expires_at}`);
     return EXIT.EXPIRED;
   }
+  if (row.status === "superseded") {
+    note(`superseded by the revision ${row.superseded_by}; this version will not be decided`);
+    return EXIT.EXPIRED;
+  }
   if (row.status !== "approved" && row.status !== "rejected")
     throw new Failure(`unexpected status "${row.status}" for an approval`);
   const by = row.decided_by ? ` by ${row.decided_by}` : "";
   if (!options.json && row.comment) process.stdout.write(row.comment + "\n");
+  if (!options.json)
+    for (const c of row.comments ?? []) process.stdout.write(commentLine(c) + "\n");
   note(`${row.status}${by}`);
   return row.status === "approved" ? EXIT.APPROVED : EXIT.REJECTED;
 }

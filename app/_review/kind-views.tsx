@@ -1,5 +1,7 @@
+import { Suspense } from "react";
 import type { Choice } from "@/components/review/form-state";
 import { JsonView } from "@/components/review/json-view";
+import { RevisionsPanel } from "@/components/review/revisions-panel";
 import {
   toolLabel,
   ToolCallBelow,
@@ -8,8 +10,9 @@ import {
   ToolCallWhere,
 } from "@/components/review/tool-call-view";
 import { ReviewedDiff } from "@/components/review/reviewed-diff";
+import type { InlineComment } from "@/lib/diff/comments";
 import type { HunkRecord } from "@/lib/diff/review";
-import type { RequestKind, RequestRow } from "@/lib/domain/kinds";
+import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { hunksEditable } from "@/lib/domain/tool-calls";
 
 /*
@@ -37,6 +40,10 @@ export interface KindView<K extends RequestKind> {
   choice?(row: RequestRow<K>): Choice | null;
   /** what a decided request's record lists as chosen */
   chosen?(row: RequestRow<K>): string[] | null;
+  /** a superseded request: the page of the revision that replaced it */
+  successor?(row: RequestRow<K>): string | null;
+  /** inline comments: those recorded, and whether its diff takes new ones (has a diff) */
+  comments?(row: RequestRow<K>): { saved: InlineComment[] | null; diff: boolean };
 }
 
 const shorten = (text: string, max: number) =>
@@ -56,6 +63,8 @@ function decidedHunks(row: { hunkDecisions: HunkRecord[] | null; edited: boolean
 export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
   approval: {
     metaTitle: (row) => `Review ${row.filePath}`,
+    successor: (row) => (row.supersededBy ? pagePath("approval", row.supersededBy) : null),
+    comments: (row) => ({ saved: row.inlineComments ?? null, diff: true }),
     decideLabel: "Approve or reject",
     heading: (row) => (
       <h1 id="request-title" className="break-all font-mono text-xl font-semibold">
@@ -71,20 +80,26 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
         <p className="text-zinc-500 italic">No description.</p>
       ),
     below: (row, decide) => (
-      <section aria-labelledby="changes-title">
-        <h2 id="changes-title" className="sr-only">
-          Changes
-        </h2>
-        <ReviewedDiff
-          diff={row.diff}
-          fallbackPath={row.filePath}
-          decideId={decide ? row.id : null}
-          approved={row.approved}
-          hunks={row.hunkDecisions}
-          appliedDiff={row.appliedDiff}
-          edited={row.edited}
-        />
-      </section>
+      <>
+        {/* streamed: the diff below does not wait for the revision lookups */}
+        <Suspense fallback={null}>
+          <RevisionsPanel row={row} />
+        </Suspense>
+        <section aria-labelledby="changes-title">
+          <h2 id="changes-title" className="sr-only">
+            Changes
+          </h2>
+          <ReviewedDiff
+            diff={row.diff}
+            fallbackPath={row.filePath}
+            decideId={decide ? row.id : null}
+            approved={row.approved}
+            hunks={row.hunkDecisions}
+            appliedDiff={row.appliedDiff}
+            edited={row.edited}
+          />
+        </section>
+      </>
     ),
     hunks: () => true,
     decidedHunks,
@@ -121,6 +136,7 @@ export const KIND_VIEWS: { [K in RequestKind]: KindView<K> } = {
     decideLabel: "Allow or deny",
     heading: (row) => <ToolCallHeading row={row} />,
     lead: (row) => <ToolCallLead row={row} />,
+    comments: (row) => ({ saved: row.inlineComments ?? null, diff: row.diff !== null }),
     aside: (row) => <ToolCallWhere row={row} />,
     below: (row, decide) => <ToolCallBelow row={row} decide={decide && hunksEditable(row)} />,
     hunks: (row) => hunksEditable(row),

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
 import { MessagePage } from "@/components/message-page";
+import { CommentsProvider } from "@/components/review/comment-drafts";
 import { DecisionForm } from "@/components/review/decision-form";
 import { DecideBar } from "@/components/review/decide-bar";
 import { DecisionRecord } from "@/components/review/decision-record";
@@ -53,82 +54,86 @@ export function reviewPage<K extends RequestKind>(kind: K) {
     const status = statusOf(kind, row, now) as Parameters<typeof StatusBadge>[0]["status"];
     const decision = decisionOf(kind, row);
     const { words } = KINDS[kind];
-    const decidable = status === "pending" && can(principal, "decide");
     const query = await searchParams;
+    const comments = view.comments?.(row);
+    const decidable = status === "pending" && can(principal, "decide");
 
     return (
-      <article aria-labelledby="request-title">
-        <DoneBanner done={query.done} />
-        <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
-          <Link href="/" className="hover:underline">
-            Inbox
-          </Link>{" "}
-          / {words.label}
-        </nav>
-        <div className="mb-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
-          <div className="min-w-0 space-y-3">
-            <div className="flex flex-wrap items-start gap-3">
-              {view.heading(row)}
-              <StatusBadge status={status} />
-            </div>
-            {view.lead?.(row)}
-            <RequestMeta
-              agentId={row.agentId}
-              submittedBy={row.submittedKeyName}
-              requestedAt={row.timestamp ?? row.createdAt}
-              expiresAt={row.expiresAt}
-              now={now}
-            />
-            <RuleNote ruleName={row.ruleName} routedTo={row.routedTo} />
-            {view.aside?.(row)}
-          </div>
-          <div
-            id="decision"
-            className="h-fit scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
-          >
-            <QuorumStatus
-              required={row.requiredApprovals}
-              received={row.approvalCount}
-              approvers={row.approvers ?? []}
-              pending={status === "pending"}
-              justApproved={query.approved === "1"}
-            />
-            {status === "pending" ? (
-              can(principal, "decide") ? (
-                <DecisionForm
-                  kind={kind}
-                  id={row.id}
-                  action={decideAction.bind(null, kind)}
-                  choice={view.choice?.(row) ?? null}
-                  hunks={view.hunks?.(row) ?? false}
-                  alwaysAllow={alwaysAllowProposal(kind, row, principal)}
-                  sessionAllow={sessionSuggestions(row)}
-                />
-              ) : (
-                <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                  Waiting for a reviewer. Your role can read requests but not {words.verb} them.
-                </p>
-              )
-            ) : (
-              <DecisionRecord
-                outcome={status}
-                by={decision.by}
-                at={status === "expired" ? row.expiresAt : decision.at}
-                text={decision.text}
-                textLabel={words.text}
-                chosen={view.chosen?.(row) ?? null}
-                hunks={view.decidedHunks?.(row) ?? null}
+      <CommentsProvider saved={comments?.saved ?? null} editable={decidable && !!comments?.diff}>
+        <article aria-labelledby="request-title">
+          <DoneBanner done={query.done} />
+          <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+            <Link href="/" className="hover:underline">
+              Inbox
+            </Link>{" "}
+            / {words.label}
+          </nav>
+          <div className="mb-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+            <div className="min-w-0 space-y-3">
+              <div className="flex flex-wrap items-start gap-3">
+                {view.heading(row)}
+                <StatusBadge status={status} />
+              </div>
+              {view.lead?.(row)}
+              <RequestMeta
+                agentId={row.agentId}
+                submittedBy={row.submittedKeyName}
+                requestedAt={row.timestamp ?? row.createdAt}
+                expiresAt={row.expiresAt}
                 now={now}
               />
-            )}
+              <RuleNote ruleName={row.ruleName} routedTo={row.routedTo} />
+              {view.aside?.(row)}
+            </div>
+            <div
+              id="decision"
+              className="h-fit scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+            >
+              <QuorumStatus
+                required={row.requiredApprovals}
+                received={row.approvalCount}
+                approvers={row.approvers ?? []}
+                pending={status === "pending"}
+                justApproved={query.approved === "1"}
+              />
+              {status === "pending" ? (
+                can(principal, "decide") ? (
+                  <DecisionForm
+                    kind={kind}
+                    id={row.id}
+                    action={decideAction.bind(null, kind)}
+                    choice={view.choice?.(row) ?? null}
+                    hunks={view.hunks?.(row) ?? false}
+                    alwaysAllow={alwaysAllowProposal(kind, row, principal)}
+                    sessionAllow={sessionSuggestions(row)}
+                  />
+                ) : (
+                  <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                    Waiting for a reviewer. Your role can read requests but not {words.verb} them.
+                  </p>
+                )
+              ) : (
+                <DecisionRecord
+                  outcome={status}
+                  by={decision.by}
+                  at={status === "expired" ? row.expiresAt : decision.at}
+                  text={decision.text}
+                  textLabel={words.text}
+                  chosen={view.chosen?.(row) ?? null}
+                  successorHref={view.successor?.(row) ?? null}
+                  hunks={view.decidedHunks?.(row) ?? null}
+                  now={now}
+                />
+              )}
+            </div>
           </div>
-        </div>
-        {view.below?.(row, decidable)}
-        {status === "pending" && can(principal, "decide") ? (
-          // the box comes before the diff on a phone; this brings it back from below
-          <DecideBar target="decision" label={`${view.decideLabel} ↑`} />
-        ) : null}
-      </article>
+          {view.below?.(row, decidable)}
+          {status === "pending" && can(principal, "decide") ? (
+            // the box comes before the diff on a phone; this brings it back from below
+            <DecideBar target="decision" label={`${view.decideLabel} ↑`} />
+          ) : null}
+        </article>
+      </CommentsProvider>
     );
   }
 

@@ -11,6 +11,55 @@ import type { ViewMode } from "./use-view-mode";
  * without runs yet show as plain text until theirs arrive.
  */
 
+/** Inline comments (components/diff/inline-comments.tsx): rows under the lines they end on. */
+export interface TableComments {
+  /** "old:12", "new:14": the lines that have a thread (or the open comment form) */
+  anchors: ReadonlySet<string>;
+  render(side: "old" | "new", line: number): React.ReactNode;
+  /** a click on a line number (absent: the page takes no new comments) */
+  open?(side: "old" | "new", line: number, extend: boolean): void;
+}
+
+/** What a line number cell gets when a click on it starts a comment. */
+function commentable(
+  comments: TableComments | undefined,
+  side: "old" | "new",
+  no: number | null | undefined,
+) {
+  const open = comments?.open;
+  if (!open || !no) return {};
+  return {
+    onClick: (e: React.MouseEvent) => open(side, no, e.shiftKey),
+    title: `Comment on ${side} line ${no} (Shift+click: a range up to it)`,
+    style: { cursor: "pointer" },
+  };
+}
+
+/** The comment rows under a line (its old and new numbers), `span` columns wide. */
+function threadRows(
+  comments: TableComments | undefined,
+  key: string,
+  oldNo: number | null | undefined,
+  newNo: number | null | undefined,
+  span: number,
+): React.ReactNode[] {
+  if (!comments || comments.anchors.size === 0) return [];
+  const out: React.ReactNode[] = [];
+  for (const [side, no] of [
+    ["old", oldNo],
+    ["new", newNo],
+  ] as const) {
+    if (no && comments.anchors.has(`${side}:${no}`)) {
+      out.push(
+        <tr key={`${key}:c:${side}`} data-comment-row={`${side}:${no}`}>
+          <td colSpan={span}>{comments.render(side, no)}</td>
+        </tr>,
+      );
+    }
+  }
+  return out;
+}
+
 type Cell = { line: DiffLine; no: number; runs: string | undefined } | null;
 type Row =
   { kind: "hunk"; header: string; hunk: number } | { kind: "split"; left: Cell; right: Cell };
@@ -102,13 +151,22 @@ function Code({ line, runs }: { line: DiffLine; runs: string | undefined }) {
   );
 }
 
-function SplitCell({ cell, side }: { cell: Cell; side: "old" | "new" }) {
+function SplitCell({
+  cell,
+  side,
+  comments,
+}: {
+  cell: Cell;
+  side: "old" | "new";
+  comments?: TableComments;
+}) {
   return (
     <>
       <td
         className={`${gutterCls} ${tone(cell?.line, true)}`}
         data-side={side}
         data-line={cell?.no}
+        {...commentable(comments, side, cell?.no)}
       >
         {cell?.no}
       </td>
@@ -172,6 +230,7 @@ export function DiffTable({
   limit,
   view,
   runs,
+  comments,
   hunkExtra,
 }: {
   file: DiffFile;
@@ -182,6 +241,7 @@ export function DiffTable({
   hunkExtra?: HunkExtra;
   /** per hunk, per line (lib/diff/highlight.ts); missing lines show as plain text */
   runs?: string[][] | null;
+  comments?: TableComments;
 }) {
   if (view === "split") {
     return (
@@ -208,10 +268,13 @@ export function DiffTable({
                 extra={hunkExtra}
               />
             ) : (
-              <tr key={i}>
-                <SplitCell cell={r.left} side="old" />
-                <SplitCell cell={r.right} side="new" />
-              </tr>
+              [
+                <tr key={i}>
+                  <SplitCell cell={r.left} side="old" comments={comments} />
+                  <SplitCell cell={r.right} side="new" comments={comments} />
+                </tr>,
+                ...threadRows(comments, String(i), r.left?.no, r.right?.no, 6),
+              ]
             ),
           )}
         </tbody>
@@ -230,6 +293,7 @@ export function DiffTable({
             className={`${gutterCls} w-[6.5rem] ${tone(line, true)}`}
             data-old-line={line.oldNo ?? undefined}
             data-new-line={line.newNo ?? undefined}
+            {...commentable(comments, line.newNo ? "new" : "old", line.newNo ?? line.oldNo)}
           >
             <span className="grid grid-cols-2 gap-2">
               <span>{line.oldNo}</span>
@@ -241,6 +305,7 @@ export function DiffTable({
             <Code line={line} runs={runs?.[h]?.[i]} />
           </td>
         </tr>,
+        ...threadRows(comments, `${h}:${i}`, line.oldNo, line.newNo, 3),
       );
     });
     shown += hunk.lines.length;

@@ -12,6 +12,7 @@ import { useShortcuts } from "@/components/review/shortcuts";
 import type { FileHighlight } from "@/lib/diff/highlight";
 import { opensAsText, startsCollapsed } from "@/lib/diff/limits";
 import { parseDiff, type DiffFile } from "@/lib/diff/parse";
+import { CommentsProvider } from "@/components/review/comment-drafts";
 import { hunkNames } from "@/lib/diff/review";
 import { FileDiff } from "./file-diff";
 import { RawText } from "./raw-text";
@@ -83,11 +84,6 @@ function FileList({ files, anchors }: { files: DiffFile[]; anchors: string[] }) 
   );
 }
 
-/**
- * The whole diff of a request: summary, file list, one table per file; plain text when it
- * is not a diff. Rendered by components/diff/review-diff.tsx, which gives the server's
- * highlighting of the first lines and the layout it rendered.
- */
 /** The hunk keys of the page (with per-hunk decisions): move, accept, reject, edit. */
 function useHunkKeys(enabled: boolean) {
   const onFocused = (run: (h: { file: string; index: number }) => void) => () => {
@@ -138,22 +134,48 @@ function useHunkKeys(enabled: boolean) {
 /**
  * The whole diff of a request: summary, file list, one table per file; plain text when
  * it is not a diff. `decideId`: the pending request whose hunks the reviewer decides here
- * (per-hunk controls and keys; the decision form sends them).
+ * (per-hunk controls and keys; the decision form sends them). Rendered by
+ * components/diff/review-diff.tsx, which gives the server's highlighting of the first lines
+ * and the layout it rendered.
  */
 export function DiffView({
-  diff,
-  fallbackPath,
-  highlights,
-  initialView,
-  decideId,
-}: {
+  comments = true,
+  ...props
+}: DiffProps & {
+  /**
+   * false: no inline comments on this diff (one that is not the request's own, such as
+   * the changes since an earlier revision)
+   */
+  comments?: boolean;
+}) {
+  if (comments) return <Diff {...props} />;
+  return (
+    <CommentsProvider saved={null} editable={false}>
+      <Diff {...props} />
+    </CommentsProvider>
+  );
+}
+
+interface DiffProps {
   diff: string;
   fallbackPath?: string;
   /** per file, the server's highlighting of its first lines (null: none) */
   highlights?: (FileHighlight | null)[] | null;
   initialView?: ViewMode;
+  /** before each file's anchor ("file-1"): a second diff on a page keeps its ids apart */
+  anchorPrefix?: string;
+  /** the pending request whose hunks the reviewer decides here */
   decideId?: string;
-}) {
+}
+
+function Diff({
+  diff,
+  fallbackPath,
+  highlights,
+  initialView,
+  anchorPrefix = "",
+  decideId,
+}: DiffProps) {
   const parsed = useMemo(() => parseDiff(diff, { fallbackPath }), [diff, fallbackPath]);
   const decide = !!decideId && parsed.ok;
   useEffect(() => {
@@ -176,7 +198,7 @@ export function DiffView({
   }
 
   const { files } = parsed;
-  const anchors = files.map((_, i) => `file-${i + 1}`);
+  const anchors = files.map((_, i) => `${anchorPrefix}file-${i + 1}`);
   const enormous = opensAsText(parsed.lineCount, diff.length);
 
   const summary = (

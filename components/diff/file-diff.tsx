@@ -5,8 +5,10 @@ import type { FileHighlight } from "@/lib/diff/highlight";
 import { LIMITS } from "@/lib/diff/limits";
 import type { DiffFile } from "@/lib/diff/parse";
 import { useFocusedIndexIn } from "@/components/review/hunk-store";
-import { DiffTable } from "./diff-table";
+import { DiffTable, type TableComments } from "./diff-table";
 import { FileHunkBar, HunkControl } from "./hunk-controls";
+import { CommentThread, FileCommentBar, useAnchors } from "./inline-comments";
+import { useInlineComments } from "@/components/review/comment-drafts";
 import { useHighlight } from "./use-highlight";
 import { useHydrated } from "./use-hydrated";
 import type { ViewMode } from "./use-view-mode";
@@ -91,6 +93,15 @@ export function FileDiff({
   const [limit, setLimit] = useState<number>(LIMITS.initialLines);
   const ref = useRef<HTMLElement>(null);
   const runs = useHighlight(file, limit, highlight, hydrated && show && !collapsed);
+  const anchors = useAnchors(file);
+  const { drafts, openAt } = useInlineComments();
+  const comments: TableComments = {
+    anchors: new Set(anchors.map((a) => `${a.side}:${a.line}`)),
+    render: (side, line) => <CommentThread file={file} anchor={{ side, line }} />,
+    // a click on a line number starts a comment there (Shift+click: a range to there)
+    open:
+      drafts === null ? undefined : (side, line, extend) => openAt(file.path, side, line, extend),
+  };
 
   // render the table only when the file comes near the viewport (the first file: at once)
   useEffect(() => {
@@ -200,6 +211,7 @@ export function FileDiff({
         </span>
       </header>
       <div id={bodyId} hidden={collapsed}>
+        {collapsed ? null : <FileCommentBar file={file} />}
         {decide && !collapsed && (show || focusedHere) ? (
           <FileHunkBar file={file} shown={shownHunks} />
         ) : null}
@@ -216,6 +228,7 @@ export function FileDiff({
                 limit={limit}
                 view={view}
                 runs={runs}
+                comments={comments}
                 hunkExtra={
                   decide
                     ? (h) => (

@@ -26,11 +26,17 @@ export async function ReviewDiff({
   diff,
   fallbackPath,
   decideId,
+  comments,
+  anchorPrefix,
 }: {
   diff: string;
   fallbackPath?: string;
   /** the pending request whose hunks the reader decides (diff-view.tsx) */
   decideId?: string;
+  /** false: not the request's own diff, so no inline comments on it (diff-view.tsx) */
+  comments?: boolean;
+  /** before each file's anchor: a second diff on the page keeps its ids apart */
+  anchorPrefix?: string;
 }) {
   const parsed = parseDiff(diff, { fallbackPath });
   const highlights =
@@ -44,6 +50,8 @@ export async function ReviewDiff({
       highlights={highlights}
       initialView={await initialView()}
       decideId={decideId}
+      comments={comments}
+      anchorPrefix={anchorPrefix}
     />
   );
 }

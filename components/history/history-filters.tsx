@@ -54,6 +54,7 @@ export function HistoryFilters({ filter, agents }: { filter: HistoryFilter; agen
           <option value="rejected">Rejected</option>
           <option value="answered">Answered</option>
           <option value="expired">Expired</option>
+          <option value="superseded">Superseded (revised)</option>
         </select>
       </div>
       <div className="flex flex-col gap-1">

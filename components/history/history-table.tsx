@@ -8,6 +8,7 @@ const OUTCOME_STYLE: Record<HistoryItem["outcome"], string> = {
   rejected: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
   answered: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300",
   expired: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+  superseded: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300",
 };
 
 /** "2026-11-26 13:05 UTC": history shows absolute times (stable across renders). */
@@ -96,7 +97,9 @@ export function HistoryTable({ items }: { items: HistoryItem[] }) {
                 <span className="block text-zinc-600 dark:text-zinc-400">
                   {item.outcome === "expired"
                     ? "no one (expired)"
-                    : `by ${item.decidedBy ?? "unknown"}`}
+                    : item.outcome === "superseded"
+                      ? "no one (a revision replaced it)"
+                      : `by ${item.decidedBy ?? "unknown"}`}
                 </span>
               </td>
               <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { KINDS, type RequestKind } from "@/lib/domain/kinds";
+import { KINDS, pagePath, type RequestKind } from "@/lib/domain/kinds";
 import type { DecisionFormState } from "./form-state";
 
 const VERB = {
@@ -7,6 +7,7 @@ const VERB = {
   rejected: "rejected",
   answered: "answered",
   expired: "expired",
+  superseded: "superseded",
 } as const;
 
 /** Someone else decided first (or the request expired): say who, what and when; nothing changed. */
@@ -26,7 +27,9 @@ export function ConflictNotice({
       <p className="font-semibold">
         {conflict.outcome === "expired"
           ? `This ${KINDS[kind].words.noun} expired${at ? ` at ${at}` : ""} before your decision was recorded.`
-          : `Already ${VERB[conflict.outcome]} by ${conflict.by ?? "someone else"}${at ? ` at ${at}` : ""}.`}
+          : conflict.outcome === "superseded"
+            ? `The agent sent a revision of this ${KINDS[kind].words.noun} before your decision was recorded.`
+            : `Already ${VERB[conflict.outcome]} by ${conflict.by ?? "someone else"}${at ? ` at ${at}` : ""}.`}
       </p>
       {conflict.comment ? (
         <blockquote className="mt-2 whitespace-pre-wrap border-l-4 border-amber-300 pl-3 dark:border-amber-700">
@@ -34,6 +37,14 @@ export function ConflictNotice({
         </blockquote>
       ) : null}
       <p className="mt-2">Your decision was not recorded; nothing was changed.</p>
+      {conflict.successor ? (
+        <Link
+          href={pagePath(kind, conflict.successor)}
+          className="mt-3 mr-4 inline-block font-medium underline underline-offset-2"
+        >
+          Review the revision
+        </Link>
+      ) : null}
       <Link href="/" className="mt-3 inline-block font-medium underline underline-offset-2">
         Back to the inbox
       </Link>

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_TEXT } from "@/lib/api/limits";
 import type { RequestKind } from "@/lib/domain/kinds";
+import { useInlineComments } from "./comment-drafts";
 import { AlwaysAllow } from "./always-allow";
 import { ConflictNotice } from "./conflict-notice";
 import { ChoiceOptions } from "./choice-options";
@@ -140,6 +141,7 @@ export function DecisionForm({
   sessionAllow?: string | null;
 }) {
   const spec = FORMS[kind];
+  const { drafts } = useInlineComments();
   const hunkSummary = useHunkSummary();
   const inPart = hunks && hunkSummary.rejected > 0;
   const [state, formAction, pending] = useActionState(action, initialDecisionState);
@@ -235,6 +237,17 @@ export function DecisionForm({
             {hunkSummary.edited ? `, ${hunkSummary.edited} edited` : ""}.
             {inPart ? " Approving approves them in part." : ""}
           </p>
+        ) : null}
+        {drafts?.length ? (
+          <>
+            <input type="hidden" name="comments" value={JSON.stringify(drafts)} />
+            <p className="mb-2 text-sm text-zinc-700 dark:text-zinc-300">
+              {drafts.length === 1
+                ? "1 inline comment is sent with your decision"
+                : `${drafts.length} inline comments are sent with your decision`}
+              ; to request changes, reject: the comment box may stay empty.
+            </p>
+          </>
         ) : null}
         {choice ? (
           <ChoiceOptions

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { TimeAgo } from "./time-ago";
 
 /** A decided or expired request: who decided what and when, and the comment or answer. */
@@ -8,16 +9,19 @@ export function DecisionRecord({
   text,
   textLabel,
   chosen = null,
+  successorHref = null,
   hunks = null,
   now,
 }: {
-  outcome: "approved" | "rejected" | "answered" | "expired";
+  outcome: "approved" | "rejected" | "answered" | "expired" | "superseded";
   by: string | null;
   at: Date | null;
   text: string | null;
   textLabel: string;
   /** the options a reviewer chose (a multiple-choice question) */
   chosen?: string[] | null;
+  /** superseded: the page of the revision that replaced it */
+  successorHref?: string | null;
   /** a decision on a diff's hunks: how many were accepted, whether any was edited */
   hunks?: { accepted: number; total: number; edited: boolean } | null;
   now: Date;
@@ -28,7 +32,7 @@ export function DecisionRecord({
   const tone =
     outcome === "rejected"
       ? "border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950/40"
-      : outcome === "expired"
+      : outcome === "expired" || outcome === "superseded"
         ? "border-zinc-300 bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-800/60"
         : "border-green-300 bg-green-50 dark:border-green-800 dark:bg-green-950/40";
   return (
@@ -36,7 +40,9 @@ export function DecisionRecord({
       <h2 id="decision-title" className="text-base font-semibold break-words">
         {outcome === "expired"
           ? "Expired: no decision was made"
-          : `${outcome[0]!.toUpperCase() + outcome.slice(1)}${inPart ? " in part" : ""} by ${by ?? "an unknown reviewer"}`}
+          : outcome === "superseded"
+            ? "Superseded: the agent sent a revision before anyone decided"
+            : `${outcome[0]!.toUpperCase() + outcome.slice(1)}${inPart ? " in part" : ""} by ${by ?? "an unknown reviewer"}`}
       </h2>
       {inPart || (outcome === "approved" && hunks?.edited) ? (
         <p className="mt-0.5 text-zinc-700 dark:text-zinc-300">
@@ -48,6 +54,13 @@ export function DecisionRecord({
       {at ? (
         <p className="mt-0.5 text-zinc-700 dark:text-zinc-300">
           <TimeAgo date={at} now={now} />
+        </p>
+      ) : null}
+      {successorHref ? (
+        <p className="mt-2">
+          <Link href={successorHref} className="font-medium underline underline-offset-2">
+            Review the revision
+          </Link>
         </p>
       ) : null}
       {chosen?.length ? (

@@ -4,11 +4,13 @@ import type { FormState } from "@/lib/forms";
 export interface DecisionFormState extends FormState {
   /** someone else decided first (or it expired): what happened, shown instead of the form */
   conflict?: {
-    outcome: "approved" | "rejected" | "answered" | "expired";
+    outcome: "approved" | "rejected" | "answered" | "expired" | "superseded";
     by: string | null;
     /** ISO time of the decision or expiry */
     at: string | null;
     comment: string | null;
+    /** superseded: the revision that replaced it */
+    successor?: string | null;
   };
 }
 

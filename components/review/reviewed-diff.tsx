@@ -80,7 +80,12 @@ export function ReviewedDiff(p: ReviewedDiffProps) {
             </span>
           </h3>
           {p.appliedDiff ? (
-            <ReviewDiff diff={p.appliedDiff} fallbackPath={p.fallbackPath} />
+            <ReviewDiff
+              diff={p.appliedDiff}
+              fallbackPath={p.fallbackPath}
+              comments={false}
+              anchorPrefix="applied-"
+            />
           ) : (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing to apply.</p>
           )}

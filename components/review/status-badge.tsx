@@ -9,6 +9,8 @@ const TONE: Record<ApprovalStatus | QuestionStatus, string> = {
     "border-green-300 bg-green-50 text-green-900 dark:border-green-700 dark:bg-green-950/50 dark:text-green-200",
   rejected:
     "border-red-300 bg-red-50 text-red-900 dark:border-red-700 dark:bg-red-950/50 dark:text-red-200",
+  superseded:
+    "border-sky-300 bg-sky-50 text-sky-900 dark:border-sky-700 dark:bg-sky-950/50 dark:text-sky-200",
   expired:
     "border-zinc-300 bg-zinc-100 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
 };

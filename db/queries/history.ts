@@ -55,12 +55,57 @@ interface TableSpec {
 
 const REQUEST_TIME = sql`COALESCE(t.timestamp, t.created_at, 'epoch'::timestamp)`;
 
-/** Undecided (`decided` IS NULL) and past expires_at: reached through the pending index. */
-const expiredPart = (decided: SQL): Part => ({
+/**
+ * Undecided (`decided` IS NULL, and not settled otherwise: `unsettled`) and past
+ * expires_at: reached through the pending index.
+ */
+const expiredPart = (decided: SQL, unsettled: SQL = sql`TRUE`): Part => ({
   sortAt: sql`t.expires_at`,
-  where: sql`${decided} IS NULL AND t.expires_at <= ${nowUtc}`,
+  where: sql`${decided} IS NULL AND ${unsettled} AND t.expires_at <= ${nowUtc}`,
   outcome: sql`'expired'`,
 });
+
+/** An approval a revision replaced while pending: at the time the revision came. */
+const supersededPart: Part = {
+  sortAt: sql`(SELECT s.created_at FROM approval_requests s WHERE s.id = t.superseded_by)`,
+  where: sql`t.approved IS NULL AND t.superseded_by IS NOT NULL`,
+  outcome: sql`'superseded'`,
+};
+
+/** Approved or rejected (approved, approved_at), expired, and superseded if it has revisions. */
+function approveRejectParts(outcome: Outcome | undefined, revisions: boolean): Part[] {
+  const parts: Part[] = [];
+  const decided =
+    outcome === "approved"
+      ? sql`t.approved IS TRUE`
+      : outcome === "rejected"
+        ? sql`t.approved IS FALSE`
+        : outcome === undefined
+          ? sql`t.approved IS NOT NULL`
+          : null;
+  const outcomeSql = sql`CASE WHEN t.approved THEN 'approved' ELSE 'rejected' END`;
+  if (decided) {
+    parts.push(
+      {
+        sortAt: sql`t.approved_at`,
+        where: sql`t.approved_at IS NOT NULL AND ${decided}`,
+        outcome: outcomeSql,
+      },
+      {
+        sortAt: REQUEST_TIME,
+        where: sql`t.approved_at IS NULL AND ${decided}`,
+        outcome: outcomeSql,
+      },
+    );
+  }
+  if (outcome === undefined || outcome === "expired") {
+    parts.push(expiredPart(sql`t.approved`, revisions ? sql`t.superseded_by IS NULL` : sql`TRUE`));
+  }
+  if (revisions && (outcome === undefined || outcome === "superseded")) {
+    parts.push(supersededPart);
+  }
+  return parts;
+}
 
 /** The name of the API key that submitted row `t` (null: none recorded). */
 const SUBMITTED_BY = sql`(SELECT k.name FROM api_keys k WHERE k.id = t.submitted_key_id)`;
@@ -80,34 +125,7 @@ const SPECS: Record<HistoryType, TableSpec> = {
     partial: PARTIAL,
     edited: sql`COALESCE(t.edited, false)`,
     search: (p) => sql`(t.file_path ILIKE ${p} OR t.description ILIKE ${p})`,
-    parts(outcome) {
-      const parts: Part[] = [];
-      const decided =
-        outcome === "approved"
-          ? sql`t.approved IS TRUE`
-          : outcome === "rejected"
-            ? sql`t.approved IS FALSE`
-            : outcome === undefined
-              ? sql`t.approved IS NOT NULL`
-              : null;
-      const outcomeSql = sql`CASE WHEN t.approved THEN 'approved' ELSE 'rejected' END`;
-      if (decided) {
-        parts.push(
-          {
-            sortAt: sql`t.approved_at`,
-            where: sql`t.approved_at IS NOT NULL AND ${decided}`,
-            outcome: outcomeSql,
-          },
-          {
-            sortAt: REQUEST_TIME,
-            where: sql`t.approved_at IS NULL AND ${decided}`,
-            outcome: outcomeSql,
-          },
-        );
-      }
-      if (outcome === undefined || outcome === "expired") parts.push(expiredPart(sql`t.approved`));
-      return parts;
-    },
+    parts: (outcome) => approveRejectParts(outcome, true),
   },
   question: {
     table: questionRequests,
@@ -151,8 +169,8 @@ const SPECS: Record<HistoryType, TableSpec> = {
     partial: PARTIAL,
     edited: sql`COALESCE(t.edited, false)`,
     search: (p) => sql`(t.title ILIKE ${p} OR t.tool_name ILIKE ${p} OR t.description ILIKE ${p})`,
-    // decided like an approval, in columns of the same names
-    parts: (outcome) => SPECS.approval.parts(outcome),
+    // decided like an approval, in columns of the same names (no revisions: never superseded)
+    parts: (outcome) => approveRejectParts(outcome, false),
   },
 };
 
@@ -273,7 +291,9 @@ export async function listHistory(
       edited: r.edited === true,
       submittedBy: r.submitted_by,
       responseTimeMs:
-        r.outcome === "expired" ? null : Math.max(0, decidedAt.getTime() - timestamp.getTime()),
+        r.outcome === "expired" || r.outcome === "superseded"
+          ? null
+          : Math.max(0, decidedAt.getTime() - timestamp.getTime()),
       position: { at: r.sort_at_text, type: r.type, id: r.id },
     };
   });

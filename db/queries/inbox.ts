@@ -50,7 +50,7 @@ export async function listPending(filter: PendingFilter = {}): Promise<PendingIt
   if (want("approval")) {
     parts.push(sql`SELECT 'approval' AS type, id, agent_id, file_path AS title, description, timestamp, expires_at, required_approvals, approval_count, routed_to
       FROM approval_requests
-      WHERE approved IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
+      WHERE approved IS NULL AND superseded_by IS NULL AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
         AND (${agent}::text IS NULL OR agent_id = ${agent})`);
   }
   if (want("question")) {
@@ -128,7 +128,7 @@ export const countPending = cache(async function countPending(): Promise<Pending
   const [r] = await rows<{ approval: number; question: number; tool_call: number }>(
     db,
     sql`SELECT
-      (SELECT count(*) FROM approval_requests WHERE approved IS NULL
+      (SELECT count(*) FROM approval_requests WHERE approved IS NULL AND superseded_by IS NULL
          AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS approval,
       (SELECT count(*) FROM question_requests WHERE response IS NULL
          AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC')))::int AS question,

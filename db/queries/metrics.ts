@@ -154,7 +154,10 @@ export interface QueueStatus {
 
 /** Each kind's table and its test of "undecided" (pending unless expired). */
 const OPEN: Record<RequestKind, { table: SQL; undecided: SQL }> = {
-  approval: { table: sql`approval_requests`, undecided: sql`r.approved IS NULL` },
+  approval: {
+    table: sql`approval_requests`,
+    undecided: sql`r.approved IS NULL AND r.superseded_by IS NULL`,
+  },
   question: { table: sql`question_requests`, undecided: sql`r.response IS NULL` },
   tool_call: { table: sql`tool_call_requests`, undecided: sql`r.approved IS NULL` },
 };

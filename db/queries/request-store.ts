@@ -1,6 +1,17 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import { and, desc, eq, getTableColumns, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { HunkRecord } from "@/lib/diff/review";
 import {
@@ -11,6 +22,7 @@ import {
   type RequestKind,
   type RequestRow,
 } from "@/lib/domain/kinds";
+import type { InlineComment } from "@/lib/diff/comments";
 import { eventData, type OutboxEventType } from "@/lib/notify/events";
 import { getDb, rows, type Executor } from "../client";
 import { createdEvent, notifyEvent, type NexusEvent } from "../events";
@@ -27,6 +39,7 @@ import {
 import { recordAudit } from "./audit";
 import { toUtcDate } from "./inbox";
 import { recordEvent } from "./outbox";
+import { prepareRevision, supersedeEarlier } from "./revisions";
 import {
   afterCursor,
   expiresAtIn,
@@ -46,7 +59,13 @@ import {
 
 /** What an agent sends, per kind (beside the fields every kind has). */
 export interface KindFields {
-  approval: { filePath: string; diff: string; description: string | null };
+  /** supersedes: the earlier approval this one revises (db/queries/revisions.ts) */
+  approval: {
+    filePath: string;
+    diff: string;
+    description: string | null;
+    supersedes?: string | null;
+  };
   question: {
     question: string;
     context: Record<string, unknown> | null;
@@ -87,7 +106,13 @@ export interface HunksDecision {
 
 /** What a reviewer decides, per kind (`hunks`: null when the request has no diff to split). */
 export interface KindDecisions {
-  approval: { approved: boolean; comment: string | null; hunks?: HunksDecision | null };
+  /** comments: inline comments on lines of the diff (null: none) */
+  approval: {
+    approved: boolean;
+    comment: string | null;
+    comments?: InlineComment[] | null;
+    hunks?: HunksDecision | null;
+  };
   /** `selected`: the chosen labels (null: none chosen) */
   question: { response: string; selected?: string[] | null };
   /**
@@ -97,6 +122,7 @@ export interface KindDecisions {
   tool_call: {
     approved: boolean;
     comment: string | null;
+    comments?: InlineComment[] | null;
     hunks?: HunksDecision | null;
     updatedInput?: Record<string, unknown> | null;
     allowSession?: boolean | null;
@@ -161,6 +187,15 @@ interface TableSpec<K extends RequestKind> {
   omitFromList: readonly string[];
   /** the statuses other than pending/expired, as conditions on a decided row */
   decidedStatuses: Record<string, SQL>;
+  /**
+   * An undecided row that is settled all the same (an approval superseded by a revision):
+   * a condition that holds while it is not, and the failure a decision on one gets.
+   */
+  unsettled?: { where: SQL; failure(row: RequestRow<K>): DecisionFailure | null };
+  /** in the create transaction: columns of the new row (and checks), before it is inserted */
+  beforeCreate?(tx: Executor, input: NewRequest<K>): Promise<Record<string, unknown>>;
+  /** in the create transaction, after the row was inserted */
+  afterCreate?(tx: Executor, row: RequestRow<K>): Promise<unknown>;
   values(input: KindFields[K]): Record<string, unknown>;
   /** an identical retry repeats these (beside agent_id, timestamp, expires_in_s) */
   sameFields(row: RequestRow<K>, input: KindFields[K]): boolean;
@@ -183,6 +218,9 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+const commentsOf = (d: { comments?: InlineComment[] | null }) =>
+  d.comments?.length ? d.comments : null;
+
 const STORE: { [K in RequestKind]: TableSpec<K> } = {
   approval: {
     table: approvalRequests,
@@ -191,13 +229,26 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
     decidedStatuses: {
       approved: eq(approvalRequests.approved, true),
       rejected: eq(approvalRequests.approved, false),
+      superseded: and(isNull(approvalRequests.approved), isNotNull(approvalRequests.supersededBy))!,
     },
+    unsettled: {
+      where: isNull(approvalRequests.supersededBy),
+      failure: (row) => (row.supersededBy ? "superseded" : null),
+    },
+    beforeCreate: (tx, input) => prepareRevision(tx, input),
+    afterCreate: (tx, row) => supersedeEarlier(tx, row),
     values: (f) => ({ filePath: f.filePath, diff: f.diff, description: f.description }),
     sameFields: (row, f) =>
       row.filePath === f.filePath &&
       row.diff === f.diff &&
-      (row.description ?? null) === f.description,
-    set: (d) => ({ approved: d.approved, comment: d.comment, ...hunkColumns(d.hunks) }),
+      (row.description ?? null) === f.description &&
+      (row.supersedes ?? null) === (f.supersedes ?? null),
+    set: (d) => ({
+      approved: d.approved,
+      comment: d.comment,
+      inlineComments: commentsOf(d),
+      ...hunkColumns(d.hunks),
+    }),
     metrics: (d) => hunkCounts(d.hunks),
     createdEvent: (row) => createdEvent({ type: "approval", row }),
   },
@@ -248,6 +299,7 @@ const STORE: { [K in RequestKind]: TableSpec<K> } = {
       ...hunkColumns(d.hunks),
       updatedInput: d.updatedInput ?? null,
       allowSession: d.approved && d.allowSession ? true : null,
+      inlineComments: commentsOf(d),
     }),
     metrics: (d) => hunkCounts(d.hunks),
     createdEvent: (row) => createdEvent({ type: "tool_call", row }),
@@ -302,6 +354,7 @@ export async function createRequest<K extends RequestKind>(
   return db.transaction(async (tx) => {
     const values = {
       ...s.values(input),
+      ...(await s.beforeCreate?.(tx, input)),
       id: input.id,
       agentId: input.agentId,
       timestamp: input.timestamp ?? sql`${nowUtc}`,
@@ -317,6 +370,7 @@ export async function createRequest<K extends RequestKind>(
       .onConflictDoNothing({ target: t.id })
       .returning(withKey(t))) as unknown as RequestRow<K>[];
     if (created) {
+      await s.afterCreate?.(tx, created);
       const live = s.createdEvent(created);
       await notifyEvent(tx, live);
       await recordOutbox(tx, "request.created", kind, created, live);
@@ -369,13 +423,15 @@ export async function getRequest<K extends RequestKind>(
 
 const stillOpen = (t: AnyTable) => or(isNull(t.expiresAt), sql`${t.expiresAt} > ${nowUtc}`);
 
+/** Undecided and not settled otherwise (superseded): pending, or expired. */
+const undecided = (kind: RequestKind) =>
+  and(isNull(column(kind, STORE[kind].decided)), STORE[kind].unsettled?.where);
+
 function statusCondition(kind: RequestKind, status: string): SQL | undefined {
-  const s = STORE[kind];
-  const t = s.table;
-  const decided = column(kind, s.decided);
-  if (status === "pending") return and(isNull(decided), stillOpen(t));
-  if (status === "expired") return and(isNull(decided), lte(t.expiresAt, sql`${nowUtc}`));
-  return s.decidedStatuses[status];
+  const t = STORE[kind].table;
+  if (status === "pending") return and(undecided(kind), stillOpen(t));
+  if (status === "expired") return and(undecided(kind), lte(t.expiresAt, sql`${nowUtc}`));
+  return STORE[kind].decidedStatuses[status];
 }
 
 /** A row as listed: without the columns a list leaves out (a diff, a tool's input). */
@@ -419,7 +475,9 @@ export type DecisionFailure =
   | "expired"
   | "own_request"
   /** this reviewer already approved this quorum request */
-  | "already_approved";
+  | "already_approved"
+  /** a revision replaced it before it was decided */
+  | "superseded";
 export type DecisionResult<Row> =
   { ok: true; row: Row; final: boolean } | { ok: false; reason: DecisionFailure; row: Row | null };
 
@@ -463,7 +521,7 @@ export async function decideRequest<K extends RequestKind>(
     KINDS[kind].quorum && (input.decision as { approved?: boolean }).approved === true;
   const decidable = and(
     eq(t.id, input.id),
-    isNull(column(kind, s.decided)),
+    undecided(kind),
     stillOpen(t),
     input.keyId ? sql`${t.submittedKeyId} IS DISTINCT FROM ${input.keyId}` : undefined,
   );
@@ -636,11 +694,14 @@ async function whyNot<K extends RequestKind>(
   const current = await readIn(tx, kind, input.id);
   if (!current) return { reason: "not_found", row: null };
   const decidedAlready = (current as Record<string, unknown>)[s.decided] !== null;
+  const settled = decidedAlready ? null : (s.unsettled?.failure(current) ?? null);
   const reason: DecisionFailure = decidedAlready
     ? "already_decided"
-    : input.keyId && current.submittedKeyId === input.keyId
-      ? "own_request"
-      : "expired";
+    : settled
+      ? settled
+      : input.keyId && current.submittedKeyId === input.keyId
+        ? "own_request"
+        : "expired";
   return { reason, row: current };
 }
 
@@ -730,7 +791,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
   for (const kind of REQUEST_KINDS) {
     const s = specOf(kind);
     const t = tableOf(kind);
-    const undecided = isNull(column(kind, s.decided));
+    const open = undecided(kind);
     written += await db.transaction(async (tx) => {
       let n = 0;
       if (KINDS[kind].quorum) n += await approveOnExpiry(tx, kind, limit);
@@ -739,7 +800,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         .from(t)
         .where(
           and(
-            undecided,
+            open,
             lte(t.expiresAt, sql`${nowUtc}`),
             sql`NOT ${hasEvent(kind, t, "request.expired")}`,
           ),
@@ -757,7 +818,7 @@ export async function sweepTimedEvents(limit = 200): Promise<number> {
         .from(t)
         .where(
           and(
-            undecided,
+            open,
             stillOpen(t),
             sql`${seconds} > 0`,
             sql`${t.createdAt} <= ${nowUtc} - make_interval(secs => ${seconds})`,

@@ -40,6 +40,7 @@ const OUTPUTS = {
       [`${s.names.output}List`, S.listOf(s.output)],
     ];
   }),
+  ApprovalRevisions: S.RevisionList,
   Error: S.ErrorBody,
   Event: S.EventPayload,
   Health: S.Health,
@@ -188,11 +189,13 @@ function withRejectRule(schemas: Record<string, Json>) {
   const decision = schemas[name];
   if (decision) {
     decision.description =
-      "approved: true approves, false rejects. Rejecting needs a comment that is not blank: the agent needs to know why.";
+      "approved: true approves, false rejects. Rejecting needs a comment that is not blank or at least one inline comment (request changes): the agent needs to know why.";
     decision.if = { properties: { approved: { const: false } }, required: ["approved"] };
     decision.then = {
-      required: ["comment"],
-      properties: { comment: { type: "string", pattern: "\\S" } },
+      anyOf: [
+        { required: ["comment"], properties: { comment: { type: "string", pattern: "\\S" } } },
+        { required: ["comments"], properties: { comments: { type: "array", minItems: 1 } } },
+      ],
     };
   }
   return schemas;
@@ -269,6 +272,19 @@ export function openApiDocument(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths: {
       ...Object.assign({}, ...REQUEST_KINDS.map(requestPaths)),
+      "/api/v1/approvals/{id}/revisions": {
+        get: {
+          operationId: "listApprovalRevisions",
+          security: KEY_OR_SESSION,
+          summary:
+            "The chain of revisions the approval belongs to (each one's `supersedes` the one before), first version first, without diffs",
+          parameters: [idParam],
+          responses: {
+            200: { description: "The chain", content: json(ref("ApprovalRevisions")) },
+            ...pick(400, 401, 403, 404, 503),
+          },
+        },
+      },
       "/api/v1/integrations/claude-code/hook": {
         post: {
           operationId: "claudeCodeHook",

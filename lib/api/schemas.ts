@@ -7,6 +7,7 @@ import {
   TOOL_CALL_STATUSES,
   type RequestKind,
 } from "@/lib/domain/kinds";
+import { COMMENT_SIDES } from "@/lib/diff/comments";
 
 /*
  * The agent API's shapes (docs/api.md), one zod schema per input and output.
@@ -150,6 +151,13 @@ export const CreateApprovalInput = z.strictObject({
   agent_id: agentId,
   timestamp: isoTime.optional(),
   expires_in_s: expiresInS.optional(),
+  supersedes: z
+    .uuid({ message: "supersedes must be the UUID of an earlier approval" })
+    .transform((v) => v.toLowerCase())
+    .optional()
+    .describe(
+      "A revision: the id of the earlier approval (same agent_id) this one replaces. A pending earlier one becomes superseded; each approval has at most one revision",
+    ),
   required_approvals: requiredApprovals,
 });
 export type CreateApprovalInput = z.output<typeof CreateApprovalInput>;
@@ -270,7 +278,31 @@ export const CreateQuestionInput = z
 export type CreateQuestionInput = z.output<typeof CreateQuestionInput>;
 
 export const REJECT_NEEDS_COMMENT =
-  "A comment is required to reject: tell the agent what to change.";
+  "A comment is required to reject: tell the agent what to change (or comment on the lines to change).";
+
+/** Most inline comments one decision carries. */
+export const MAX_INLINE_COMMENTS = 200;
+
+const lineNumber = (what: string) =>
+  z
+    .int({ message: `${what} must be a line number (an integer)` })
+    .positive({ message: `${what} must be at least 1` })
+    .max(10_000_000, { message: `${what} must be at most 10000000` });
+
+export const InlineComment = z.strictObject({
+  file_path: nonBlank("file_path")
+    .max(MAX_FILE_PATH)
+    .describe("A file of the diff (its path as the diff names it)"),
+  side: z
+    .enum(COMMENT_SIDES, { message: "side must be old or new" })
+    .describe("new: a line of the changed file (added or context); old: a line as it was"),
+  line: lineNumber("line").describe("The line's number on that side, as the diff numbers it"),
+  end_line: lineNumber("end_line")
+    .nullish()
+    .describe("The last line of a range (same side, same hunk); absent: one line"),
+  body: capped(trimmedText(), "body").min(1, { message: "body must not be blank" }),
+});
+export type InlineComment = z.output<typeof InlineComment>;
 
 /** A hunk of the request's diff: its file (as the review page names it) and index in that file. */
 const hunkRef = {
@@ -306,7 +338,16 @@ const decisionFields = {
   comment: capped(trimmedText(), "comment")
     .nullish()
     .describe(
-      "Trimmed. Optional when approving; required (not blank) when approved is false: the agent needs to know why",
+      "Trimmed. Optional when approving; to reject, a comment or at least one inline comment is required: the agent needs to know why",
+    ),
+  comments: z
+    .array(InlineComment)
+    .max(MAX_INLINE_COMMENTS, {
+      message: `comments must hold at most ${MAX_INLINE_COMMENTS} inline comments`,
+    })
+    .optional()
+    .describe(
+      "Inline comments on lines of the diff (approvals, and tool calls with a diff). Each must point at lines the diff's hunks show (400 naming it otherwise). A rejection with inline comments needs no overall comment (request changes)",
     ),
   hunks: z
     .array(HunkDecisionInput)
@@ -324,10 +365,10 @@ const decisionFields = {
     ),
 };
 const needsComment = (
-  v: { approved: boolean; comment?: string | null; edits?: unknown[] },
+  v: { approved: boolean; comment?: string | null; comments?: unknown[]; edits?: unknown[] },
   ctx: z.RefinementCtx,
 ) => {
-  if (v.approved === false && !v.comment) {
+  if (v.approved === false && !v.comment && !v.comments?.length) {
     ctx.addIssue({ code: "custom", path: ["comment"], message: REJECT_NEEDS_COMMENT });
   }
   if (v.approved === false && v.edits?.length) {
@@ -453,6 +494,11 @@ const requestOutput = <S extends readonly [string, ...string[]], Own extends z.Z
     url: z.url(),
   });
 
+const comments = z
+  .array(InlineComment)
+  .nullable()
+  .describe("The reviewer's inline comments on lines of the diff (null: none)");
+
 export const HunkOutput = z.object({
   file: z.string(),
   index: z.int().describe("0-based, in the file's order of hunks"),
@@ -494,7 +540,19 @@ export const Approval = requestOutput(APPROVAL_STATUSES, {
   timestamp: time.nullable(),
   approved_at: time.nullable(),
   comment: z.string().nullable(),
+  comments,
   decided_by: z.string().nullable(),
+  revision: z.int().describe("1 for a first version, n + 1 for a revision of revision n"),
+  supersedes: z
+    .uuid()
+    .nullable()
+    .describe("The earlier approval this revision replaces (null: a first version)"),
+  superseded_by: z
+    .uuid()
+    .nullable()
+    .describe(
+      "Set when status is superseded: the revision that replaced it while it was pending (wait on that one instead)",
+    ),
   approvals: approvalsOutput,
   ...hunksOutput("approvals"),
 });
@@ -557,6 +615,7 @@ export const ToolCall = requestOutput(TOOL_CALL_STATUSES, {
   timestamp: time.nullable(),
   approved_at: time.nullable(),
   comment: z.string().nullable(),
+  comments,
   decided_by: z.string().nullable(),
   updated_input: z
     .record(z.string(), JsonValue)
@@ -577,6 +636,8 @@ export type ToolCall = z.output<typeof ToolCall>;
 export const listOf = <Item extends z.ZodType>(item: Item) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 export const ApprovalList = listOf(Approval);
+/** GET /api/v1/approvals/{id}/revisions: the chain, first version first (diffs left out). */
+export const RevisionList = z.object({ items: z.array(Approval) });
 export const QuestionList = listOf(Question);
 export const ToolCallList = listOf(ToolCall);
 

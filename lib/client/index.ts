@@ -13,10 +13,10 @@ import type { Approval, ErrorBody, Question } from "../api/schemas";
 import type { z } from "zod";
 import type { DecisionInput as DecisionSchema } from "../api/schemas";
 
-/** A decision body: approved, comment, and optional per-hunk `hunks` and `edits`. */
+/** A decision body: approved, comment, inline `comments`, and per-hunk `hunks` and `edits`. */
 export type DecisionInput = z.input<typeof DecisionSchema>;
 
-export type { Approval, Question } from "../api/schemas";
+export type { Approval, InlineComment, Question } from "../api/schemas";
 
 export interface NexusClientOptions {
   baseUrl: string;
@@ -38,8 +38,14 @@ export interface ApprovalRequest {
   expires_in_s?: number;
   /** your own UUID; one is generated when absent */
   id?: string;
+  /**
+   * A revision: the id of your earlier approval of this change (rejected, or still
+   * pending: then it becomes superseded). The review page shows what changed since.
+   */
+  supersedes?: string;
 }
 
+/** A reviewer's decision (reviewer keys): to reject, a comment or inline comments. */
 export interface QuestionRequest {
   question: string;
   context?: Record<string, unknown>;
@@ -202,11 +208,24 @@ export class NexusClient {
   }
 
   /**
-   * Reviewer keys only. A lost race throws NexusApiError 409 with `current`. `hunks`:
-   * per-hunk decisions (unnamed hunks are accepted); `edits`: new sides of accepted hunks.
+   * Reviewer keys only. A lost race throws NexusApiError 409 with `current`. `comments`:
+   * inline comments on lines of the diff; `hunks`: per-hunk decisions (unnamed hunks are
+   * accepted); `edits`: new sides of accepted hunks.
    */
   async decideApproval(id: string, decision: DecisionInput) {
     return (await this.call<Approval>("POST", `/api/v1/approvals/${id}/decision`, decision)).body;
+  }
+
+  /** The chain of revisions `id` belongs to, first version first (without diffs). */
+  async listRevisions(id: string, signal?: AbortSignal): Promise<Approval[]> {
+    return (
+      await this.call<{ items: Approval[] }>(
+        "GET",
+        `/api/v1/approvals/${id}/revisions`,
+        undefined,
+        signal,
+      )
+    ).body.items;
   }
 
   async createQuestion(input: QuestionRequest, signal?: AbortSignal): Promise<Question> {
@@ -236,7 +255,10 @@ export class NexusClient {
     return (await this.call<Question>("POST", `/api/v1/questions/${id}/response`, body)).body;
   }
 
-  /** Long-poll until the approval is approved, rejected or expired. */
+  /**
+   * Long-poll until the approval is approved, rejected, expired or superseded (by a
+   * revision you sent: its id is `superseded_by`).
+   */
   async waitForApproval(id: string, opts: WaitOptions = {}): Promise<Approval> {
     for (;;) {
       const a = await this.getApproval(id, { wait: pollSeconds(opts), signal: opts.signal });

@@ -1,5 +1,5 @@
 import type { ApprovalRow, QuestionRow, ToolCallRow } from "@/db/schema";
-import { approvalStatus, questionStatus } from "./status";
+import { approvalStatus, questionStatus, toolCallStatus } from "./status";
 
 /*
  * The kinds of request an agent can make, described once: paths, statuses, the columns
@@ -21,10 +21,17 @@ import { approvalStatus, questionStatus } from "./status";
  * plus its route files (three-line re-exports of server/api/requests.ts, and the page).
  */
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
+/** superseded: a revision replaced it while it was pending (nobody decided it) */
+export const APPROVAL_STATUSES = [
+  "pending",
+  "approved",
+  "rejected",
+  "expired",
+  "superseded",
+] as const;
 export const QUESTION_STATUSES = ["pending", "answered", "expired"] as const;
-/** A tool call is decided like an approval: approve (the tool runs) or reject. */
-export const TOOL_CALL_STATUSES = APPROVAL_STATUSES;
+/** A tool call is decided like an approval: approve (the tool runs) or reject. No revisions. */
+export const TOOL_CALL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
 /** What an agent is told when nobody decides a tool call in time: deny, or ask its user. */
 export const ON_TIMEOUT = ["deny", "ask"] as const;
 export type OnTimeout = (typeof ON_TIMEOUT)[number];
@@ -85,7 +92,7 @@ export const KINDS = defineKinds({
   },
   tool_call: {
     paths: { segment: "tool-calls", decision: "decision" },
-    status: { all: TOOL_CALL_STATUSES, of: approvalStatus },
+    status: { all: TOOL_CALL_STATUSES, of: toolCallStatus },
     columns: { by: "decidedBy", at: "approvedAt", text: "comment" },
     quorum: true,
     words: { noun: "tool call", label: "Tool call", verb: "decide", text: "Comment" },

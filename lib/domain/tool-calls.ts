@@ -1,4 +1,5 @@
 import { applyPatch, structuredPatch } from "diff";
+import { feedbackText, type InlineComment } from "@/lib/diff/comments";
 import { reviewDiff, type HunkChoice, type HunkEdit } from "@/lib/diff/review";
 export { ON_TIMEOUT, type OnTimeout } from "./kinds";
 
@@ -311,16 +312,20 @@ export function verdictOf(
     onExpiry?: string | null;
     permissionSuggestions?: Record<string, unknown>[] | null;
     allowSession?: boolean | null;
+    /** the reviewer's inline comments on lines of the edit's diff */
+    inlineComments?: InlineComment[] | null;
   },
   timeoutS: number,
 ): ToolCallVerdict {
   const rule = row.decidedBy?.startsWith("rule:") ? row.decidedBy.slice(5) : null;
+  // the overall comment and the inline ones ("src/a.ts:12 (new): …"), as one text
+  const feedback = feedbackText(row.comment, row.inlineComments);
   if (row.approved === true) {
     const by = row.decidedBy ? ` by ${row.decidedBy}` : "";
     const session = row.allowSession ? sessionPermissions(row.permissionSuggestions) : [];
     return {
       behavior: "allow",
-      reason: row.comment ? `Approved in Nexus${by}: ${row.comment}` : `Approved in Nexus${by}.`,
+      reason: feedback ? `Approved in Nexus${by}: ${feedback}` : `Approved in Nexus${by}.`,
       updatedInput: (row.updatedInput as ToolInput | null) ?? null,
       ...(session.length ? { updatedPermissions: session } : {}),
     };
@@ -335,7 +340,7 @@ export function verdictOf(
   if (row.approved === false) {
     return {
       behavior: "deny",
-      reason: `Rejected by the reviewer: ${row.comment ?? "no reason given"}`,
+      reason: `Rejected by the reviewer: ${feedback || "no reason given"}`,
       cause: "rejected",
     };
   }

@@ -8,7 +8,8 @@ import { REQUEST_KINDS, type RequestKind } from "@/lib/domain/kinds";
 
 export const HISTORY_TYPES: readonly RequestKind[] = REQUEST_KINDS;
 export type HistoryType = RequestKind;
-export const OUTCOMES = ["approved", "rejected", "answered", "expired"] as const;
+/** superseded: an approval a revision replaced while it was pending */
+export const OUTCOMES = ["approved", "rejected", "answered", "expired", "superseded"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Keyset position: the sort time (PostgreSQL text, microseconds kept), type and id. */

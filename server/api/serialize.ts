@@ -1,7 +1,7 @@
 import "server-only";
 import { isValidCursor, type Cursor } from "@/db/queries/requests";
 import type { ListedRow } from "@/db/queries/request-store";
-import { approvalStatus, questionStatus } from "@/lib/domain/status";
+import { approvalStatus, questionStatus, toolCallStatus } from "@/lib/domain/status";
 import { pagePath, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { publicUrl } from "@/lib/env";
 import { ApiError } from "./errors";
@@ -69,7 +69,11 @@ export function approvalJson(
     timestamp: iso(row.timestamp),
     approved_at: iso(row.approvedAt),
     comment: row.comment,
+    comments: row.inlineComments ?? null,
     decided_by: row.decidedBy,
+    revision: row.revision ?? 1,
+    supersedes: row.supersedes ?? null,
+    superseded_by: row.supersededBy ?? null,
     ...approvalsJson(row),
     ...hunksJson(row, withDiff),
     submitted_by: submittedBy(row),
@@ -111,7 +115,7 @@ export function toolCallJson(
 ): ToolCall {
   return {
     id: row.id,
-    status: approvalStatus(row, now),
+    status: toolCallStatus(row, now),
     approved: row.approved,
     tool_name: row.toolName,
     ...(withDiff && row.toolInput !== undefined
@@ -131,6 +135,7 @@ export function toolCallJson(
     timestamp: iso(row.timestamp),
     approved_at: iso(row.approvedAt),
     comment: row.comment,
+    comments: row.inlineComments ?? null,
     decided_by: row.decidedBy,
     updated_input: (row.updatedInput ?? null) as ToolCall["updated_input"],
     permission_suggestions: (row.permissionSuggestions ??

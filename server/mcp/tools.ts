@@ -2,7 +2,13 @@ import "server-only";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { CreateApprovalInput, CreateQuestionInput, type Approval } from "@/lib/api/schemas";
+import {
+  CreateApprovalInput,
+  CreateQuestionInput,
+  InlineComment,
+  type Approval,
+} from "@/lib/api/schemas";
+import { feedbackText } from "@/lib/diff/comments";
 import type { Principal } from "@/lib/auth/principal";
 import { statusOf, type RequestKind, type RequestRow } from "@/lib/domain/kinds";
 import { errorResponse } from "@/server/api/errors";
@@ -139,9 +145,15 @@ const waitedFor = (ctx: ToolContext, t: number | undefined) => t ?? ctx.defaultT
 
 const ApprovalOutput = z.object({
   id: z.string(),
-  status: z.enum(["pending", "approved", "rejected", "expired"]),
+  status: z.enum(["pending", "approved", "rejected", "expired", "superseded"]),
   approved: z.boolean().describe("true only when a reviewer approved"),
   comment: z.string().nullable(),
+  comments: z
+    .array(InlineComment)
+    .nullable()
+    .describe("The reviewer's inline comments on lines of the diff (null: none)"),
+  revision: z.int().describe("1 for a first version; n + 1 for a revision of revision n"),
+  superseded_by: z.string().nullable().describe("status superseded: the revision that replaced it"),
   decided_by: z.string().nullable(),
   url: z.string(),
   partial: z.boolean().describe("approved in part: some hunks rejected (apply applied_diff)"),
@@ -189,6 +201,9 @@ function approvalResult(row: RequestRow<"approval">, timeout: number): CallToolR
     status,
     approved: status === "approved",
     comment: row.comment,
+    comments: row.inlineComments ?? null,
+    revision: row.revision ?? 1,
+    superseded_by: row.supersededBy ?? null,
     decided_by: row.decidedBy,
     url: json.url,
     partial: json.partial,
@@ -196,15 +211,18 @@ function approvalResult(row: RequestRow<"approval">, timeout: number): CallToolR
     applied_diff: json.applied_diff ?? null,
     hunks: json.hunks,
   };
-  const comment = row.comment ? ` Comment: ${row.comment}` : "";
+  const feedback = feedbackText(row.comment, row.inlineComments);
+  const said = feedback ? `\n\n${feedback}` : "";
   const text =
     status === "approved"
-      ? `Approved by ${row.decidedBy}.${comment}${hunksText(json)}`
+      ? `Approved by ${row.decidedBy}.${said}${hunksText(json)}`
       : status === "rejected"
-        ? `Rejected by ${row.decidedBy}.${comment} Do not apply this change.`
+        ? `Rejected by ${row.decidedBy}. Do not apply this change.${said}\n\nTo send a revised change, call request_approval again with supersedes: "${row.id}".`
         : status === "expired"
           ? `No reviewer answered within ${timeout} s; the request expired. Treat it as not approved.`
-          : `Still waiting for a reviewer (${json.url}); the wait was cancelled. Treat it as not approved.`;
+          : status === "superseded"
+            ? `Superseded by your revision ${row.supersededBy}; this version will not be decided.`
+            : `Still waiting for a reviewer (${json.url}); the wait was cancelled. Treat it as not approved.`;
   return { content: [{ type: "text", text }], structuredContent: out };
 }
 
@@ -265,12 +283,18 @@ export function createMcpServer(ctx: ToolContext): McpServer {
       title: "Ask a reviewer to approve a code change",
       description:
         "Submit a code change (a unified diff of one file) to a human reviewer in Nexus and wait for the decision. " +
-        "Returns approved (true/false), the reviewer's comment and status (approved, rejected, expired). " +
-        "Apply the change only when approved is true; on rejection, read the comment.",
+        "Returns approved (true/false), the reviewer's comment, inline comments on lines (comments) and status (approved, rejected, expired, superseded). " +
+        "Apply the change only when approved is true; on rejection, read the comments, fix the change and submit it again with supersedes set to the rejected id.",
       inputSchema: {
         file_path: api.approval.file_path.describe("Path of the file the diff changes"),
         diff: api.approval.diff.describe("The change as a unified diff"),
         description: api.approval.description.describe("Why: shown to the reviewer"),
+        supersedes: z
+          .uuid({ message: "supersedes must be the UUID of an earlier approval" })
+          .optional()
+          .describe(
+            "A revision: the id of your earlier (rejected or pending) approval of this change; the reviewer sees what changed since",
+          ),
         ...common,
       },
       outputSchema: ApprovalOutput.shape,
@@ -287,6 +311,7 @@ export function createMcpServer(ctx: ToolContext): McpServer {
             file_path: args.file_path,
             diff: args.diff,
             description: args.description,
+            ...(args.supersedes ? { supersedes: args.supersedes } : {}),
             agent_id: agentOf(ctx, args.agent_id),
             ...(args.id ? { id: args.id } : {}),
           },

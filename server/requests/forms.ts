@@ -15,6 +15,16 @@ import { decide, DecisionConflict } from "./service";
  * adds the session and the redirect).
  */
 
+/** The hidden field of inline comments: JSON, as the API takes them (absent or "": none). */
+function commentsField(raw: string | undefined): unknown {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw; // the schema says what is wrong with it
+  }
+}
+
 /** The hidden `hunks` field: the per-hunk decisions and edits as JSON (`{hunks, edits}`). */
 function hunksField(value: string | undefined): { hunks?: unknown; edits?: unknown } | null {
   if (!value) return {};
@@ -29,10 +39,11 @@ function hunksField(value: string | undefined): { hunks?: unknown; edits?: unkno
 }
 
 const APPROVE_OR_REJECT = {
-  fields: ["decision", "comment", "hunks"],
+  fields: ["decision", "comment", "comments", "hunks"],
   body: (f: Record<string, string>) => ({
     approved: f.decision === "approve",
     comment: f.comment,
+    comments: commentsField(f.comments),
     ...hunksField(f.hunks),
   }),
   // the two buttons send decision=approve|reject; anything else is not a decision
@@ -142,10 +153,12 @@ function conflictOf(err: DecisionConflict): NonNullable<DecisionFormState["confl
     };
   }
   const d = decisionOf(kind, row);
+  const successor = "supersededBy" in row ? (row.supersededBy as string | null) : null;
   return {
-    outcome: statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered",
+    outcome: statusOf(kind, row, new Date()) as "approved" | "rejected" | "answered" | "superseded",
     by: d.by,
     at: d.at?.toISOString() ?? null,
     comment: d.text,
+    successor,
   };
 }

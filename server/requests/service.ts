@@ -11,6 +11,8 @@ import {
   type KindFields,
   type ListedRow,
 } from "@/db/queries/request-store";
+import { isRevisionRefused, revisionChainIds, type RevisionRefused } from "@/db/queries/revisions";
+import { checkComments } from "@/lib/diff/comments";
 import {
   CreateApprovalInput,
   CreateQuestionInput,
@@ -64,13 +66,20 @@ const INPUT: {
   };
 } = {
   approval: {
-    fields: (i) => ({ filePath: i.file_path, diff: i.diff, description: i.description ?? null }),
+    fields: (i) => ({
+      filePath: i.file_path,
+      diff: i.diff,
+      description: i.description ?? null,
+      supersedes: i.supersedes ?? null,
+    }),
     decision: (i, row) => ({
       approved: i.approved,
       comment: i.comment || null,
+      comments: i.comments,
       // a rule's decision at submission has no row yet: no hunks to decide
       hunks: row ? hunksDecision(row.diff, i) : null,
     }),
+    check: (row, i) => checkInlineComments(row.diff, row.filePath, i),
   },
   question: {
     fields: (i) => ({
@@ -130,8 +139,10 @@ const INPUT: {
         hunks,
         updatedInput,
         allowSession: i.allow_session ?? null,
+        comments: i.comments,
       };
     },
+    check: (row, i) => checkInlineComments(row.diff, row.filePath ?? undefined, i),
     id: (i) =>
       i.session_id && i.tool_use_id ? toolCallId(i.agent_id, i.session_id, i.tool_use_id) : null,
   },
@@ -150,6 +161,22 @@ export function toolCallId(agentId: string, sessionId: string, toolUseId: string
   h[8] = (h[8]! & 0x3f) | 0x80; // variant 10
   const hex = h.subarray(0, 16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Inline comments point at lines the request's diff shows (400 naming each that does not). */
+function checkInlineComments(
+  diff: string | null,
+  filePath: string | undefined,
+  input: { comments?: DecideInputs["approval"]["comments"] },
+) {
+  const problems = checkComments(diff, input.comments ?? [], filePath);
+  if (problems.length) {
+    throw new ApiError(
+      "invalid_request",
+      `The decision is invalid: ${problems[0]!.message}.`,
+      problems,
+    );
+  }
 }
 
 /** The answer fits the question: chosen labels among its options, text only if allowed. */
@@ -238,6 +265,8 @@ export async function submit<K extends RequestKind>(
       opts.requiredApprovals ?? 1,
       applied?.requiredApprovals ?? 1,
     ),
+  }).catch((err: unknown) => {
+    throw isRevisionRefused(err) ? revisionError(err, input.agent_id) : err;
   });
   if (outcome.kind === "different") {
     throw new ApiError(
@@ -252,6 +281,44 @@ export async function submit<K extends RequestKind>(
       countDecision(kind, statusOf(kind, outcome.row, new Date()), "rule");
   }
   return { created: outcome.kind === "created", row: outcome.row };
+}
+
+/** Why `supersedes` was refused, as the API says it (400 or 409, naming the ids). */
+function revisionError(err: RevisionRefused, agentId: string): ApiError {
+  const { id, agentId: owner, successor } = err.earlier;
+  if (err.reason === "unknown") {
+    return new ApiError("invalid_request", `supersedes: no approval has the id ${id}.`, [
+      { path: "supersedes", message: `No approval has the id ${id}` },
+    ]);
+  }
+  if (err.reason === "other_agent") {
+    return new ApiError(
+      "invalid_request",
+      `supersedes: approval ${id} belongs to agent_id "${owner}"; a revision must come from the same agent (this one is "${agentId}").`,
+      [{ path: "supersedes", message: `Approval ${id} is another agent's` }],
+    );
+  }
+  return new ApiError(
+    "conflict",
+    `supersedes: approval ${id} already has a revision, ${successor}. Revise the latest one instead.`,
+    [{ path: "supersedes", message: `Already revised by ${successor}` }],
+  );
+}
+
+/**
+ * An approval's chain of revisions, first version first (null: no such approval).
+ * `min`: when the chain is shorter, its ids only are looked up and null is returned
+ * (the review page of a first version with no revision reads no row twice).
+ */
+export async function revisions(id: string, min = 1): Promise<RequestRow<"approval">[] | null> {
+  const ids = await revisionChainIds(id);
+  if (ids.length === 0 || ids.length < min) return null;
+  const rows: RequestRow<"approval">[] = [];
+  for (const each of ids) {
+    const row = await getRequest("approval", each);
+    if (row) rows.push(row);
+  }
+  return rows;
 }
 
 export async function read<K extends RequestKind>(
@@ -282,16 +349,19 @@ export class DecisionConflict<K extends RequestKind = RequestKind> extends ApiEr
   constructor(
     readonly kind: K,
     readonly row: RequestRow<K>,
-    readonly reason: "expired" | "already_decided",
+    readonly reason: "expired" | "already_decided" | "superseded",
   ) {
     const current = requestJson(kind, row as unknown as ListedRow<K>, { withDiff: false });
     const { by } = decisionOf(kind, row);
     const verb = KINDS[kind].words.verb;
+    const successor = "superseded_by" in current ? current.superseded_by : null;
     super(
       "conflict",
       reason === "expired"
         ? `This ${noun(kind)} expired before it was ${verb}d; it can no longer be ${verb}d.`
-        : `This ${noun(kind)} was already ${current.status} by ${by ?? "someone else"}.`,
+        : reason === "superseded"
+          ? `This ${noun(kind)} was superseded by a revision (${successor}) before it was ${verb}d: review that one instead.`
+          : `This ${noun(kind)} was already ${current.status} by ${by ?? "someone else"}.`,
       undefined,
       current,
     );

@@ -120,7 +120,7 @@ describe(`approvals API over HTTP (${testDbKind})`, () => {
     expect(expiresIn).toBe(3_600_000);
     const got = await request(server, "GET", `/api/v1/approvals/${a.id}`, { key: agent });
     expect(got.status).toBe(200);
-    expect(got.body).toEqual({ ...a, diff: DIFF });
+    expect(got.body).toEqual({ ...a, diff: DIFF, applied_diff: null }); // applied_diff: single GET only
   });
 
   test("the agent's timestamp is kept (any offset, returned in UTC)", async () => {

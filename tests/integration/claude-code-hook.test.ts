@@ -180,6 +180,33 @@ describe(`Claude Code hook (${testDbKind})`, () => {
     });
   });
 
+  test("request changes: inline comments on the Edit's diff reach the model as readable lines", async () => {
+    const answer = call(hook.POST, { body: preToolUse(), query: "?timeout=30" });
+    const item = await pendingByTitle("/tmp/p/config.ts");
+    const outside = await decide(item.id, {
+      approved: false,
+      comments: [{ file_path: "config.ts", side: "new", line: 3, body: "x" }],
+    });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.message).toContain("config.ts has no new line 3");
+    const res0 = await decide(item.id, {
+      approved: false,
+      comments: [
+        { file_path: "config.ts", side: "new", line: 1, body: "Read the port from PORT" },
+        { file_path: "config.ts", side: "old", line: 1, body: "keep 3000 as the default" },
+      ],
+    });
+    expect(res0.status).toBe(200);
+    const res = await answer;
+    expect(res.body.hookSpecificOutput.permissionDecision).toBe("deny");
+    expect(res.body.hookSpecificOutput.permissionDecisionReason).toBe(
+      'Rejected by the reviewer: Inline comments (file:line (side), where "new" is a line of your change and "old" a line as it was before):\n' +
+        "- config.ts:1 (new): Read the port from PORT\n- config.ts:1 (old): keep 3000 as the default",
+    );
+    const one = await call(oneToolCall.GET, { method: "GET", id: item.id });
+    expect(one.body.comments).toHaveLength(2);
+  });
+
   test("PermissionRequest Write: approve → allow; reject → deny with the message", async () => {
     const first = permissionRequest();
     const a = call(hook.POST, { body: first, query: "?timeout=30" });

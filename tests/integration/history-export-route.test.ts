@@ -110,7 +110,7 @@ describe(`GET /history/export (${testDbKind})`, () => {
 
   test("nothing matching gives a header-only CSV and an empty JSON array", async () => {
     expect(await (await get("type=approval&format=csv&agent=nobody")).text()).toBe(
-      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s,hunk_decisions,applied_diff,edited,submitted_by\n",
+      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s,hunk_decisions,applied_diff,edited,inline_comments,supersedes,revision,superseded_by,submitted_by\n",
     );
     expect(await (await get("type=question&format=json&agent=nobody")).text()).toBe("[]");
   });

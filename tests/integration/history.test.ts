@@ -269,7 +269,7 @@ describe(`export (${testDbKind})`, () => {
   test("CSV quotes commas, quotes, CR/LF and empty strings; NULL stays empty; booleans t/f", async () => {
     const csv = await collect("approval", {}, "csv", 500);
     expect(csv.split("\n")[0]).toBe(
-      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s,hunk_decisions,applied_diff,edited,submitted_by",
+      "id,file_path,diff,description,agent_id,timestamp,approved,approved_at,created_at,comment,decided_by,expires_at,submitted_key_id,required_approvals,approval_count,rule_name,routed_to,on_expiry,escalate_after_s,hunk_decisions,applied_diff,edited,inline_comments,supersedes,revision,superseded_by,submitted_by",
     );
     expect(csv).toContain('"line ""quoted"", with comma\r\nand CRLF\n"');
     expect(csv).toMatch(/,"",agent-odd,/); // description "" (row 5)
