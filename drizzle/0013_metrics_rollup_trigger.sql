@@ -11,7 +11,8 @@ CREATE OR REPLACE FUNCTION nexus_metrics_bucket(ms integer) RETURNS smallint
 -- relation shaped like hitl_metrics: the trigger's transition table, or hitl_metrics
 -- itself for a rebuild) to the rollup: per day and all time, per type / agent /
 -- reviewer, and all types together (request_type '*', dim type: the chart and the headline
--- read these without merging types). One statement, rows locked in key order (no deadlock between two inserting
+-- read these without merging types); people's decisions only (rules' automatic ones are
+-- counted apart, exactly, and never timed). One statement, rows locked in key order (no deadlock between two inserting
 -- transactions), the shard of this connection (concurrent decisions on other
 -- connections take other rows). The trigger function runs it itself: a transition
 -- table is visible only there.
@@ -36,7 +37,8 @@ BEGIN
               LEFT JOIN question_requests q
                 ON n.request_type = 'question' AND q.id = n.request_id AND q.response IS NOT NULL
               LEFT JOIN tool_call_requests tc
-                ON n.request_type = 'tool_call' AND tc.id = n.request_id AND tc.approved IS NOT NULL) m
+                ON n.request_type = 'tool_call' AND tc.id = n.request_id AND tc.approved IS NOT NULL
+             WHERE NOT n.automatic) m
       CROSS JOIN LATERAL (VALUES (date_trunc('day', m.created_at)), ('-infinity'::timestamp)) s(day)
       CROSS JOIN LATERAL (VALUES ('type', m.request_type, ''::text), ('type', '*', ''),
                                  ('agent', m.request_type, m.agent_id),

@@ -5,8 +5,9 @@ import { createApiKeyInUi } from "./helpers/api-keys";
 
 /*
  * Per-hunk review in the browser: accept and reject hunks by mouse and keyboard, edit a
- * line of an accepted hunk, approve in part, and what the agent's long poll then returns:
- * an applied_diff that `git apply` turns into exactly the reviewed content. Admin: it
+ * line of an accepted hunk, comment on another line, approve in part, and what the
+ * agent's long poll then returns: an applied_diff that `git apply` turns into exactly the
+ * reviewed content, and the comment. Admin: it
  * creates the agent key it submits with. Every approval made here is decided here (the
  * specs after this one count pending requests).
  */
@@ -42,7 +43,7 @@ test.beforeEach(async ({ page }) => {
   if (!agentKey) agentKey = (await createApiKeyInUi(page, "agent")).key;
 });
 
-test("accept 2 of 3 hunks, edit a line, approve in part: the agent's applied_diff gives exactly the reviewed file", async ({
+test("accept 2 of 3 hunks, edit a line, comment on another, approve in part: the agent's applied_diff gives exactly the reviewed file", async ({
   page,
   request,
 }) => {
@@ -79,6 +80,16 @@ test("accept 2 of 3 hunks, edit a line, approve in part: the agent's applied_dif
     await expect(page.getByTestId("hunk-summary")).toHaveText(
       "2 of 3 hunks kept, 1 edited. Approving approves them in part.",
     );
+
+    // comment on another line: the first hunk's new line 2
+    const diffRegion = page.getByRole("region", { name: "Diff of calc.txt" });
+    await diffRegion.locator('[data-viewer="ready"] td[data-side="new"][data-line="2"]').click();
+    const composer = page.getByRole("group", { name: "New comment on calc.txt" });
+    await composer.getByLabel("Comment", { exact: true }).fill("Spell it out next time");
+    await composer.getByRole("button", { name: "Add comment" }).click();
+    await expect(
+      diffRegion.getByRole("article", { name: "Draft comment on calc.txt:2 (new)" }),
+    ).toBeVisible();
     await page.getByRole("button", { name: "Approve in part" }).click();
     await expect(page.getByRole("main").getByRole("status")).toBeVisible();
 
@@ -89,8 +100,17 @@ test("accept 2 of 3 hunks, edit a line, approve in part: the agent's applied_dif
       edited: boolean;
       applied_diff: string;
       hunks: { index: number; accepted: boolean; note: string | null; edited: boolean }[];
+      comments: unknown[];
     };
     expect(body).toMatchObject({ status: "approved", partial: true, edited: true });
+    expect(body.comments).toEqual([
+      expect.objectContaining({
+        file_path: "calc.txt",
+        side: "new",
+        line: 2,
+        body: "Spell it out next time",
+      }),
+    ]);
     expect(body.hunks.map((h) => [h.index, h.accepted, h.note, h.edited])).toEqual([
       [0, true, null, false],
       [1, false, "keep fifteen as it is", false],
