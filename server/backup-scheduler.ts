@@ -43,6 +43,7 @@ export function startBackupScheduler(database: Database, schedule: Schedule = {}
   async function claim(kind: BackupKind, slot: number): Promise<boolean> {
     if (!lockSql) return true;
     const key = slot % 2 ** 31;
+    if (held.get(kind) === key) return false; // this process took it already
     const [row] = await lockSql<{ ok: boolean }[]>`
       SELECT pg_try_advisory_lock(${LOCK_CLASS[kind]}::int, ${key}::int) AS ok`;
     if (!row?.ok) return false;
@@ -82,16 +83,25 @@ export function startBackupScheduler(database: Database, schedule: Schedule = {}
     await backup(kind, "schedule", slotStart(kind, slot, schedule));
   }
 
-  function arm(kind: BackupKind) {
+  /**
+   * `after`: the slot just fired. A timer may fire a little before the wall clock reaches
+   * its slot (timers run on a monotonic clock); re-arming from "now" then picked the same
+   * slot again and this process, whose advisory lock is re-entrant, took it twice.
+   */
+  function arm(kind: BackupKind, after?: Date) {
     if (stopped) return;
     const now = new Date();
-    const at = nextRun(kind, now, schedule);
+    const from = after && after.getTime() >= now.getTime() ? new Date(after.getTime() + 1) : now;
+    const at = nextRun(kind, from, schedule);
     const slot = slotOf(kind, at, schedule);
     recordNextBackup(kind, at);
-    const timer = setTimeout(() => {
-      running = running.then(() => scheduled(kind, slot));
-      arm(kind);
-    }, at.getTime() - now.getTime());
+    const timer = setTimeout(
+      () => {
+        running = running.then(() => scheduled(kind, slot));
+        arm(kind, at);
+      },
+      Math.max(0, at.getTime() - now.getTime()),
+    );
     timer.unref();
     timers.set(kind, timer);
   }
