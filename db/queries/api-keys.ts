@@ -96,26 +96,37 @@ export async function verifyApiKey(key: string): Promise<ApiKeyRow | null> {
  */
 export const KEY_CACHE_MS = 500;
 const KEY_CACHE_MAX = 10_000;
-const keyCache = new Map<string, { row: ApiKeyRow; at: number }>();
-let keyCacheGeneration = 0;
+
+/**
+ * On globalThis: Next.js loads this module more than once (route handlers, server
+ * actions), and a revocation in one copy must clear the cache every copy reads.
+ */
+interface KeyCache {
+  rows: Map<string, { row: ApiKeyRow; at: number }>;
+  generation: number;
+}
+const g = globalThis as unknown as { __nexusKeyCache?: KeyCache };
+const keyCache = () => (g.__nexusKeyCache ??= { rows: new Map(), generation: 0 });
 
 export function forgetCachedApiKeys() {
-  keyCache.clear();
-  keyCacheGeneration++;
+  const c = keyCache();
+  c.rows.clear();
+  c.generation++;
 }
 
 export async function verifyApiKeyCached(key: string): Promise<ApiKeyRow | null> {
   if (!key.startsWith(PREFIX) || key.length > 200) return null;
+  const c = keyCache();
   const hash = hashApiKey(key);
-  const hit = keyCache.get(hash);
+  const hit = c.rows.get(hash);
   if (hit && performance.now() - hit.at < KEY_CACHE_MS) return hit.row;
-  const generation = keyCacheGeneration;
+  const generation = c.generation;
   const started = performance.now();
   const row = await verifyApiKey(key);
-  keyCache.delete(hash); // re-inserted last: the Map's order is then oldest first
-  if (row && generation === keyCacheGeneration) {
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
-    keyCache.set(hash, { row, at: started });
+  c.rows.delete(hash); // re-inserted last: the Map's order is then oldest first
+  if (row && generation === c.generation) {
+    if (c.rows.size >= KEY_CACHE_MAX) c.rows.delete(c.rows.keys().next().value!);
+    c.rows.set(hash, { row, at: started });
   }
   return row;
 }
