@@ -74,6 +74,17 @@ describe("API key cache", () => {
     expect(await verifyApiKeyCached(key)).toBeNull();
   });
 
+  test("a revocation in one copy of the module is seen by another (Next.js loads modules more than once)", async () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const { key } = await createApiKey({ name: "cache-d", role: "agent" });
+    vi.resetModules();
+    const other = await import("@/db/queries/api-keys");
+    expect(other.verifyApiKeyCached).not.toBe(verifyApiKeyCached); // a second copy
+    expect(await other.verifyApiKeyCached(key)).toMatchObject({ name: "cache-d" });
+    expect(await revokeApiKey("cache-d")).toBe(true);
+    expect(await other.verifyApiKeyCached(key)).toBeNull();
+  });
+
   test("unknown and malformed keys are refused", async () => {
     expect(await verifyApiKeyCached("nxs_" + "A".repeat(43))).toBeNull();
     expect(await verifyApiKeyCached("not-a-key")).toBeNull();
