@@ -7,6 +7,26 @@ const field =
   "min-h-11 rounded border border-zinc-300 bg-white px-2 py-1 text-sm sm:min-h-0 dark:border-zinc-700 dark:bg-zinc-900";
 const label = "text-xs font-medium text-zinc-600 dark:text-zinc-400";
 
+/** A filter: its label above its control (`id` is the control's). */
+function Field({
+  id,
+  label: text,
+  children,
+}: {
+  id: string;
+  label: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className={label}>
+        {text}
+      </label>
+      {children}
+    </div>
+  );
+}
+
 /** GET form: every filter is a URL parameter; submitting starts again at the newest entry. */
 export function AuditFilters({ query, actors }: { query: AuditQuery; actors: string[] }) {
   return (
@@ -15,10 +35,7 @@ export function AuditFilters({ query, actors }: { query: AuditQuery; actors: str
       aria-label="Filter the audit log"
       className="mb-4 grid grid-cols-1 gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-2 lg:grid-cols-5 dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <div className="flex flex-col gap-1">
-        <label htmlFor="audit-event" className={label}>
-          Event
-        </label>
+      <Field id="audit-event" label="Event">
         <select id="audit-event" name="event" defaultValue={query.event ?? ""} className={field}>
           <option value="">Every event</option>
           {AUDIT_EVENTS.map((e) => (
@@ -27,11 +44,8 @@ export function AuditFilters({ query, actors }: { query: AuditQuery; actors: str
             </option>
           ))}
         </select>
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="audit-actor" className={label}>
-          Actor
-        </label>
+      </Field>
+      <Field id="audit-actor" label="Actor">
         <input
           id="audit-actor"
           name="actor"
@@ -46,11 +60,8 @@ export function AuditFilters({ query, actors }: { query: AuditQuery; actors: str
             <option key={a} value={a} />
           ))}
         </datalist>
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="audit-subject" className={label}>
-          Request id or subject
-        </label>
+      </Field>
+      <Field id="audit-subject" label="Request id or subject">
         <input
           id="audit-subject"
           name="subject"
@@ -59,11 +70,8 @@ export function AuditFilters({ query, actors }: { query: AuditQuery; actors: str
           placeholder="a request id, key name, email"
           className={field}
         />
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="audit-from" className={label}>
-          From (UTC)
-        </label>
+      </Field>
+      <Field id="audit-from" label="From (UTC)">
         <input
           type="date"
           id="audit-from"
@@ -71,11 +79,8 @@ export function AuditFilters({ query, actors }: { query: AuditQuery; actors: str
           defaultValue={query.from ?? ""}
           className={field}
         />
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="audit-to" className={label}>
-          To (UTC)
-        </label>
+      </Field>
+      <Field id="audit-to" label="To (UTC)">
         <input
           type="date"
           id="audit-to"
@@ -83,7 +88,7 @@ export function AuditFilters({ query, actors }: { query: AuditQuery; actors: str
           defaultValue={query.to ?? ""}
           className={field}
         />
-      </div>
+      </Field>
       <div className="flex flex-wrap items-center gap-3 sm:col-span-2 lg:col-span-5">
         <button
           type="submit"
