@@ -52,6 +52,23 @@ export async function rows<T>(db: Pick<Db, "execute">, q: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * `rows`, as a prepared statement on the PostgreSQL server (postgres.js keeps one per
+ * statement text and connection: parsed and planned once, not at every call). For the
+ * hottest statements only, whose text takes few shapes (the agent's submit). PGlite has
+ * no round trip to save: the same as `rows` there.
+ */
+export async function preparedRows<T>(db: Db, q: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client?: { unsafe?: unknown } }).$client;
+  if (typeof client?.unsafe !== "function") return rows<T>(db, q);
+  const { sql: text, params } = (
+    db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
+  ).dialect.sqlToQuery(q);
+  return (await (client as postgres.Sql).unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+    prepare: true,
+  })) as unknown as T[];
+}
+
 async function openEmbedded(config: Extract<DbConfig, { kind: "embedded" }>): Promise<Database> {
   const release = acquireDataDirLock(config.dataDir);
   let pg: PGlite;

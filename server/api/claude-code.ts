@@ -81,7 +81,7 @@ export async function claudeCodeHook(request: Request): Promise<Response> {
         ? ((body.permission_suggestions ?? null) as ToolCallSubmission["permission_suggestions"])
         : null,
   });
-  const outcome = await waitForDecision(row.id, { timeoutS, signal: request.signal });
+  const outcome = await waitForDecision(row.id, { timeoutS, signal: request.signal, row });
   // the hook went away (Claude Code was interrupted): nobody reads this answer
   if (!outcome) return new Response(null, { status: 499 });
   return Response.json(hookAnswer(event, outcome.verdict), {

@@ -55,6 +55,8 @@ export interface WaitOptions<Row> {
   isPending: (row: Row, now: Date) => boolean;
   expiresAt: (row: Row) => Date | null;
   signal?: AbortSignal;
+  /** the row as the caller just read or wrote it: not read again when it is settled */
+  first?: Row;
 }
 
 /** Fallback re-check interval when LISTEN cannot be started (database hiccup). */
@@ -72,11 +74,12 @@ async function waitLoop<Row>({
   isPending,
   expiresAt,
   signal,
+  first,
 }: WaitOptions<Row>): Promise<Row | null> {
   const deadline = Date.now() + waitS * 1000;
   // every read gets the request's database budget afresh: the wait itself holds nothing
   const read = () => withDbDeadline(REQUEST_DB_BUDGET_MS, readRow);
-  const row = await read();
+  const row = first ?? (await read());
   if (!row || !isPending(row, new Date()) || waitS <= 0 || isStopping()) return row;
 
   // a caller may hold only so many waits at once (429 beyond); released when this ends

@@ -49,7 +49,16 @@ export interface ToolCallOutcome {
  */
 export async function waitForDecision(
   id: string,
-  { timeoutS, signal }: { timeoutS: number; signal?: AbortSignal },
+  {
+    timeoutS,
+    signal,
+    row: first,
+  }: {
+    timeoutS: number;
+    signal?: AbortSignal;
+    /** the request as submitted: a rule's decision is answered without reading it again */
+    row?: ToolCallRow;
+  },
 ): Promise<ToolCallOutcome | null> {
   const row = await waitUntilSettled({
     id,
@@ -59,6 +68,7 @@ export async function waitForDecision(
     isPending: (r, now) => isPending("tool_call", r, now),
     expiresAt: (r) => r.expiresAt,
     signal,
+    first,
   });
   if (!row) throw new ApiError("not_found", "Tool call not found.");
   if (signal?.aborted) return null;
