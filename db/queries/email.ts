@@ -69,8 +69,10 @@ export async function setEmailPreference(
  * and admins who chose email. A new request: `each` → an email now, `digest` → the
  * digest. An escalation: everyone who chose email, at once, digest or not.
  */
-export async function emailTargets(tx: Executor, event: OutboxEventRow): Promise<string[]> {
-  if (event.type !== "request.created" && event.type !== "request.escalated") return [];
+export async function emailTargets(tx: Executor, events: OutboxEventRow[]): Promise<string[][]> {
+  const mailed = (e: OutboxEventRow) =>
+    e.type === "request.created" || e.type === "request.escalated";
+  if (!events.some(mailed)) return events.map(() => []);
   const rows = await tx
     .select({ id: users.id, mode: emailPreferences.mode })
     .from(emailPreferences)
@@ -82,8 +84,12 @@ export async function emailTargets(tx: Executor, event: OutboxEventRow): Promise
         inArray(users.role, DECIDERS),
       ),
     );
-  return rows.map((r) =>
-    event.type === "request.created" && r.mode === "digest" ? digestTarget(r.id) : r.id,
+  return events.map((event) =>
+    mailed(event)
+      ? rows.map((r) =>
+          event.type === "request.created" && r.mode === "digest" ? digestTarget(r.id) : r.id,
+        )
+      : [],
   );
 }
 

@@ -50,17 +50,23 @@ export async function recordEvent(
   return inserted.length > 0;
 }
 
-/** Who should get an event on one channel (inside the dispatch transaction). */
-export type TargetsOf = (tx: Executor, event: OutboxEventRow) => Promise<string[]>;
+/**
+ * Who should get each of a batch of events on one channel (inside the dispatch
+ * transaction): one list per event, in the events' order. A batch, so that a channel
+ * asks the database once per dispatch, not once per event (issue 16).
+ */
+export type TargetsOf = (tx: Executor, events: OutboxEventRow[]) => Promise<string[][]>;
 
 /**
  * Fan out up to `limit` undispatched events into deliveries, one transaction; events
- * another process is fanning out are skipped (SKIP LOCKED). Returns how many.
+ * another process is fanning out are skipped (SKIP LOCKED). Returns how many events,
+ * and how many deliveries they made (`onDeliveries`).
  */
 export async function dispatchEvents(
   channels: Record<string, TargetsOf>,
   giveUpAfterMs: number,
   limit = 100,
+  onDeliveries?: (n: number) => void,
 ): Promise<number> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -75,10 +81,13 @@ export async function dispatchEvents(
     // every delivery of the batch in one INSERT (a round trip per event was most of a
     // batch's time under load)
     const deliveries: { eventId: string; channel: string; target: string }[] = [];
-    for (const event of events)
-      for (const [channel, targetsOf] of Object.entries(channels))
-        for (const target of await targetsOf(tx, event))
+    for (const [channel, targetsOf] of Object.entries(channels)) {
+      const targets = await targetsOf(tx, events);
+      events.forEach((event, i) => {
+        for (const target of targets[i] ?? [])
           deliveries.push({ eventId: event.id, channel, target });
+      });
+    }
     if (deliveries.length > 0)
       await tx
         .insert(outboxDeliveries)
@@ -91,6 +100,7 @@ export async function dispatchEvents(
           })),
         )
         .onConflictDoNothing();
+    onDeliveries?.(deliveries.length);
     await tx
       .update(outboxEvents)
       .set({ dispatchedAt: sql`${nowUtc}` })

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { OutboxEventType, WebhookFormat } from "@/lib/notify/events";
 import { getDb, type Executor } from "../client";
 import {
@@ -100,20 +100,28 @@ export async function enableWebhook(id: string, actor: string | null = null): Pr
 }
 
 /** The webhooks that receive `event` (the outbox channel's targets): those there when it happened. */
-export async function webhookTargets(tx: Executor, event: OutboxEventRow): Promise<string[]> {
-  const rows = await tx
-    .select({ id: webhooks.id })
-    .from(webhooks)
-    .where(
+export async function webhookTargets(tx: Executor, events: OutboxEventRow[]): Promise<string[][]> {
+  if (events.length === 0) return [];
+  const found = await tx
+    .select({ event: outboxEvents.id, id: webhooks.id })
+    .from(outboxEvents)
+    .innerJoin(
+      webhooks,
       and(
         isNull(webhooks.disabledAt),
-        sql`${webhooks.createdAt} <= (SELECT ${outboxEvents.createdAt} FROM ${outboxEvents} WHERE ${outboxEvents.id} = ${event.id})`,
-        sql`${event.type} = ANY(${webhooks.events})`,
-        sql`(${webhooks.agentId} IS NULL OR ${webhooks.agentId} = ${event.agentId})`,
-        sql`(${webhooks.kind} IS NULL OR ${webhooks.kind} = ${event.requestType})`,
+        sql`${webhooks.createdAt} <= ${outboxEvents.createdAt}`,
+        sql`${outboxEvents.type} = ANY(${webhooks.events})`,
+        sql`(${webhooks.agentId} IS NULL OR ${webhooks.agentId} = ${outboxEvents.agentId})`,
+        sql`(${webhooks.kind} IS NULL OR ${webhooks.kind} = ${outboxEvents.requestType})`,
+      ),
+    )
+    .where(
+      inArray(
+        outboxEvents.id,
+        events.map((e) => e.id),
       ),
     );
-  return rows.map((r) => r.id);
+  return events.map((e) => found.filter((f) => f.event === e.id).map((f) => f.id));
 }
 
 /** A success ends the webhook's failure run. */

@@ -31,6 +31,9 @@ import { registeredChannels, type Channel } from "./channels";
  * sending again.
  */
 
+/** events fanned out in one dispatch transaction */
+const DISPATCH_BATCH = 100;
+
 export interface WorkerOptions {
   /** one attempt's limit (connect + answer) */
   timeoutMs: number;
@@ -42,6 +45,12 @@ export interface WorkerOptions {
   backoffMaxMs: number;
   /** expiry/escalation sweep and safety-net poll */
   sweepMs: number;
+  /**
+   * a NOTIFY of a new event starts a cycle this much later, so that the events of many
+   * requests in a burst are fanned out together: one dispatch transaction instead of one
+   * per request competing with the requests themselves (issue 16; 0: at once)
+   */
+  coalesceMs?: number;
   /** attempts in flight at once in this process */
   concurrency: number;
   /** of those, at most this many to one subscriber (a hanging receiver holds no more) */
@@ -59,6 +68,7 @@ export const DEFAULT_WORKER_OPTIONS = {
   backoffBaseMs: 5_000,
   backoffMaxMs: 3600_000,
   sweepMs: 5_000,
+  coalesceMs: 25,
   concurrency: 16,
   perTarget: 4,
 } satisfies Partial<WorkerOptions>;
@@ -96,11 +106,27 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
   }, o.sweepMs);
   sweepTimer.unref();
 
+  /*
+   * A cycle started by new events alone (NOTIFY) claims deliveries only if fanning them
+   * out made some: with no subscriber nothing can be due that was not due before, and
+   * the timer for what is due later is already set. Any other start (the timer, a sweep,
+   * a finished attempt, a reconnect) claims.
+   */
+  let claimWanted = true;
+  let coalescing: NodeJS.Timeout | null = null;
+  const notified = () => {
+    if (!o.coalesceMs) return kick(false);
+    coalescing ??= setTimeout(() => {
+      coalescing = null;
+      kick(false);
+    }, o.coalesceMs);
+  };
+
   void getDatabase()
     .then((d) =>
       d.listen(
         OUTBOX_CHANNEL,
-        () => kick(),
+        () => notified(),
         () => kick(),
       ),
     )
@@ -166,6 +192,7 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
     const list = channels();
     const byName = new Map(list.map((c) => [c.name, c]));
     const names = [...byName.keys()];
+    let claimedAny = false;
     do {
       again = false;
       if (sweepDue) {
@@ -173,8 +200,18 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
         await sweepTimedEvents();
       }
       const targets = Object.fromEntries(list.map((c) => [c.name, c.targets]));
-      while ((await dispatchEvents(targets, o.giveUpAfterMs)) > 0 && !stopped);
+      let made = 0;
+      const countMade = (n: number) => void (made += n);
+      // a batch shorter than the limit took every event there was
+      while (
+        (await dispatchEvents(targets, o.giveUpAfterMs, DISPATCH_BATCH, countMade)) ===
+          DISPATCH_BATCH &&
+        !stopped
+      );
       if (stopped) return;
+      if (made === 0 && !claimWanted) continue; // to `while`: again, if more events came
+      claimWanted = false;
+      claimedAny = true;
       const free = o.concurrency - inflight.size;
       const busy = [...perTarget].filter(([, n]) => n >= o.perTarget).map(([k]) => k);
       const claimed = await claimDeliveries(names, free, leaseMs, {
@@ -197,6 +234,8 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       }
       if (free > 0 && claimed.length === free) again = true; // more may be due
     } while (again && !stopped);
+    // nothing claimed: the timer an earlier cycle set for what is due still stands
+    if (!claimedAny) return;
     // every slot taken: a finishing attempt kicks the next cycle; no timer needed
     if (inflight.size >= o.concurrency) return;
     const due = await nextDueAt(names);
@@ -205,8 +244,9 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
     schedule(due ? Math.max(due.getTime() - Date.now(), 250) : o.sweepMs);
   }
 
-  function kick() {
+  function kick(claim = true) {
     if (stopped) return;
+    if (claim) claimWanted = true;
     if (running) {
       again = true;
       return;
@@ -227,7 +267,8 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
   return {
     kick,
     async idle() {
-      while (running || inflight.size > 0) {
+      while (running || inflight.size > 0 || coalescing) {
+        if (coalescing && !running) await new Promise((r) => setTimeout(r, o.coalesceMs));
         await running;
         await Promise.allSettled([...inflight.values()]);
       }
@@ -237,6 +278,8 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       stopped = true;
       clearInterval(sweepTimer);
       if (timer) clearTimeout(timer);
+      if (coalescing) clearTimeout(coalescing);
+      coalescing = null;
       await running;
       const all = Promise.allSettled([...inflight.values()]);
       const grace = setTimeout(() => stopController.abort(), graceMs);

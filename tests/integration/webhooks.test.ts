@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { closeDatabase, getDatabase, type Database } from "@/db/client";
+import { closeDatabase, getDatabase, rows, type Database } from "@/db/client";
 import { countEscalations, setEscalation } from "@/db/queries/escalation";
 import { listPending } from "@/db/queries/inbox";
 import { dispatchEvents } from "@/db/queries/outbox";
@@ -160,7 +160,7 @@ describe("the outbox", () => {
     const row = await submitApproval("agent-b");
     const db = (await getDatabase()).db;
     const [event] = await db.select().from(outboxEvents).where(eq(outboxEvents.requestId, row.id));
-    const targets = await webhookTargets(db, event!);
+    const targets = (await webhookTargets(db, [event!]))[0]!;
     expect(targets.sort()).toEqual([all.id, onlyB.id].sort());
     expect(targets).not.toContain(onlyQ.id);
   });
@@ -192,6 +192,27 @@ describe("delivery", () => {
     expect(() =>
       new Webhook(newWebhookSecret()).verify(got!.body, got!.headers as Record<string, string>),
     ).toThrow();
+  });
+
+  test("a burst of requests is fanned out together, and every event still arrives once", async () => {
+    const r = await receiver();
+    await hook(`${r.url}/hook`);
+    worker({ coalesceMs: 1500 });
+    await new Promise((res) => setTimeout(res, 200)); // the worker's first cycle and LISTEN
+    // one after another, 10 ms apart: each NOTIFY would start a dispatch of its own
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      ids.push((await submitApproval("burst")).id);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    const got = await r.waitFor(8, 8000);
+    expect(new Set(got.map((g) => JSON.parse(g.body).data.id))).toEqual(new Set(ids));
+    // one dispatch transaction (its now() is every event's dispatched_at), not one per request
+    const [counted] = await rows<{ n: number }>(
+      (await getDatabase()).db,
+      sql`SELECT count(DISTINCT dispatched_at)::int AS n FROM outbox_events WHERE agent_id = 'burst'`,
+    );
+    expect(Number(counted!.n)).toBe(1);
   });
 
   test("receiver down, Nexus restarted meanwhile: every event arrives once the receiver is back, none twice", async () => {
