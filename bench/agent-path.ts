@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { makeDiff, pointAtServerDatabase, recreateDatabase, serverEnv } from "./lib/db";
 import { ms, printTable, writeResult } from "./lib/report";
-import { ensureBuild, startServer, type BenchServer } from "./lib/server";
+import { ensureBuild, startBareServer, startServer, type BenchServer } from "./lib/server";
 import { closedLoop } from "./lib/stats";
 
 const DB = "nexus_bench_agent_path";
@@ -120,7 +120,11 @@ async function measure(
   for (const c of LEVELS) {
     const h = await closedLoop(() => hook(server.url, key), c, SECONDS * 1000);
     const [goal, met] =
-      database === "postgresql" ? hookGoal(c, h) : ["no errors", yes(h.errors === 0)];
+      database === "postgresql"
+        ? hookGoal(c, h)
+        : database === "pglite"
+          ? ["no errors", yes(h.errors === 0)]
+          : ["(not Nexus's server: the route layer's cost)", ""];
     rows.push(row(database, "hook, rule-decided", c, h, goal, met));
     results.push({ database, scenario: "hook", concurrency: c, ...h });
     if (h.firstError) console.error(`${database} hook c=${c}: first error ${h.firstError}`);
@@ -152,6 +156,14 @@ export async function benchAgentPath() {
     rss = server.rssMiB();
   } finally {
     await server.stop();
+  }
+  // the same hook handler behind plain node:http (bench/lib/bare-server.ts): what the
+  // route layer costs, and what a lean /api/v1 path could reach
+  const bare = await startBareServer(PORT + 50, serverEnv(DB));
+  try {
+    await measure(bare, key, "postgresql, plain node:http", false, rows, results);
+  } finally {
+    await bare.stop();
   }
 
   // 2. The embedded database, in a fresh folder

@@ -10,6 +10,7 @@ import { benchBigDiff } from "./big-diff";
 import { benchDecision } from "./decision";
 import { benchLive } from "./live";
 import { benchPages } from "./pages";
+import { benchReviewPage } from "./review-page";
 import { benchStatus } from "./status";
 import { machine } from "./lib/report";
 import { benchRules } from "./rules";
@@ -25,6 +26,7 @@ const all: [string, () => Promise<{ rss: number }>][] = [
   ["pages", benchPages],
   ["status", benchStatus],
   ["big-diff", benchBigDiff],
+  ["review-page", benchReviewPage],
   ["webhooks", benchWebhooks],
   ["audit", benchAudit],
 ];

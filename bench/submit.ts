@@ -99,7 +99,13 @@ export async function benchSubmit() {
         "health/raw": `${Math.round((floor.rps / direct.rps) * 100)}%`,
         "node:http submit req/s": Math.round(bareSubmit.rps),
         "node:http health req/s": Math.round(bareHealth.rps),
-        goal: "≥ 50%",
+        goal: c === 32 ? "≥ 50% of raw, p99 ≤ 50 ms" : "",
+        met:
+          c === 32
+            ? ratio >= 0.5 && nexus.latency.p99 <= 50 && nexus.errors === 0
+              ? "yes"
+              : "no"
+            : "",
       });
       if (nexus.firstError) console.error(`first error at c=${c}: ${nexus.firstError}`);
       if (bareSubmit.firstError)

@@ -1,11 +1,13 @@
 /**
- * Nexus's own submit and health handlers (the same functions the Next.js route handlers
- * export) behind a plain `node:http` server: what the submit benchmark compares against
- * to tell the HTTP layer's cost from Nexus's. Not a way to run Nexus. Started by
- * bench/submit.ts in its own process with the server's database environment and PORT.
+ * Nexus's own submit, Claude Code hook and health handlers (the same functions the
+ * Next.js route handlers export) behind a plain `node:http` server: what the submit and
+ * agent-path benchmarks compare against to tell the HTTP layer's cost from Nexus's. Not
+ * a way to run Nexus. Started by bench/submit.ts and bench/agent-path.ts in its own
+ * process with the server's database environment and PORT.
  */
 import http from "node:http";
 import { GET as health } from "@/app/api/health/route";
+import { POST as hook } from "@/app/api/v1/integrations/claude-code/hook/route";
 import { getDatabase } from "@/db/client";
 import { requestEndpoints } from "@/server/api/requests";
 
@@ -41,7 +43,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
       ? await health(request)
       : req.method === "POST" && req.url === "/api/v1/approvals"
         ? await submit(request, { params: Promise.resolve({ id: "" }) })
-        : new Response("not found", { status: 404 });
+        : req.method === "POST" && req.url?.startsWith("/api/v1/integrations/claude-code/hook")
+          ? await hook(request)
+          : new Response("not found", { status: 404 });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 }
