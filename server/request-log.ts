@@ -33,14 +33,31 @@ export function requestIdFor(request: Request): string {
   return given && SANE_ID.test(given) ? given : randomUUID();
 }
 
-function withHeader(res: Response, id: string): Response {
+/**
+ * Answers to writes (submit, decide, the Claude Code hook, MCP) are a few hundred bytes
+ * of JSON: `no-transform` keeps Next.js from gzipping them (it compresses every response
+ * whose length it does not know; measured: 0.5 ms of CPU per answer, a tenth of the
+ * server's work on a rule-decided hook; issue 16). Reads (a diff, an export) stay
+ * compressed.
+ */
+function edgeHeaders(res: Response, id: string, method: string): Record<string, string> {
+  const headers: Record<string, string> = { "X-Request-Id": id };
+  if (method !== "GET" && method !== "HEAD") {
+    const cache = res.headers.get("Cache-Control");
+    if (!cache?.includes("no-transform"))
+      headers["Cache-Control"] = cache ? `${cache}, no-transform` : "no-transform";
+  }
+  return headers;
+}
+
+function withHeaders(res: Response, headers: Record<string, string>): Response {
   try {
-    res.headers.set("X-Request-Id", id);
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;
   } catch {
     // immutable headers (e.g. Response.redirect): copy
     const copy = new Response(res.body, res);
-    copy.headers.set("X-Request-Id", id);
+    for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
     return copy;
   }
 }
@@ -89,6 +106,6 @@ export function withRequestLog<A extends unknown[]>(
     if (status >= 500) log().warn(entry, "request");
     else if (options.quiet && status < 400) log().debug(entry, "request");
     else log().info(entry, "request");
-    return withHeader(res, reqId);
+    return withHeaders(res, edgeHeaders(res, reqId, request.method));
   };
 }

@@ -123,6 +123,31 @@ describe(`approvals API over HTTP (${testDbKind})`, () => {
     expect(got.body).toEqual({ ...a, diff: DIFF, applied_diff: null }); // applied_diff: single GET only
   });
 
+  test("answers to writes are not gzipped (a few hundred bytes, on the agent's path); reads are", async () => {
+    const gzip = { "accept-encoding": "gzip" };
+    const res = await request(server, "POST", "/api/v1/approvals", {
+      key: agent,
+      json: body(),
+      headers: gzip,
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("content-encoding")).toBeNull();
+    expect(res.headers.get("cache-control")).toBe("no-store, no-transform");
+    const bad = await request(server, "POST", "/api/v1/approvals", {
+      key: agent,
+      json: {},
+      headers: gzip,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-encoding")).toBeNull();
+    const got = await request(server, "GET", `/api/v1/approvals/${res.body.id}`, {
+      key: agent,
+      headers: gzip,
+    });
+    expect(got.headers.get("content-encoding")).toBe("gzip");
+    expect(got.body.diff).toBe(DIFF);
+  });
+
   test("the agent's timestamp is kept (any offset, returned in UTC)", async () => {
     const res = await submit(body({ timestamp: "2026-01-02T03:04:05.678+02:00" }));
     expect(res.status).toBe(201);
