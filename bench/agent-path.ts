@@ -148,7 +148,7 @@ export async function benchAgentPath() {
 
   // 1. PostgreSQL server
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   let key = await prepare();
   let server = await startServer(PORT, serverEnv(DB));
   try {
@@ -168,6 +168,7 @@ export async function benchAgentPath() {
 
   // 2. The embedded database, in a fresh folder
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nexus-bench-pglite-"));
+  const saved = Object.fromEntries(DB_VARS.map((k) => [k, process.env[k]]));
   for (const k of DB_VARS) delete process.env[k];
   process.env.NEXUS_DATA_DIR = dir;
   try {
@@ -182,6 +183,10 @@ export async function benchAgentPath() {
   } finally {
     delete process.env.NEXUS_DATA_DIR;
     fs.rmSync(dir, { recursive: true, force: true });
+    // the benchmarks after this one open the server database again in this process
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    const { resetEnvCache } = await import("@/lib/env");
+    resetEnvCache();
   }
 
   printTable(

@@ -19,7 +19,7 @@ const POOL = 10;
 
 export async function benchAudit() {
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   process.env.NEXUS_DB_POOL_MAX = String(POOL);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createRequest } = await import("@/db/queries/request-store");

@@ -48,7 +48,7 @@ function bigDiff(lines: number): string {
 export async function benchBigDiff() {
   await ensureBuild();
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   await getDatabase();
   const sql = postgres(serverUrl(DB), { max: 1, onnotice: () => {} });

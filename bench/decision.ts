@@ -24,7 +24,7 @@ const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
 export async function benchDecision() {
   await ensureBuild();
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
   const { decideRequest } = await import("@/db/queries/request-store");
@@ -49,7 +49,12 @@ export async function benchDecision() {
     await raw`INSERT INTO approval_requests ${raw(batch)}`;
   }
 
-  const server = await startServer(PORT, { ...serverEnv(DB), NEXUS_DB_POOL_MAX: String(POOL) });
+  const server = await startServer(PORT, {
+    ...serverEnv(DB),
+    NEXUS_DB_POOL_MAX: String(POOL),
+    // one agent key holds every poll here (the default allows 100 per key: 429 beyond)
+    NEXUS_MAX_WAITS_PER_PRINCIPAL: String(WAITERS * 2),
+  });
   try {
     const arrived = new Map<string, number>();
     const statuses = new Map<string, string>();

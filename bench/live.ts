@@ -17,7 +17,7 @@ const N = Number(process.env.BENCH_LIVE_N || 100);
 export async function benchLive() {
   await ensureBuild();
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
   await getDatabase();

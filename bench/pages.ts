@@ -20,7 +20,7 @@ const DEEP = Number(process.env.BENCH_DEEP_PAGES || 50);
 export async function benchPages() {
   await ensureBuild();
   await benchDataDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const server = await startServer(PORT, serverEnv(DB));
   try {
     const cookie = await reviewerCookie(server.url);

@@ -57,7 +57,7 @@ export function fiftyRules(): unknown[] {
 export async function benchRules() {
   await ensureBuild();
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
   const { replaceRules } = await import("@/db/queries/rules");

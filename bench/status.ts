@@ -19,7 +19,7 @@ const SUBMITTERS = 8;
 export async function benchStatus() {
   await ensureBuild();
   await benchDataDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   await getDatabase(); // migrate (a reused data set may predate a migration)
   const { createApiKey } = await import("@/db/queries/api-keys");

@@ -22,7 +22,7 @@ const POOL = 10;
 export async function benchSubmit() {
   await ensureBuild();
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
   await getDatabase(); // migrate

@@ -50,7 +50,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchWebhooks() {
   await ensureBuild();
   await recreateDatabase(DB);
-  pointAtServerDatabase(DB);
+  await pointAtServerDatabase(DB);
   const { getDatabase, closeDatabase } = await import("@/db/client");
   const { createApiKey } = await import("@/db/queries/api-keys");
   const { createWebhook } = await import("@/db/queries/webhooks");

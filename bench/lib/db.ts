@@ -28,10 +28,18 @@ export async function recreateDatabase(database: string) {
   }
 }
 
-/** Point this process's Nexus modules (getDatabase) at `database` on the server. */
-export function pointAtServerDatabase(database: string) {
+/**
+ * Point this process's Nexus modules (getDatabase) at `database` on the server. The
+ * benchmarks of one `npm run bench` share a process: the database an earlier one opened
+ * is closed and the environment read again, else its keys and users would land there.
+ */
+export async function pointAtServerDatabase(database: string) {
+  const { closeDatabase } = await import("@/db/client");
+  const { resetEnvCache } = await import("@/lib/env");
+  await closeDatabase();
   for (const [k, v] of Object.entries(serverEnv(database))) process.env[k] = v;
   delete process.env.DATABASE_URL;
+  resetEnvCache();
 }
 
 /** A realistic unified diff of roughly `bytes` bytes (2–20 KB in the benchmarks). */
