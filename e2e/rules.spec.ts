@@ -22,8 +22,16 @@ async function submitBash(request: APIRequestContext, key: string, command: stri
 
 const editor = (page: Page) => page.getByLabel("New rule (JSON)");
 
+/**
+ * Wait until React owns the page (its live indicator is connected): a textarea filled
+ * before hydration is reset to its template by it, mid-fill, and the typed text lands in
+ * front of the template (seen once in CI, on a slow machine).
+ */
+const hydrated = (page: Page) => expect(page.locator('[data-live-status="live"]')).toBeVisible();
+
 async function removeRule(page: Page, name: string) {
   await page.goto("/settings/rules");
+  await hydrated(page); // the confirmation is the page's script
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: `Remove rule ${name}` }).click();
   await expect(page.getByRole("listitem", { name: `Rule ${name}` })).toHaveCount(0);
@@ -41,6 +49,7 @@ test.describe("an admin", () => {
       .getByRole("link", { name: "Rules" })
       .click();
     await expect(page).toHaveURL(/\/settings\/rules$/);
+    await hydrated(page);
 
     const bad = JSON.stringify({
       name: `${agentId}-docs`,
@@ -87,7 +96,9 @@ test.describe("an admin", () => {
 
     // edit: a bad change is refused at the field; a good one is saved
     await item.getByRole("link", { name: `Edit rule ${name}` }).click();
+    await hydrated(page);
     const edit = page.getByLabel(`Rule "${name}" (JSON)`);
+    await expect(edit).toBeVisible();
     await edit.fill(
       JSON.stringify({ name, match: { agent_id: agentId, pathz: [] }, action: "auto_approve" }),
     );
@@ -143,6 +154,7 @@ test.describe("an admin", () => {
   }) => {
     const name = `${agentId}-route`;
     await page.goto("/settings/rules");
+    await hydrated(page);
     await editor(page).fill(
       JSON.stringify({
         name,
