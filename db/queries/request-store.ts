@@ -517,7 +517,7 @@ async function createAtOnce<K extends RequestKind>(
     // decided at creation: the response time is from the request's time to now
     metrics = sql`, m AS (
       INSERT INTO ${hitlMetrics} (request_type, request_id, response_time_ms, user_id, automatic)
-      SELECT ${kind}::text, ins.id, LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (ins.${atColumn} - COALESCE(ins.timestamp, ins.created_at))) * 1000)))::int, ${decidedBy}::text, true
+      SELECT ${kind}::text, ins.id, ${responseMsOf(kind, "ins")}, ${decidedBy}::text, true
         FROM ins
       ON CONFLICT DO NOTHING)`;
   }
@@ -643,10 +643,16 @@ export interface DecideInput<K extends RequestKind> {
 }
 
 /** decision time − request time in ms; never negative, clamped to INTEGER (24.8 days). */
-const responseTimeMs = (kind: RequestKind, id: string) => {
-  const decidedAt = sql.identifier(column(kind, KINDS[kind].columns.at).name);
-  return sql<number>`(SELECT LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${decidedAt} - COALESCE(timestamp, created_at))) * 1000)))::int FROM ${STORE[kind].table} WHERE id = ${id})`;
-};
+const responseTimeMs = (kind: RequestKind, id: string) =>
+  sql<number>`(SELECT ${responseMsOf(kind)} FROM ${STORE[kind].table} WHERE id = ${id})`;
+
+/** The response time of a row of `kind`, from its columns (`row`: a qualifier, e.g. ins). */
+function responseMsOf(kind: RequestKind, row?: string) {
+  const col = (name: string) =>
+    row ? sql`${sql.raw(row)}.${sql.identifier(name)}` : sql.identifier(name);
+  const decidedAt = col(column(kind, KINDS[kind].columns.at).name);
+  return sql`LEAST(2147483647, GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${decidedAt} - COALESCE(${col("timestamp")}, ${col("created_at")}))) * 1000)))::int`;
+}
 
 type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["transaction"]>[0]>[0];
 
